@@ -1,0 +1,507 @@
+//! The worker boundary: the closed `Command` enum going in, the closed `Event` enum coming out,
+//! and the plain data both carry. Nothing here knows about egui, suppaftp, rustls or tokio.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+pub use crate::listing::{Entry, EntryKind, RemoteTime, TimePrecision};
+
+/// Identifies one browsing session (a site connection and the transfer queue attached to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionId(pub u64);
+
+/// Identifies one request (operation) sent to a session; its result event carries it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// Identifies one queued transfer (a file, or a directory that expands into more transfers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TransferId(pub u64);
+
+/// Identifies one question the worker asked; the answer refers to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PromptId(pub u64);
+
+/// A password or other secret: never printed by `Debug` or `Display`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret itself; only the code that sends it to the server calls this.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(********)")
+    }
+}
+
+/// How the control connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    /// Plain FTP.
+    #[default]
+    Ftp,
+    /// FTP with explicit TLS (`AUTH TLS` on the normal port).
+    ExplicitTls,
+    /// FTP with implicit TLS (TLS from the first byte, default port 990).
+    ImplicitTls,
+}
+
+impl Protocol {
+    pub fn default_port(self) -> u16 {
+        match self {
+            Protocol::ImplicitTls => 990,
+            _ => 21,
+        }
+    }
+    pub fn is_tls(self) -> bool {
+        !matches!(self, Protocol::Ftp)
+    }
+}
+
+/// How data connections are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DataMode {
+    /// Passive first (for now the same as passive; see the NAT issue).
+    #[default]
+    Auto,
+    /// EPSV, falling back to PASV when refused.
+    Passive,
+    /// PORT (IPv4) or EPRT (IPv6) to a listener of ours.
+    Active,
+}
+
+/// Timeouts for each step of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub reply: Duration,
+    pub data_connect: Duration,
+    pub tls_handshake: Duration,
+    /// A transfer that moves no byte for this long fails.
+    pub inactivity: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        let t = Duration::from_secs(20);
+        Timeouts {
+            connect: t,
+            reply: t,
+            data_connect: t,
+            tls_handshake: t,
+            inactivity: t,
+        }
+    }
+}
+
+/// What to do when the destination of a transfer already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExistsPolicy {
+    /// Ask with a [`Prompt::FileExists`].
+    #[default]
+    Ask,
+    Overwrite,
+    /// Overwrite when the source is newer than the destination.
+    OverwriteIfNewer,
+    /// Overwrite when the sizes differ.
+    OverwriteIfSizeDiffers,
+    /// Continue a partial destination from where it ends.
+    Resume,
+    /// Transfer under a new name (`name (1).ext`).
+    Rename,
+    Skip,
+}
+
+/// Certificate acceptance settings for a site, beyond the platform's roots.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsOptions {
+    /// SHA-256 fingerprints accepted for this site whatever the verification says.
+    pub pinned: Vec<String>,
+    /// Accept any certificate (each connection logs an Error line).
+    pub insecure: bool,
+}
+
+/// Everything needed to connect to a server. Plain data: the UI and the CLI build it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub host: String,
+    pub port: u16,
+    pub protocol: Protocol,
+    /// Empty means anonymous.
+    pub user: String,
+    pub password: Secret,
+    pub mode: DataMode,
+    /// Try EPSV before PASV in passive mode.
+    pub use_epsv: bool,
+    pub timeouts: Timeouts,
+    /// Send NOOP after this much idle time on the browsing connection; `None` = off.
+    pub keepalive: Option<Duration>,
+    /// Transfers that run at once, each on its own connection (1..=10).
+    pub parallel: usize,
+    pub on_exists: ExistsPolicy,
+    pub tls: TlsOptions,
+}
+
+/// The most transfer connections one site may use at once.
+pub const MAX_PARALLEL: usize = 10;
+
+impl Site {
+    pub fn new(host: impl Into<String>, protocol: Protocol) -> Self {
+        Site {
+            host: host.into(),
+            port: protocol.default_port(),
+            protocol,
+            user: String::new(),
+            password: Secret::default(),
+            mode: DataMode::Auto,
+            use_epsv: true,
+            timeouts: Timeouts::default(),
+            keepalive: None,
+            parallel: 2,
+            on_exists: ExistsPolicy::Ask,
+            tls: TlsOptions::default(),
+        }
+    }
+}
+
+/// One thing a browsing session does; sessions run them one at a time, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    Pwd,
+    Cwd(String),
+    Cdup,
+    /// List a directory (the current one for `None`); entries arrive as [`Event::Listing`].
+    List(Option<String>),
+    Mkdir(String),
+    Rmdir(String),
+    Delete(String),
+    /// Delete a directory and everything in it.
+    DeleteRecursive(String),
+    Rename {
+        from: String,
+        to: String,
+    },
+    /// `SITE CHMOD mode path`, mode as octal digits.
+    Chmod {
+        path: String,
+        mode: u32,
+    },
+    Size(String),
+    Mdtm(String),
+    /// A raw command line typed by the user.
+    Raw(String),
+    Noop,
+}
+
+/// Which way a transfer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Download,
+    Upload,
+}
+
+/// A transfer to queue on a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferRequest {
+    pub id: TransferId,
+    pub direction: Direction,
+    pub local: PathBuf,
+    /// Absolute remote path, or relative to the session's current directory.
+    pub remote: String,
+    /// A directory: its whole contents, recursively.
+    pub recursive: bool,
+    /// ASCII mode instead of binary.
+    pub ascii: bool,
+}
+
+/// What the worker is told to do.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Open a browsing session; answered by [`Event::Connected`] or [`Event::SessionClosed`].
+    Connect { session: SessionId, site: Site },
+    /// Run an operation on a session; answered by [`Event::OpDone`].
+    Run {
+        session: SessionId,
+        request: RequestId,
+        op: Operation,
+    },
+    /// Cancel the operation the session is running (its connection is reopened afterwards).
+    CancelOperation { session: SessionId },
+    /// Add transfers to the session's queue.
+    Enqueue {
+        session: SessionId,
+        transfers: Vec<TransferRequest>,
+    },
+    /// Cancel one transfer, queued or running (ABOR on a running one).
+    CancelTransfer {
+        session: SessionId,
+        transfer: TransferId,
+    },
+    /// Change how many transfers run at once for the session (1..=10).
+    SetParallel { session: SessionId, parallel: usize },
+    /// Answer a prompt the worker raised.
+    Answer { prompt: PromptId, answer: Answer },
+    /// Close a session and its transfer connections.
+    Disconnect { session: SessionId },
+    /// Close everything and stop the worker thread.
+    Shutdown,
+}
+
+/// The kind of a log line, as FileZilla shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LogKind {
+    Status,
+    Command,
+    Response,
+    Error,
+}
+
+impl LogKind {
+    /// The prefix shown before the text, e.g. `Response:`.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogKind::Status => "Status:",
+            LogKind::Command => "Command:",
+            LogKind::Response => "Response:",
+            LogKind::Error => "Error:",
+        }
+    }
+}
+
+/// One line of the session log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub session: SessionId,
+    /// 0 for the browsing connection, 1.. for transfer connections.
+    pub connection: u32,
+    pub time: SystemTime,
+    pub kind: LogKind,
+    pub text: String,
+}
+
+/// What the server told us when we logged in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub welcome: String,
+    /// FEAT lines, one feature each, as sent (trimmed).
+    pub features: Vec<String>,
+    pub tls: bool,
+    pub cwd: String,
+}
+
+/// A broad class of failure, for callers that act on the kind (exit codes, dialogs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Name resolution or TCP connect failed.
+    Connect,
+    /// The server refused the login.
+    Login,
+    /// The certificate was not trusted.
+    Certificate,
+    /// TLS failed for another reason, or the server refused it.
+    Tls,
+    /// The data connection could not be made.
+    DataConnection,
+    /// A step took longer than its timeout.
+    Timeout,
+    /// The server refused a command (file missing, permission denied...).
+    Refused,
+    /// The server broke the protocol or sent something unsafe.
+    Protocol,
+    /// A local file or folder problem.
+    Local,
+    /// The destination exists and the policy said not to touch it.
+    Exists,
+    /// The request itself is invalid (a path with a line break, a bad mode...).
+    Invalid,
+    /// The user cancelled.
+    Cancelled,
+    /// The connection was lost.
+    Disconnected,
+}
+
+/// An error as it crosses the boundary: its kind and a sentence for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorReport {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl fmt::Display for ErrorReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What a finished operation produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpOutput {
+    Done,
+    /// The working directory (PWD, CWD, CDUP).
+    Path(String),
+    /// Entries counted by a finished listing, and the directory it listed.
+    Listed {
+        path: String,
+        entries: usize,
+    },
+    Size(u64),
+    Time(RemoteTime),
+    /// The server's reply to a raw command.
+    Reply {
+        code: u16,
+        text: String,
+    },
+}
+
+/// Details of a certificate that failed verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateInfo {
+    pub host: String,
+    pub port: u16,
+    /// SHA-256 of the DER certificate, `AB:CD:...`.
+    pub fingerprint: String,
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: String,
+    pub not_after: String,
+    /// Why verification failed, in words.
+    pub reason: String,
+}
+
+/// One side of a file-exists question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    pub path: String,
+    pub size: Option<u64>,
+    pub modified: Option<SystemTime>,
+}
+
+/// A question the worker needs answered before it can go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Certificate(CertificateInfo),
+    FileExists {
+        transfer: TransferId,
+        direction: Direction,
+        source: FileFacts,
+        destination: FileFacts,
+    },
+}
+
+/// The answer to a certificate prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertAnswer {
+    Reject,
+    TrustOnce,
+    TrustAlways,
+}
+
+/// The action chosen for an existing destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExistsAction {
+    Overwrite,
+    OverwriteIfNewer,
+    OverwriteIfSizeDiffers,
+    Resume,
+    Rename,
+    Skip,
+    /// Fail this transfer with an error.
+    Cancel,
+}
+
+/// An answer to a [`Prompt`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Certificate(CertAnswer),
+    FileExists {
+        action: ExistsAction,
+        /// Use this action for every later conflict in this queue.
+        for_all: bool,
+    },
+}
+
+/// Where a transfer stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransferState {
+    /// Added to the queue (directories expand into more `Queued` transfers with this parent).
+    Queued {
+        direction: Direction,
+        local: PathBuf,
+        remote: String,
+        size: Option<u64>,
+        is_dir: bool,
+        parent: Option<TransferId>,
+    },
+    /// Bytes started moving (`offset` > 0 when resuming).
+    Started {
+        offset: u64,
+        total: Option<u64>,
+    },
+    /// Coalesced: at most 10 a second per transfer.
+    Progress {
+        done: u64,
+        total: Option<u64>,
+        bytes_per_sec: u64,
+    },
+    Finished {
+        bytes: u64,
+        elapsed: Duration,
+    },
+    Skipped {
+        reason: String,
+    },
+    Failed(ErrorReport),
+}
+
+/// What the worker reports.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Log(LogLine),
+    Connected {
+        session: SessionId,
+        info: ServerInfo,
+    },
+    /// The session ended: on request (`error: None`) or because it could not go on.
+    SessionClosed {
+        session: SessionId,
+        error: Option<ErrorReport>,
+    },
+    /// A slice of a listing, in the order the server sent it.
+    Listing {
+        session: SessionId,
+        request: RequestId,
+        path: String,
+        entries: Vec<Entry>,
+    },
+    OpDone {
+        session: SessionId,
+        request: RequestId,
+        result: Result<OpOutput, ErrorReport>,
+    },
+    Prompt {
+        id: PromptId,
+        session: SessionId,
+        prompt: Prompt,
+    },
+    Transfer {
+        session: SessionId,
+        id: TransferId,
+        state: TransferState,
+    },
+    /// The session's queue has nothing left to run.
+    QueueIdle {
+        session: SessionId,
+    },
+}

@@ -1,0 +1,652 @@
+//! One control connection: connect, TLS (explicit or implicit), login, FEAT, `OPTS UTF8 ON`,
+//! binary type, and every later command, each bounded by a timeout. suppaftp carries the bytes;
+//! this module decides what a reply means. A connection that timed out, was cancelled or lost
+//! its footing is marked broken and never used again, so a stale reply can never be read as the
+//! answer to a new command.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls::ClientConfig;
+use rustls::pki_types::ServerName;
+use suppaftp::FtpError;
+use suppaftp::tokio::{AsyncRustlsConnector, AsyncRustlsFtpStream};
+use suppaftp::types::Response;
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+use crate::api::{CertificateInfo, Protocol, ServerInfo, Site, Timeouts};
+use crate::error::{EngineError, EngineResult};
+use crate::tls::SiteTrust;
+use crate::wirelog::LogCtx;
+
+/// One complete reply: its code and its text, lines joined with `\n`, line endings removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub code: u16,
+    pub text: String,
+}
+
+impl Reply {
+    fn from_response(response: &Response) -> Reply {
+        let text = String::from_utf8_lossy(&response.body);
+        let code = text
+            .get(..3)
+            .and_then(|digits| digits.parse().ok())
+            .unwrap_or(0);
+        let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+        Reply {
+            code,
+            text: lines.join("\n"),
+        }
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.code)
+    }
+
+    pub fn is_preliminary(&self) -> bool {
+        (100..200).contains(&self.code)
+    }
+
+    /// The last line without its code, e.g. `No such file or directory`.
+    pub fn message(&self) -> String {
+        let last = self.text.lines().last().unwrap_or("");
+        last.get(4..).unwrap_or("").trim().to_string()
+    }
+
+    /// The error for a command this reply refused.
+    pub fn refused(&self, command: &str) -> EngineError {
+        EngineError::Refused {
+            command: command_verb(command),
+            code: self.code,
+            text: self.message(),
+        }
+    }
+}
+
+/// The verb of a command line (`RETR` of `RETR file`), never its arguments: `PASS` must not
+/// carry its argument into an error message.
+pub fn command_verb(command: &str) -> String {
+    command.split(' ').next().unwrap_or("").to_ascii_uppercase()
+}
+
+/// What FEAT said the server can do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    pub lines: Vec<String>,
+    pub mlst: bool,
+    pub rest_stream: bool,
+    pub utf8: bool,
+    pub size: bool,
+    pub mdtm: bool,
+}
+
+impl Features {
+    pub fn parse(reply: &Reply) -> Features {
+        let lines: Vec<String> = reply
+            .text
+            .lines()
+            .filter(|line| line.starts_with(' '))
+            .map(|line| line.trim().to_string())
+            .filter(|line| !line.is_empty())
+            .collect();
+        let has = |name: &str| {
+            lines.iter().any(|line| {
+                line.split(' ')
+                    .next()
+                    .is_some_and(|verb| verb.eq_ignore_ascii_case(name))
+            })
+        };
+        Features {
+            mlst: has("MLST"),
+            rest_stream: lines
+                .iter()
+                .any(|line| line.eq_ignore_ascii_case("REST STREAM")),
+            utf8: has("UTF8"),
+            size: has("SIZE"),
+            mdtm: has("MDTM"),
+            lines,
+        }
+    }
+}
+
+/// The TLS context the data connections of a secure session reuse.
+#[derive(Clone)]
+pub struct DataTls {
+    pub config: Arc<ClientConfig>,
+    pub server_name: ServerName<'static>,
+}
+
+/// An open, logged-in control connection.
+pub struct Control {
+    ftp: AsyncRustlsFtpStream,
+    pub peer: SocketAddr,
+    pub local: SocketAddr,
+    pub tls: Option<DataTls>,
+    pub features: Features,
+    pub timeouts: Timeouts,
+    pub log: LogCtx,
+    pub cwd: String,
+    pub welcome: String,
+    /// EPSV was refused once: go straight to PASV from now on.
+    pub epsv_refused: bool,
+    /// `LIST -a` was refused once: use plain `LIST`.
+    pub list_a_refused: bool,
+    broken: bool,
+}
+
+/// The host name as TLS and DNS want it: IPv6 literals without their brackets.
+fn bare_host(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
+}
+
+fn server_name(host: &str) -> EngineResult<ServerName<'static>> {
+    ServerName::try_from(bare_host(host).to_string())
+        .map_err(|e| EngineError::Tls(format!("{host} is not a valid TLS server name: {e}")))
+}
+
+/// A TLS error, or the untrusted certificate that caused it.
+fn tls_failure(detail: String, rejected: &Mutex<Option<CertificateInfo>>) -> EngineError {
+    match rejected.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        Some(info) => EngineError::Untrusted(Box::new(info)),
+        None => EngineError::Tls(detail),
+    }
+}
+
+/// Maps a suppaftp failure that is not a reply.
+fn lost(error: FtpError) -> EngineError {
+    match error {
+        FtpError::ConnectionError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            EngineError::Lost("the server closed the connection".to_string())
+        }
+        FtpError::ConnectionError(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            EngineError::Protocol(io.to_string())
+        }
+        FtpError::ConnectionError(io) => EngineError::Lost(io.to_string()),
+        FtpError::BadResponse => {
+            EngineError::Protocol("the server sent a malformed reply".to_string())
+        }
+        FtpError::SecureError(detail) => EngineError::Tls(detail),
+        other => EngineError::Protocol(other.to_string()),
+    }
+}
+
+/// Refuses text that would split into several command lines.
+pub fn check_command_text(text: &str) -> EngineResult<()> {
+    if text.contains(['\r', '\n', '\0']) {
+        return Err(EngineError::Invalid(
+            "a command or path cannot contain line breaks or NUL characters".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+async fn resolve(site: &Site) -> EngineResult<Vec<SocketAddr>> {
+    let host = bare_host(&site.host).to_string();
+    let lookup = tokio::net::lookup_host((host.clone(), site.port));
+    let addrs: Vec<SocketAddr> = match timeout(site.timeouts.connect, lookup).await {
+        Err(_) => {
+            return Err(EngineError::timeout(
+                "resolving the host name",
+                site.timeouts.connect,
+            ));
+        }
+        Ok(Err(e)) => {
+            return Err(EngineError::Resolve {
+                host,
+                detail: e.to_string(),
+            });
+        }
+        Ok(Ok(addrs)) => addrs.collect(),
+    };
+    if addrs.is_empty() {
+        return Err(EngineError::Resolve {
+            host,
+            detail: "no address found".to_string(),
+        });
+    }
+    Ok(addrs)
+}
+
+/// Connects TCP to the first address that answers.
+async fn connect_tcp(site: &Site, log: &LogCtx) -> EngineResult<TcpStream> {
+    let mut last = None;
+    for addr in resolve(site).await? {
+        log.status(format!("Connecting to {addr}..."));
+        match timeout(site.timeouts.connect, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Ok(Err(source)) => {
+                last = Some(EngineError::Connect {
+                    addr: addr.to_string(),
+                    source,
+                })
+            }
+            Err(_) => {
+                last = Some(EngineError::timeout(
+                    format!("connecting to {addr}"),
+                    site.timeouts.connect,
+                ))
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| EngineError::Resolve {
+        host: site.host.clone(),
+        detail: "no address found".to_string(),
+    }))
+}
+
+/// Runs `fut` under `limit`; a timeout or a transport failure is an error, a reply is a reply.
+async fn bounded<T>(
+    limit: Duration,
+    step: &str,
+    fut: impl std::future::Future<Output = Result<T, FtpError>>,
+) -> EngineResult<Result<T, Response>> {
+    match timeout(limit, fut).await {
+        Err(_) => Err(EngineError::timeout(step, limit)),
+        Ok(Ok(value)) => Ok(Ok(value)),
+        Ok(Err(FtpError::UnexpectedResponse(response))) => Ok(Err(response)),
+        Ok(Err(other)) => Err(lost(other)),
+    }
+}
+
+impl Control {
+    /// Connects, secures, logs in and prepares a session as `site` says.
+    pub async fn connect(site: &Site, trust: &SiteTrust, log: &LogCtx) -> EngineResult<Control> {
+        let t = site.timeouts;
+        let tls = if site.protocol.is_tls() {
+            let (config, rejected) = trust.client_config();
+            Some((config, rejected, server_name(&site.host)?))
+        } else {
+            None
+        };
+        let ftp = match (&tls, site.protocol) {
+            (Some((config, rejected, _)), Protocol::ImplicitTls) => {
+                let tcp = connect_tcp(site, log).await?;
+                let addr = tcp
+                    .peer_addr()
+                    .map_err(|e| EngineError::Lost(e.to_string()))?;
+                // suppaftp opens its own socket for implicit TLS; the probe above chose the
+                // address and proved it reachable within the connect timeout.
+                drop(tcp);
+                log.status("Initializing TLS...");
+                let connector = connector(config);
+                let step = "the TLS handshake and welcome message";
+                let fut = AsyncRustlsFtpStream::connect_secure_implicit(
+                    addr,
+                    connector,
+                    bare_host(&site.host),
+                );
+                match timeout(t.tls_handshake + t.reply, fut).await {
+                    Err(_) => return Err(EngineError::timeout(step, t.tls_handshake + t.reply)),
+                    Ok(Err(FtpError::SecureError(detail))) => {
+                        return Err(tls_failure(detail, rejected));
+                    }
+                    Ok(Err(FtpError::UnexpectedResponse(r))) => {
+                        return Err(greeting_refused(&r));
+                    }
+                    Ok(Err(other)) => return Err(lost(other)),
+                    Ok(Ok(ftp)) => {
+                        log.status("TLS connection established.");
+                        ftp
+                    }
+                }
+            }
+            _ => {
+                let tcp = connect_tcp(site, log).await?;
+                log.status("Connection established, waiting for welcome message...");
+                let ftp = bounded(
+                    t.reply,
+                    "waiting for the welcome message",
+                    AsyncRustlsFtpStream::connect_with_stream(tcp),
+                )
+                .await?
+                .map_err(|r| greeting_refused(&r))?;
+                match &tls {
+                    Some((config, rejected, _)) => {
+                        log.status("Initializing TLS...");
+                        let fut = ftp.into_secure(connector(config), bare_host(&site.host));
+                        match timeout(t.tls_handshake + t.reply * 3, fut).await {
+                            Err(_) => {
+                                return Err(EngineError::timeout(
+                                    "TLS negotiation",
+                                    t.tls_handshake,
+                                ));
+                            }
+                            Ok(Err(FtpError::SecureError(detail))) => {
+                                return Err(tls_failure(detail, rejected));
+                            }
+                            Ok(Err(FtpError::UnexpectedResponse(r))) => {
+                                let reply = Reply::from_response(&r);
+                                return Err(EngineError::Tls(format!(
+                                    "the server does not support FTP over TLS ({} {})",
+                                    reply.code,
+                                    reply.message()
+                                )));
+                            }
+                            Ok(Err(other)) => return Err(lost(other)),
+                            Ok(Ok(ftp)) => {
+                                log.status("TLS connection established.");
+                                ftp
+                            }
+                        }
+                    }
+                    None => ftp,
+                }
+            }
+        };
+        let (peer, local) = {
+            let socket = ftp.get_ref().await;
+            let peer = socket.peer_addr();
+            let local = socket.local_addr();
+            match (peer, local) {
+                (Ok(p), Ok(l)) => (p, l),
+                _ => return Err(EngineError::Lost("the connection closed".to_string())),
+            }
+        };
+        let welcome = ftp.get_welcome_msg().unwrap_or("").to_string();
+        let mut control = Control {
+            ftp,
+            peer,
+            local,
+            tls: tls.map(|(config, _, server_name)| DataTls {
+                config,
+                server_name,
+            }),
+            features: Features::default(),
+            timeouts: t,
+            log: log.clone(),
+            cwd: "/".to_string(),
+            welcome,
+            epsv_refused: false,
+            list_a_refused: false,
+            broken: false,
+        };
+        if site.tls.insecure && site.protocol.is_tls() {
+            log.error("Certificate verification is disabled (--insecure): anyone on the network path could read or change this session.");
+        }
+        if site.protocol == Protocol::ImplicitTls {
+            control.expect_ok("PBSZ 0").await?;
+            control.expect_ok("PROT P").await?;
+        }
+        control.login(site).await?;
+        control.prepare().await?;
+        Ok(control)
+    }
+
+    async fn login(&mut self, site: &Site) -> EngineResult<()> {
+        let anonymous = site.user.is_empty();
+        let user = if anonymous {
+            "anonymous"
+        } else {
+            site.user.as_str()
+        };
+        let password = if anonymous && site.password.is_empty() {
+            "anonymous@"
+        } else {
+            site.password.expose()
+        };
+        check_command_text(user)?;
+        check_command_text(password)?;
+        let reply = self.cmd_final(&format!("USER {user}")).await?;
+        let reply = match reply.code {
+            230 => reply,
+            331 | 332 => self.cmd_final(&format!("PASS {password}")).await?,
+            _ => {
+                return Err(EngineError::Login(format!(
+                    "{} {}",
+                    reply.code,
+                    reply.message()
+                )));
+            }
+        };
+        if !matches!(reply.code, 230 | 202) {
+            return Err(EngineError::Login(format!(
+                "{} {}",
+                reply.code,
+                reply.message()
+            )));
+        }
+        self.log.status("Logged in");
+        Ok(())
+    }
+
+    /// FEAT, UTF-8, binary type, and the starting directory.
+    async fn prepare(&mut self) -> EngineResult<()> {
+        let feat = self.cmd_final("FEAT").await?;
+        if feat.code == 211 {
+            self.features = Features::parse(&feat);
+        }
+        if self.features.utf8 {
+            // 200 and 202 ("always on") both mean UTF-8; anything else changes nothing.
+            self.cmd_final("OPTS UTF8 ON").await?;
+        }
+        self.set_type(false).await?;
+        self.cwd = self.pwd().await?;
+        Ok(())
+    }
+
+    pub fn info(&self) -> ServerInfo {
+        ServerInfo {
+            welcome: self.welcome.clone(),
+            features: self.features.lines.clone(),
+            tls: self.tls.is_some(),
+            cwd: self.cwd.clone(),
+        }
+    }
+
+    pub fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    /// Marks the connection unusable (after a cancel, a timeout, a lost data connection).
+    pub fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+
+    fn check_usable(&self) -> EngineResult<()> {
+        if self.broken {
+            Err(EngineError::Lost(
+                "the connection is out of step and must be reopened".to_string(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Records whether `result` broke the connection, then passes it on.
+    fn track<T>(&mut self, result: EngineResult<T>) -> EngineResult<T> {
+        if let Err(error) = &result
+            && error.breaks_connection()
+        {
+            self.broken = true;
+        }
+        result
+    }
+
+    /// Sends one command line and returns the first reply, whatever its code (a preliminary
+    /// `1xx` included: data commands want it).
+    pub async fn cmd(&mut self, line: &str) -> EngineResult<Reply> {
+        self.check_usable()?;
+        check_command_text(line)?;
+        let step = format!("waiting for the reply to {}", command_verb(line));
+        let limit = self.timeouts.reply;
+        let result = bounded(limit, &step, self.ftp.custom_command(line, &[]))
+            .await
+            .map(|r| match r {
+                Ok(response) | Err(response) => Reply::from_response(&response),
+            });
+        self.track(result)
+    }
+
+    /// Reads the next reply without sending anything (the end of a transfer).
+    pub async fn read_reply(&mut self, what: &str) -> EngineResult<Reply> {
+        self.check_usable()?;
+        let limit = self.timeouts.reply;
+        let result = bounded(limit, what, self.ftp.read_response_in(&[]))
+            .await
+            .map(|r| match r {
+                Ok(response) | Err(response) => Reply::from_response(&response),
+            });
+        self.track(result)
+    }
+
+    /// Like [`Control::read_reply`] but without a timeout of its own, for use inside a
+    /// `select!` that bounds it (an active-mode accept racing the server's refusal).
+    pub async fn next_reply_unbounded(&mut self) -> EngineResult<Reply> {
+        match self.ftp.read_response_in(&[]).await {
+            Ok(response) | Err(FtpError::UnexpectedResponse(response)) => {
+                Ok(Reply::from_response(&response))
+            }
+            Err(other) => {
+                self.broken = true;
+                Err(lost(other))
+            }
+        }
+    }
+
+    /// Sends a command and reads past preliminary replies to the final one (a bounded number).
+    pub async fn cmd_final(&mut self, line: &str) -> EngineResult<Reply> {
+        let mut reply = self.cmd(line).await?;
+        let mut preliminaries = 0;
+        while reply.is_preliminary() {
+            preliminaries += 1;
+            if preliminaries > 8 {
+                self.broken = true;
+                return Err(EngineError::Protocol(format!(
+                    "the server sent too many preliminary replies to {}",
+                    command_verb(line)
+                )));
+            }
+            reply = self.read_reply("waiting for the final reply").await?;
+        }
+        Ok(reply)
+    }
+
+    /// A command that must succeed with a 2xx reply.
+    pub async fn expect_ok(&mut self, line: &str) -> EngineResult<Reply> {
+        let reply = self.cmd_final(line).await?;
+        if reply.is_success() {
+            Ok(reply)
+        } else {
+            Err(reply.refused(line))
+        }
+    }
+
+    pub async fn set_type(&mut self, ascii: bool) -> EngineResult<()> {
+        self.expect_ok(if ascii { "TYPE A" } else { "TYPE I" })
+            .await?;
+        Ok(())
+    }
+
+    pub async fn pwd(&mut self) -> EngineResult<String> {
+        let reply = self.expect_ok("PWD").await?;
+        parse_pwd(&reply).ok_or_else(|| {
+            EngineError::Protocol(format!(
+                "cannot read the directory in the PWD reply {:?}",
+                reply.text
+            ))
+        })
+    }
+
+    /// Changes directory and returns the new working directory.
+    pub async fn cwd(&mut self, path: &str) -> EngineResult<String> {
+        self.expect_ok(&format!("CWD {path}")).await?;
+        self.cwd = self.pwd().await?;
+        Ok(self.cwd.clone())
+    }
+
+    pub async fn cdup(&mut self) -> EngineResult<String> {
+        self.expect_ok("CDUP").await?;
+        self.cwd = self.pwd().await?;
+        Ok(self.cwd.clone())
+    }
+
+    /// Says goodbye politely; errors do not matter any more.
+    pub async fn quit(mut self) {
+        if !self.broken {
+            let _ = timeout(Duration::from_secs(2), self.ftp.custom_command("QUIT", &[])).await;
+        }
+    }
+}
+
+fn connector(config: &Arc<ClientConfig>) -> AsyncRustlsConnector {
+    AsyncRustlsConnector::from(tokio_rustls::TlsConnector::from(Arc::clone(config)))
+}
+
+fn greeting_refused(response: &Response) -> EngineError {
+    let reply = Reply::from_response(response);
+    EngineError::Refused {
+        command: "the connection".to_string(),
+        code: reply.code,
+        text: reply.message(),
+    }
+}
+
+/// The directory in `257 "/some ""quoted"" dir" is current`.
+pub fn parse_pwd(reply: &Reply) -> Option<String> {
+    let text = reply.text.lines().next()?;
+    let start = text.find('"')? + 1;
+    let mut path = String::new();
+    let mut chars = text[start..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            if chars.peek() == Some(&'"') {
+                chars.next();
+                path.push('"');
+            } else {
+                return Some(path);
+            }
+        } else {
+            path.push(c);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(text: &str) -> Reply {
+        Reply {
+            code: text[..3].parse().unwrap(),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn pwd_reply_with_quotes_inside() {
+        assert_eq!(
+            parse_pwd(&reply(r#"257 "/a ""b"" c" is current directory"#)),
+            Some(r#"/a "b" c"#.to_string())
+        );
+        assert_eq!(parse_pwd(&reply("257 no quotes")), None);
+    }
+
+    #[test]
+    fn features_from_a_feat_reply() {
+        let feat =
+            reply("211-Features:\n MLST type*;size*;modify*;\n REST STREAM\n UTF8\n SIZE\n211 End");
+        let features = Features::parse(&feat);
+        assert!(features.mlst && features.rest_stream && features.utf8 && features.size);
+        assert!(!features.mdtm);
+        assert_eq!(features.lines.len(), 4);
+    }
+
+    #[test]
+    fn command_text_cannot_smuggle_a_second_command() {
+        assert!(check_command_text("CWD a\r\nDELE b").is_err());
+        assert!(check_command_text("CWD a b").is_ok());
+    }
+
+    #[test]
+    fn error_messages_carry_the_verb_only() {
+        let refused = reply("530 Login incorrect").refused("PASS secret");
+        assert!(!refused.to_string().contains("secret"));
+    }
+}
