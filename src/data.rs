@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 use tokio_rustls::client::TlsStream;
@@ -65,9 +65,21 @@ impl AsyncWrite for DataStream {
 }
 
 impl DataStream {
-    /// Ends an upload: TLS close_notify where secured, then the TCP FIN.
+    /// Ends an upload: TLS close_notify where secured, the TCP FIN, then reads until the server
+    /// closes its side. Closing a socket with unread data in it (TLS 1.3 session tickets the
+    /// server sent) makes the kernel send a reset, and servers then drop the upload's tail.
     pub async fn close(mut self) -> io::Result<()> {
-        self.shutdown().await
+        self.shutdown().await?;
+        let mut sink = [0u8; 4096];
+        loop {
+            match self.read(&mut sink).await {
+                Ok(0) => return Ok(()),
+                Ok(_) => {}
+                // The server may close without close_notify or reset after its FIN: the upload
+                // itself is judged by the final reply and the size check.
+                Err(_) => return Ok(()),
+            }
+        }
     }
 }
 

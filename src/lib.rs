@@ -9,6 +9,7 @@ mod data;
 pub mod error;
 pub mod events;
 pub mod listing;
+pub mod localserver;
 mod ops;
 pub mod paths;
 mod prompts;

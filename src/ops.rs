@@ -104,10 +104,13 @@ pub async fn list_dir(
                 }
                 batch.push(entry);
             }
+            if batch.len() >= BATCH {
+                count += batch.len();
+                on_entries(&dir, std::mem::take(&mut batch));
+                last_flush = Instant::now();
+            }
         }
-        if batch.len() >= BATCH
-            || (at_end || last_flush.elapsed() >= FLUSH_EVERY) && !batch.is_empty()
-        {
+        if (at_end || last_flush.elapsed() >= FLUSH_EVERY) && !batch.is_empty() {
             count += batch.len();
             on_entries(&dir, std::mem::take(&mut batch));
             last_flush = Instant::now();

@@ -10,9 +10,12 @@ use tokio::sync::oneshot;
 use crate::api::{Answer, Event, Prompt, PromptId, SessionId};
 use crate::events::EventSink;
 
+/// Open questions: who asked, and where the answer goes.
+type Pending = HashMap<PromptId, (SessionId, oneshot::Sender<Answer>)>;
+
 #[derive(Clone)]
 pub struct Prompter {
-    pending: Arc<Mutex<HashMap<PromptId, (SessionId, oneshot::Sender<Answer>)>>>,
+    pending: Arc<Mutex<Pending>>,
     ids: Arc<AtomicU64>,
     events: EventSink,
 }
@@ -26,9 +29,7 @@ impl Prompter {
         }
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<PromptId, (SessionId, oneshot::Sender<Answer>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
         self.pending.lock().unwrap_or_else(|e| e.into_inner())
     }
 

@@ -769,7 +769,7 @@ async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome> {
             is_dir: meta.is_dir(),
             ascii: job.ascii,
             depth: job.depth + 1,
-            size: meta.is_file().then(|| meta.len()),
+            size: meta.is_file().then_some(meta.len()),
         });
     }
     children.sort_by(|a, b| a.local.cmp(&b.local));

@@ -17,7 +17,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly HERE
 readonly CACHE=/var/cache/ferry-interop           # downloaded .debs, unpacked servers, venv
 readonly ROOTS=/srv/ferry-interop                 # one FTP root per server, wiped on start
-readonly RUNREG=/run/ferry-interop                # SERVER -> STATE_DIR of the running instance
+readonly RUNREG=/run/ferry-interop                # SERVER.state -> STATE_DIR, SERVER.pid: who runs
 FTP_HOST=127.0.0.1
 FTP_USER=ferrytest
 FTP_PASS='pa ss:w0rd!'                          # a space and punctuation, on purpose
@@ -53,15 +53,15 @@ apt_install() {
     if [[ ! -e $policy ]]; then
         printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && ours=1
     fi
-    local rc=0
-    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends \
-        "${missing[@]}" >/dev/null || {
-        timeout 300 apt-get update -q >/dev/null || true
-        DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends \
-            "${missing[@]}" >/dev/null || rc=$?
+    local rc=0 out="$CACHE/apt.log"
+    local install=(apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=120)
+    DEBIAN_FRONTEND=noninteractive timeout 600 "${install[@]}" "${missing[@]}" >>"$out" 2>&1 || {
+        timeout 300 apt-get update -q >>"$out" 2>&1 || true
+        DEBIAN_FRONTEND=noninteractive timeout 600 "${install[@]}" "${missing[@]}" >>"$out" 2>&1 ||
+            rc=$?
     }
     ((ours)) && rm -f "$policy"
-    ((rc == 0)) || die "apt-get install ${missing[*]} failed"
+    ((rc == 0)) || { tail -n 20 "$out" >&2; die "apt-get install ${missing[*]} failed"; }
 }
 
 # Download .debs with apt and unpack them into $CACHE/pkgroot-NAME (for servers that
@@ -115,23 +115,22 @@ fresh_root() {
     printf '%s\n' "$dir"
 }
 
-# Self-signed end-entity certificate (rustls rejects CA:TRUE certs used as server certs).
-# Creates STATE/cert.pem, STATE/key.pem and STATE/certkey.pem (both, for pure-ftpd).
+# A new self-signed end-entity certificate on every start (rustls rejects a CA:TRUE cert
+# used as a server cert). Writes STATE/cert.pem, key.pem, and certkey.pem (for pure-ftpd).
 make_cert() {
     local state=$1
-    if [[ ! -s $state/cert.pem || ! -s $state/key.pem ]]; then
+    (
+        umask 077
         openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
             -subj '/CN=localhost' \
             -addext 'basicConstraints=critical,CA:FALSE' \
             -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
             -addext 'keyUsage=critical,digitalSignature,keyEncipherment' \
             -addext 'extendedKeyUsage=serverAuth' \
-            -keyout "$state/key.pem" -out "$state/cert.pem" >/dev/null 2>&1 \
-            || die "openssl could not create a certificate"
-    fi
-    chmod 600 "$state/key.pem"
-    cat "$state/cert.pem" "$state/key.pem" >"$state/certkey.pem"
-    chmod 600 "$state/certkey.pem"
+            -keyout "$state/key.pem" -out "$state/cert.pem" >/dev/null 2>&1 &&
+            cat "$state/cert.pem" "$state/key.pem" >"$state/certkey.pem"
+    ) || die "openssl could not create a certificate"
+    chmod 644 "$state/cert.pem"
 }
 
 cert_sha256() {
@@ -160,11 +159,15 @@ port_in_use() {
     ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
 }
 
-# Start "$@" detached (own session, so its pid is its process-group id), log to STATE/NAME.out.
+# Start "$@" detached in its own session, output to STATE/NAME.out; its pid goes to
+# STATE/NAME.pid and to the registry (so stop works even if STATE_DIR was deleted).
+# Standard input is STATE/NAME.fd0, opened read-write: vsftpd writes "500 OOPS" there.
 spawn() {
     local state=$1 name=$2; shift 2
-    setsid "$@" >"$state/$name.out" 2>&1 </dev/null &
+    : >"$state/$name.fd0"
+    setsid "$@" >"$state/$name.out" 2>&1 0<>"$state/$name.fd0" 9>&- &
     echo $! >"$state/$name.pid"
+    echo $! >"$RUNREG/$name.pid"
 }
 
 # Read the first reply line from PORT (through TLS for implicit FTPS), or fail; bounded.
@@ -194,6 +197,10 @@ check_login() {
         curl -sS --max-time 8 --ftp-pasv --ftp-skip-pasv-ip "${extra[@]}" -K - -o /dev/null "$url"
 }
 
+show_output() {
+    tail -n 20 "$1/$2.out" "$1/$2.fd0" >&2 2>/dev/null || true
+}
+
 # Wait until the server in STATE/NAME.pid answers on PORT and accepts our login.
 wait_ready() {
     local state=$1 name=$2 port=$3 mode=$4 pid deadline banner
@@ -202,19 +209,19 @@ wait_ready() {
     while :; do
         if ! kill -0 "$pid" 2>/dev/null; then
             log "$name exited during start-up; last output:"
-            tail -n 20 "$state/$name.out" >&2 || true
+            show_output "$state" "$name"
             die "$name did not start"
         fi
         if banner=$(probe_banner "$port" "$mode" 2>/dev/null); then break; fi
         ((SECONDS < deadline)) || {
-            tail -n 20 "$state/$name.out" >&2 || true
+            show_output "$state" "$name"
             die "$name did not answer on port $port within ${READY_TIMEOUT}s"
         }
         sleep 0.2
     done
     log "$name on $FTP_HOST:$port: $banner"
     check_login "$port" "$mode" || {
-        tail -n 20 "$state/$name.out" >&2 || true
+        show_output "$state" "$name"
         die "$name answers but login as $FTP_USER failed"
     }
 }
@@ -264,9 +271,9 @@ alive_pids() {
     return 0
 }
 
-# Stop the server whose pid file is STATE/NAME.pid: TERM, then KILL after STOP_TIMEOUT.
+# Stop SERVER whose pid is in PIDFILE (and its session children): TERM, KILL after STOP_TIMEOUT.
 stop_pidfile() {
-    local state=$1 name=$2 server=$3 pidfile="$1/$2.pid" pid exes deadline
+    local pidfile=$1 server=$2 pid exes deadline
     local -a pids left
     [[ -f $pidfile ]] || return 0
     pid=$(<"$pidfile")
@@ -282,7 +289,7 @@ stop_pidfile() {
                 sleep 0.1
             done
             if ((${#left[@]})); then
-                log "$name: SIGKILL ${left[*]}"
+                log "$server: SIGKILL ${left[*]}"
                 kill -KILL "${left[@]}" 2>/dev/null || true
             fi
         fi
@@ -425,7 +432,6 @@ Group                   nogroup
 PidFile                 $state/proftpd.server.pid
 ScoreboardFile          $state/proftpd.scoreboard
 ModulePath              $PROFTPD_ROOT/usr/lib/proftpd
-ModuleControlsACLs      insmod,rmmod allow user root
 <IfModule mod_dso.c>
   LoadModule mod_tls.c
 </IfModule>
@@ -516,7 +522,7 @@ server_port() {
 state_files() {
     local s=$1
     printf '%s\n' env env.tmp cert.pem key.pem certkey.pem "$s.pid" "$s.conf"
-    [[ ${KEEP_LOGS:-0} == 1 ]] || printf '%s\n' "$s.out" "$s.log"
+    [[ ${KEEP_LOGS:-0} == 1 ]] || printf '%s\n' "$s.out" "$s.fd0" "$s.log"
     case $s in
         pure-ftpd) printf '%s\n' pureftpd.passwd pureftpd.pdb pure-ftpd.server.pid
                    [[ ${KEEP_LOGS:-0} == 1 ]] || echo pure-ftpd.xfer.log ;;
@@ -526,13 +532,19 @@ state_files() {
 }
 
 cmd_stop() {
-    local server=$1 state=$2 f
-    [[ -d $state ]] || { rm -f "$RUNREG/$server"; return 0; }
-    stop_pidfile "$state" "$server" "$server"
-    while read -r f; do rm -f -- "${state:?}/$f"; done < <(state_files "$server")
-    rm -rf -- "${ROOTS:?}/$server"
-    if [[ -L $RUNREG/$server && $(readlink "$RUNREG/$server") == "$state" ]]; then
-        rm -f "$RUNREG/$server"
+    local server=$1 state=$2 owner="" f
+    [[ -L $RUNREG/$server.state ]] && owner=$(readlink "$RUNREG/$server.state")
+    if [[ -z $owner || $owner == "$state" ]]; then
+        # This STATE_DIR owns the running instance (or none runs): stop it, free its root.
+        stop_pidfile "$RUNREG/$server.pid" "$server"
+        stop_pidfile "$state/$server.pid" "$server"
+        rm -rf -- "${ROOTS:?}/$server"
+        rm -f "$RUNREG/$server.state" "$RUNREG/$server.pid"
+    else
+        log "$server runs from $owner, not $state: leaving it alone"
+    fi
+    if [[ -d $state ]]; then
+        while read -r f; do rm -f -- "${state:?}/$f"; done < <(state_files "$server")
     fi
     return 0
 }
@@ -549,12 +561,10 @@ on_exit() {
 
 cmd_start() {
     local server=$1 state=$2 port prev
-    [[ $(id -u) == 0 ]] || die "run as root (installs packages, creates $FTP_USER)"
     mkdir -p "$state" "$RUNREG"
-    state=$(cd "$state" && pwd -P)
     # An earlier instance of this server (from this or another STATE_DIR) goes first.
-    if [[ -L $RUNREG/$server ]]; then
-        prev=$(readlink "$RUNREG/$server")
+    if [[ -L $RUNREG/$server.state ]]; then
+        prev=$(readlink "$RUNREG/$server.state")
         [[ $prev == "$state" ]] || log "stopping $server started from $prev"
         cmd_stop "$server" "$prev"
     fi
@@ -564,7 +574,7 @@ cmd_start() {
         ss -Hltnp "sport = :$port" >&2 || true
         die "port $port is taken by a process this script did not start"
     fi
-    ln -sfn "$state" "$RUNREG/$server"
+    ln -sfn "$state" "$RUNREG/$server.state"
     STARTING=("$server" "$state")
     trap on_exit EXIT
     case $server in
@@ -588,14 +598,18 @@ EOF
 
 main() {
     (($# == 3)) || usage
-    local action=$1 server=$2 state=$3
+    local action=$1 server=$2 state
+    state=$(realpath -m -- "$3")
     case $server in vsftpd | vsftpd-implicit | pure-ftpd | proftpd | pyftpdlib) ;; *) usage ;; esac
+    [[ $(id -u) == 0 ]] || die "run as root (installs packages, creates $FTP_USER, kills servers)"
+    # One servers.sh at a time: installing packages and creating the user are not
+    # parallel-safe. spawn closes fd 9, so a running server does not hold the lock.
+    mkdir -p "$CACHE"
+    exec 9>"$CACHE/.lock"
+    flock -w 120 9 || die "another servers.sh still holds $CACHE/.lock after 120 s"
     case $action in
         start) cmd_start "$server" "$state" ;;
-        stop)
-            [[ -d $state ]] && state=$(cd "$state" && pwd -P)
-            cmd_stop "$server" "$state"
-            ;;
+        stop) cmd_stop "$server" "$state" ;;
         *) usage ;;
     esac
 }

@@ -1,0 +1,308 @@
+//! The `ferry` command line against the in-process server: output, exit status, the one line
+//! on stderr that explains a failure, `--log`, `--trust`, `--on-exists`, and the password.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ferry::localserver::ServerTls;
+
+use crate::support::*;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `ferry args...` with no terminal, a private config folder, and a 60 s limit.
+fn ferry(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Run {
+    let config = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env("FERRY_CONFIG_DIR", config.path())
+        .env_remove("FERRY_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ferry {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    }
+}
+
+fn url(server: &Server, scheme: &str, path: &str) -> String {
+    format!(
+        "{scheme}://{USER}:{}@127.0.0.1:{}/{path}",
+        PASSWORD
+            .replace(' ', "%20")
+            .replace(':', "%3A")
+            .replace('!', "%21"),
+        server.server.addr().port()
+    )
+}
+
+#[test]
+fn ls_prints_one_line_per_entry() {
+    let server = Server::plain();
+    std::fs::write(server.path("a.txt"), b"abc").unwrap();
+    std::fs::create_dir(server.path("dir")).unwrap();
+    let here = tempfile::tempdir().unwrap();
+    let run = ferry(&["ls", &url(&server, "ftp", "")], here.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let file = lines
+        .iter()
+        .find(|l| l.ends_with(" a.txt"))
+        .expect("a.txt listed");
+    assert!(file.starts_with('-') && file.contains(" 3 "), "{file}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with('d') && l.ends_with(" dir"))
+    );
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn get_and_put_move_files_byte_for_byte_in_both_modes() {
+    let server = Server::plain();
+    let data = pattern(1_500_000, 9);
+    std::fs::write(server.path("remote.bin"), &data).unwrap();
+    let here = tempfile::tempdir().unwrap();
+    for mode in ["passive", "active"] {
+        let name = format!("{mode}.bin");
+        let run = ferry(
+            &[
+                "get",
+                &url(&server, "ftp", "remote.bin"),
+                &name,
+                "--mode",
+                mode,
+            ],
+            here.path(),
+            &[],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(sha256_file(&here.path().join(&name)), sha256(&data));
+        let run = ferry(
+            &["put", &name, &url(&server, "ftp", ""), "--mode", mode],
+            here.path(),
+            &[],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(sha256_file(&server.path(&name)), sha256(&data));
+    }
+}
+
+#[test]
+fn recursive_get_and_put() {
+    let server = Server::plain();
+    std::fs::create_dir_all(server.path("site/img")).unwrap();
+    std::fs::write(server.path("site/index.html"), b"<html>").unwrap();
+    std::fs::write(server.path("site/img/logo.png"), pattern(5000, 1)).unwrap();
+    let here = tempfile::tempdir().unwrap();
+    let run = ferry(
+        &[
+            "get",
+            "-r",
+            &url(&server, "ftp", "site"),
+            "copy",
+            "--parallel",
+            "3",
+        ],
+        here.path(),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        sha256_file(&here.path().join("copy/img/logo.png")),
+        sha256_file(&server.path("site/img/logo.png"))
+    );
+    let run = ferry(
+        &["put", "-r", "copy", &url(&server, "ftp", "mirror")],
+        here.path(),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(server.path("mirror/index.html")).unwrap(),
+        b"<html>"
+    );
+}
+
+#[test]
+fn log_reads_like_filezilla_and_never_shows_the_password() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    let run = ferry(&["ls", &url(&server, "ftp", ""), "--log"], here.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Command:\tPASS ********\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Status:\tConnecting to 127.0.0.1"));
+    assert!(run.stderr.contains("Response:\t230"));
+    assert!(
+        run.stderr
+            .lines()
+            .all(|l| ["Status:\t", "Command:\t", "Response:\t", "Error:\t"]
+                .iter()
+                .any(|p| l.starts_with(p))),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("s3cret") && !run.stdout.contains("s3cret"));
+}
+
+#[test]
+fn the_password_can_come_from_the_environment() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    let bare = format!("ftp://{USER}@127.0.0.1:{}/", server.server.addr().port());
+    let run = ferry(&["ls", &bare], here.path(), &[("FERRY_PASSWORD", PASSWORD)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn failures_exit_non_zero_with_one_explaining_line() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    let port = server.server.addr().port();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["ls".into(), format!("ftp://{USER}:wrong@127.0.0.1:{port}/")],
+            "login refused",
+        ),
+        (
+            vec!["get".into(), url(&server, "ftp", "missing.bin")],
+            "550",
+        ),
+        (
+            vec!["ls".into(), "ftp://127.0.0.1:1/".into()],
+            "could not connect to 127.0.0.1:1",
+        ),
+        (
+            vec!["ls".into(), "http://example.com/".into()],
+            "unsupported scheme",
+        ),
+        (
+            vec!["put".into(), "no-such-file".into(), url(&server, "ftp", "")],
+            "is not a file",
+        ),
+    ];
+    for (args, expected) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = ferry(&args, here.path(), &[]);
+        assert_ne!(run.code, 0, "{args:?}");
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {lines:?}");
+        assert!(
+            lines[0].starts_with("ferry: ") && lines[0].contains(expected),
+            "{args:?}: {lines:?}"
+        );
+    }
+}
+
+#[test]
+fn an_existing_local_file_is_kept_unless_told_otherwise() {
+    let server = Server::plain();
+    std::fs::write(server.path("f.txt"), b"server").unwrap();
+    let here = tempfile::tempdir().unwrap();
+    std::fs::write(here.path().join("f.txt"), b"local").unwrap();
+    let run = ferry(&["get", &url(&server, "ftp", "f.txt")], here.path(), &[]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("already exists") && run.stderr.contains("--on-exists"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(here.path().join("f.txt")).unwrap(), b"local");
+    let run = ferry(
+        &[
+            "get",
+            &url(&server, "ftp", "f.txt"),
+            "--on-exists",
+            "overwrite",
+        ],
+        here.path(),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read(here.path().join("f.txt")).unwrap(), b"server");
+}
+
+#[test]
+fn an_untrusted_certificate_is_refused_without_a_terminal_and_trusted_by_fingerprint() {
+    let server = Server::start(ServerTls::Explicit);
+    let here = tempfile::tempdir().unwrap();
+    let run = ferry(&["ls", &url(&server, "ftpes", "")], here.path(), &[]);
+    assert_ne!(run.code, 0);
+    let fingerprint = server.fingerprint();
+    assert!(
+        run.stderr.contains(&format!("--trust {fingerprint}")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+
+    let typed = fingerprint.replace(':', "").to_lowercase();
+    let run = ferry(
+        &["ls", &url(&server, "ftpes", ""), "--trust", &typed],
+        here.path(),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let run = ferry(
+        &["ls", &url(&server, "ftpes", ""), "--insecure", "--log"],
+        here.path(),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Error:\tCertificate verification is disabled")
+    );
+}
+
+#[test]
+fn no_arguments_prints_usage() {
+    let here = tempfile::tempdir().unwrap();
+    let run = ferry(&[], here.path(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("Usage") || run.stderr.contains("Usage"));
+}

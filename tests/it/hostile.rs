@@ -1,0 +1,342 @@
+//! A hostile or broken server must not aim Ferry at a third host, make it write outside the
+//! folder the user chose, grow its memory without bound, or hang it.
+
+use std::time::{Duration, Instant};
+
+use ferry::*;
+
+use crate::support::fake::{FakeServer, Script};
+use crate::support::*;
+
+fn fake(script: Script) -> FakeServer {
+    RT.block_on(FakeServer::start(script))
+}
+
+fn site(server: &FakeServer, timeout_secs: u64) -> Site {
+    let mut site = Site::new("127.0.0.1", Protocol::Ftp);
+    site.port = server.addr.port();
+    site.user = "user".to_string();
+    site.password = Secret::new("pw");
+    site.timeouts = short_timeouts(timeout_secs);
+    site.mode = DataMode::Passive;
+    site
+}
+
+fn mlsd_listing(
+    lines: &'static [&'static str],
+) -> std::sync::Arc<dyn Fn() -> Vec<u8> + Send + Sync> {
+    std::sync::Arc::new(move || {
+        lines
+            .iter()
+            .map(|l| format!("{l}\r\n"))
+            .collect::<String>()
+            .into_bytes()
+    })
+}
+
+#[test]
+fn a_pasv_reply_naming_another_host_is_not_followed() {
+    let server = fake(Script {
+        epsv: false,
+        pasv_ip: [10, 1, 2, 3],
+        file: std::sync::Arc::new(b"payload".to_vec()),
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 5)).unwrap();
+    rig.transfer_ok(rig.request(Direction::Download, &local.path().join("f"), "/f"));
+    assert_eq!(std::fs::read(local.path().join("f")).unwrap(), b"payload");
+    assert!(
+        rig.has_log(
+            LogKind::Status,
+            "address 10.1.2.3, using the server's address 127.0.0.1"
+        ),
+        "{:#?}",
+        rig.log_text()
+    );
+    assert!(rig.has_log(LogKind::Status, "EPSV refused"));
+}
+
+#[test]
+fn unsafe_names_in_a_listing_never_write_outside_the_chosen_folder() {
+    let server = fake(Script {
+        listing: mlsd_listing(&[
+            "type=file;size=4; ../escape.txt",
+            "type=file;size=4; sub/inner.txt",
+            "type=file;size=4; back\\slash.txt",
+            "type=file;size=4; bell\x07.txt",
+            "type=file;size=4; ok.txt",
+        ]),
+        file: std::sync::Arc::new(b"data".to_vec()),
+        ..Script::default()
+    });
+    let outer = tempfile::tempdir().unwrap();
+    let target = outer.path().join("target");
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 5)).unwrap();
+    let mut request = rig.request(Direction::Download, &target, "/dir");
+    request.recursive = true;
+    rig.transfer(vec![request]);
+    let mut written: Vec<String> = walk(outer.path());
+    written.sort();
+    assert_eq!(
+        written,
+        vec!["target/ok.txt".to_string()],
+        "{:#?}",
+        rig.log_text()
+    );
+    assert!(rig.has_log(
+        LogKind::Error,
+        "refused unsafe name from the server: \"../escape.txt\""
+    ));
+    assert!(rig.has_log(LogKind::Error, "\"sub/inner.txt\""));
+}
+
+fn walk(root: &std::path::Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(
+                    path.strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn an_endless_reply_line_is_refused_without_growing_memory() {
+    for script in [
+        Script {
+            endless_on: Some("FEAT".into()),
+            ..Script::default()
+        },
+        Script {
+            endless_multiline_on: Some("FEAT".into()),
+            ..Script::default()
+        },
+    ] {
+        let server = fake(script);
+        let mut rig = Rig::new();
+        let started = Instant::now();
+        let error = rig.connect(site(&server, 5)).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Protocol, "{error:?}");
+        assert!(error.message.contains("larger than"), "{error:?}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+}
+
+#[test]
+fn a_silent_server_times_out_and_the_next_operation_reconnects() {
+    let server = fake(Script {
+        silent_on: Some("MKD".into()),
+        ..Script::default()
+    });
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 1)).unwrap();
+    let started = Instant::now();
+    let error = rig.run(Operation::Mkdir("/x".into())).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Timeout, "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    rig.run(Operation::Pwd).unwrap();
+    assert!(rig.has_log(LogKind::Status, "Reconnecting"));
+    let logins = server
+        .received()
+        .iter()
+        .filter(|c| c.starts_with("USER"))
+        .count();
+    assert_eq!(logins, 2, "a fresh connection, never the stale one");
+}
+
+#[test]
+fn a_refusing_greeting_is_reported() {
+    let server = fake(Script {
+        greeting: "421 Too many connections".into(),
+        ..Script::default()
+    });
+    let mut rig = Rig::new();
+    let error = rig.connect(site(&server, 5)).unwrap_err();
+    assert!(error.message.contains("421"), "{error:?}");
+}
+
+#[test]
+fn a_running_transfer_can_be_cancelled_with_abor() {
+    let server = fake(Script {
+        file: std::sync::Arc::new(vec![7u8; 1_000_000]),
+        trickle: Some((1000, Duration::from_millis(10))),
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 5)).unwrap();
+    let request = rig.request(Direction::Download, &local.path().join("f"), "/f");
+    let id = request.id;
+    rig.worker.send(Command::Enqueue {
+        session: rig.session,
+        transfers: vec![request],
+    });
+    loop {
+        if let Event::Transfer {
+            state: TransferState::Started { .. },
+            ..
+        } = rig.next(Duration::from_secs(10))
+        {
+            break;
+        }
+    }
+    let started = Instant::now();
+    rig.worker.send(Command::CancelTransfer {
+        session: rig.session,
+        transfer: id,
+    });
+    loop {
+        match rig.next(Duration::from_secs(10)) {
+            Event::Transfer {
+                state: TransferState::Failed(error),
+                ..
+            } => {
+                assert_eq!(error.kind, ErrorKind::Cancelled);
+                break;
+            }
+            Event::Transfer {
+                state: TransferState::Finished { .. },
+                ..
+            } => panic!("not cancelled"),
+            _ => {}
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        !local.path().join("f").exists(),
+        "a cancelled download never looks complete"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        server.received().iter().any(|c| c == "ABOR"),
+        "{:?}",
+        server.received()
+    );
+}
+
+#[test]
+fn a_stalled_transfer_ends_at_the_inactivity_timeout() {
+    let server = fake(Script {
+        file: std::sync::Arc::new(vec![1u8; 10]),
+        trickle: Some((1, Duration::from_secs(4))),
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 1)).unwrap();
+    let request = rig.request(Direction::Download, &local.path().join("f"), "/f");
+    let id = request.id;
+    let started = Instant::now();
+    let mut states = rig.transfer(vec![request]);
+    match states.remove(&id) {
+        Some(TransferState::Failed(error)) => {
+            assert_eq!(error.kind, ErrorKind::Timeout, "{error:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(8));
+}
+
+#[test]
+fn a_listing_of_100000_entries_streams_in_batches() {
+    let server = fake(Script {
+        listing: std::sync::Arc::new(|| {
+            let mut out = String::with_capacity(100_000 * 64);
+            for i in 0..100_000 {
+                out.push_str(&format!(
+                    "type=file;size={i};modify=20260101120000; file{i:06}.dat\r\n"
+                ));
+            }
+            out.into_bytes()
+        }),
+        ..Script::default()
+    });
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 10)).unwrap();
+    let started = Instant::now();
+    let entries = rig.list("/big");
+    assert_eq!(entries.len(), 100_000);
+    assert_eq!(entries[99_999].name, "file099999.dat");
+    let batches: Vec<usize> = rig
+        .transcript
+        .iter()
+        .filter_map(|e| match e {
+            Event::Listing { entries, .. } => Some(entries.len()),
+            _ => None,
+        })
+        .collect();
+    assert!(batches.len() >= 50, "{} batches", batches.len());
+    assert!(batches.iter().all(|n| *n <= 2000));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn lines_nothing_can_parse_are_listed_with_their_raw_text() {
+    let server = fake(Script {
+        mlst: false,
+        listing: mlsd_listing(&[
+            "-rw-r--r--    1 1000     1000         1024 Nov 21 12:30 file.txt",
+            "this line is not a listing at all",
+            "drwxr-xr-x+   2 0        0            4096 Jan 05  2021 dir",
+        ]),
+        ..Script::default()
+    });
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 5)).unwrap();
+    let entries = rig.list("/");
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[1].kind, EntryKind::Unknown);
+    assert_eq!(entries[1].raw, "this line is not a listing at all");
+    assert_eq!(entries[2].kind, EntryKind::Dir);
+    assert!(rig.has_log(LogKind::Command, "LIST -a"));
+}
+
+#[test]
+fn a_running_listing_can_be_cancelled_and_the_session_goes_on() {
+    let server = fake(Script {
+        listing: mlsd_listing(&["type=file;size=1; a", "type=file;size=1; b"]),
+        trickle: Some((5, Duration::from_secs(1))),
+        ..Script::default()
+    });
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 5)).unwrap();
+    let request = RequestId(rig.worker.next_id());
+    rig.worker.send(Command::Run {
+        session: rig.session,
+        request,
+        op: Operation::List(None),
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    rig.worker.send(Command::CancelOperation {
+        session: rig.session,
+    });
+    loop {
+        if let Event::OpDone {
+            request: r, result, ..
+        } = rig.next(Duration::from_secs(5))
+            && r == request
+        {
+            assert_eq!(result.unwrap_err().kind, ErrorKind::Cancelled);
+            break;
+        }
+    }
+    assert_eq!(rig.run(Operation::Pwd).unwrap(), OpOutput::Path("/".into()));
+}

@@ -1,0 +1,8 @@
+//! Ferry's integration tests: one binary, with the in-process server rig in `support`.
+
+mod cli;
+mod engine;
+mod hostile;
+mod interop;
+mod support;
+mod tls;

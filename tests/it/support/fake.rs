@@ -1,0 +1,215 @@
+//! A scripted FTP server for the cases a real server will not produce: hostile replies, a PASV
+//! that points elsewhere, endless lines, silence, trickling data. It speaks just enough FTP for
+//! Ferry to log in, list and download, and records every command it receives.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+/// How the fake server misbehaves.
+#[derive(Clone)]
+pub struct Script {
+    pub greeting: String,
+    /// The address PASV announces (the data listener is on 127.0.0.1 whatever it says).
+    pub pasv_ip: [u8; 4],
+    /// Answer EPSV (else refuse it with 500).
+    pub epsv: bool,
+    /// Offer MLST in FEAT (listings via MLSD), else LIST.
+    pub mlst: bool,
+    /// What a listing sends over the data connection.
+    pub listing: Arc<dyn Fn() -> Vec<u8> + Send + Sync>,
+    /// The content RETR sends, for any path.
+    pub file: Arc<Vec<u8>>,
+    /// Send the file (and listings) in pieces of this size with this pause between them.
+    pub trickle: Option<(usize, Duration)>,
+    /// Never answer this command verb.
+    pub silent_on: Option<String>,
+    /// Answer this command verb with a line that never ends.
+    pub endless_on: Option<String>,
+    /// Answer this command verb with a multi-line reply that never ends.
+    pub endless_multiline_on: Option<String>,
+}
+
+impl Default for Script {
+    fn default() -> Self {
+        Script {
+            greeting: "220 fake server ready".to_string(),
+            pasv_ip: [127, 0, 0, 1],
+            epsv: true,
+            mlst: true,
+            listing: Arc::new(Vec::new),
+            file: Arc::new(Vec::new()),
+            trickle: None,
+            silent_on: None,
+            endless_on: None,
+            endless_multiline_on: None,
+        }
+    }
+}
+
+pub struct FakeServer {
+    pub addr: SocketAddr,
+    /// Every command line received, in order, over all connections.
+    pub commands: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeServer {
+    pub async fn start(script: Script) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let commands = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&commands);
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let script = script.clone();
+                let log = Arc::clone(&log);
+                tokio::spawn(async move {
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(120), serve(socket, script, log))
+                            .await;
+                });
+            }
+        });
+        FakeServer {
+            addr,
+            commands,
+            task,
+        }
+    }
+
+    pub fn received(&self) -> Vec<String> {
+        self.commands.lock().unwrap().clone()
+    }
+}
+
+async fn send_data(mut data: TcpStream, bytes: &[u8], trickle: Option<(usize, Duration)>) {
+    match trickle {
+        Some((size, pause)) => {
+            for chunk in bytes.chunks(size.max(1)) {
+                if data.write_all(chunk).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(pause).await;
+            }
+        }
+        None => {
+            let _ = data.write_all(bytes).await;
+        }
+    }
+    let _ = data.shutdown().await;
+}
+
+async fn serve(socket: TcpStream, script: Script, log: Arc<Mutex<Vec<String>>>) {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read);
+    let mut passive: Option<TcpListener> = None;
+    let _ = write
+        .write_all(format!("{}\r\n", script.greeting).as_bytes())
+        .await;
+    if !script.greeting.starts_with("220") {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        match lines.read_line(&mut line).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let line = line.trim_end().to_string();
+        log.lock().unwrap().push(line.clone());
+        let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+        if script.silent_on.as_deref() == Some(verb.as_str()) {
+            continue;
+        }
+        if script.endless_on.as_deref() == Some(verb.as_str()) {
+            let _ = write.write_all(b"200 ").await;
+            let junk = vec![b'a'; 64 * 1024];
+            while write.write_all(&junk).await.is_ok() {}
+            return;
+        }
+        if script.endless_multiline_on.as_deref() == Some(verb.as_str()) {
+            let _ = write.write_all(b"200-start\r\n").await;
+            while write.write_all(b" more\r\n").await.is_ok() {}
+            return;
+        }
+        let reply: String = match verb.as_str() {
+            "USER" => "331 password please".into(),
+            "PASS" => "230 logged in".into(),
+            "FEAT" => {
+                let mlst = if script.mlst {
+                    " MLST type*;size*;modify*;\r\n"
+                } else {
+                    ""
+                };
+                format!("211-Features:\r\n{mlst} SIZE\r\n UTF8\r\n211 End")
+            }
+            "OPTS" | "TYPE" | "NOOP" => "200 ok".into(),
+            "PWD" => "257 \"/\" is the current directory".into(),
+            "CWD" => "250 ok".into(),
+            "SIZE" => format!("213 {}", script.file.len()),
+            "EPSV" if script.epsv => {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let port = listener.local_addr().unwrap().port();
+                passive = Some(listener);
+                format!("229 Entering Extended Passive Mode (|||{port}|)")
+            }
+            "PASV" => {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let port = listener.local_addr().unwrap().port();
+                passive = Some(listener);
+                let [a, b, c, d] = script.pasv_ip;
+                format!(
+                    "227 Entering Passive Mode ({a},{b},{c},{d},{},{})",
+                    port / 256,
+                    port % 256
+                )
+            }
+            "MLSD" | "LIST" | "RETR" => {
+                let Some(listener) = passive.take() else {
+                    let _ = write.write_all(b"425 use PASV first\r\n").await;
+                    continue;
+                };
+                let _ = write.write_all(b"150 opening data connection\r\n").await;
+                let accepted =
+                    tokio::time::timeout(Duration::from_secs(10), listener.accept()).await;
+                let Ok(Ok((data, _))) = accepted else {
+                    let _ = write.write_all(b"425 no data connection\r\n").await;
+                    continue;
+                };
+                let bytes = if verb == "RETR" {
+                    script.file.to_vec()
+                } else {
+                    (script.listing)()
+                };
+                send_data(data, &bytes, script.trickle).await;
+                "226 transfer complete".into()
+            }
+            "ABOR" => "226 aborted".into(),
+            "QUIT" => {
+                let _ = write.write_all(b"221 bye\r\n").await;
+                return;
+            }
+            _ => "502 not implemented".into(),
+        };
+        if write
+            .write_all(format!("{reply}\r\n").as_bytes())
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+}

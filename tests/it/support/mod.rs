@@ -1,0 +1,313 @@
+//! The test rig: in-process FTP servers over temp folders, a worker driven through `Command`s,
+//! and the `Event` transcript it produces. Every wait is bounded.
+
+#![allow(dead_code)]
+
+pub mod fake;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use ferry::localserver::{LocalServer, LocalServerConfig, ServerTls};
+use ferry::*;
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+pub const USER: &str = "ferry";
+pub const PASSWORD: &str = "s3cret pass:w0rd!";
+
+/// The runtime the in-process servers run on, for the whole test binary.
+pub static RT: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+});
+
+/// An in-process libunftp server over a temp folder.
+pub struct Server {
+    pub server: LocalServer,
+    pub root: TempDir,
+}
+
+impl Server {
+    pub fn start(tls: ServerTls) -> Server {
+        let root = tempfile::tempdir().unwrap();
+        let mut cfg = LocalServerConfig::new(root.path(), USER, PASSWORD);
+        cfg.tls = tls;
+        let server = RT.block_on(LocalServer::start(cfg)).unwrap();
+        Server { server, root }
+    }
+
+    pub fn plain() -> Server {
+        Server::start(ServerTls::None)
+    }
+
+    pub fn site(&self, protocol: Protocol) -> Site {
+        let mut site = Site::new("127.0.0.1", protocol);
+        site.port = self.server.addr().port();
+        site.user = USER.to_string();
+        site.password = Secret::new(PASSWORD);
+        site.timeouts = short_timeouts(5);
+        site
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.path().join(relative)
+    }
+
+    pub fn fingerprint(&self) -> String {
+        self.server.cert().expect("a TLS server").sha256.clone()
+    }
+}
+
+pub fn short_timeouts(secs: u64) -> Timeouts {
+    let t = Duration::from_secs(secs);
+    Timeouts {
+        connect: t,
+        reply: t,
+        data_connect: t,
+        tls_handshake: t,
+        inactivity: t,
+    }
+}
+
+pub fn sha256_file(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    sha256(&bytes)
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Deterministic pseudo-random bytes (no rand crate needed).
+pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as u8
+        })
+        .collect()
+}
+
+pub type PromptAnswerer = Box<dyn FnMut(&Prompt) -> Option<Answer>>;
+
+/// A worker, its events, and what happened so far.
+pub struct Rig {
+    pub worker: Worker,
+    events: Receiver<Event>,
+    pub transcript: Vec<Event>,
+    pub config: TempDir,
+    pub session: SessionId,
+    answerer: PromptAnswerer,
+    /// Entries of the last listing, in order.
+    pub listing: Vec<Entry>,
+    /// The login directory.
+    pub home: String,
+}
+
+impl Rig {
+    pub fn new() -> Rig {
+        let config = tempfile::tempdir().unwrap();
+        Rig::with_config(config)
+    }
+
+    pub fn with_config(config: TempDir) -> Rig {
+        let (sink, events) = EventSink::channel();
+        let worker = Worker::start(
+            WorkerConfig {
+                config_dir: Some(config.path().to_path_buf()),
+            },
+            sink,
+        )
+        .unwrap();
+        let session = SessionId(worker.next_id());
+        Rig {
+            worker,
+            events,
+            transcript: Vec::new(),
+            config,
+            session,
+            answerer: Box::new(|_| None),
+            listing: Vec::new(),
+            home: String::new(),
+        }
+    }
+
+    /// How prompts are answered from now on (`None`: leave it unanswered).
+    pub fn on_prompt(&mut self, answerer: impl FnMut(&Prompt) -> Option<Answer> + 'static) {
+        self.answerer = Box::new(answerer);
+    }
+
+    /// The next event (prompts are answered and kept in the transcript).
+    pub fn next(&mut self, within: Duration) -> Event {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = self.events.recv_timeout(left).unwrap_or_else(|e| {
+                panic!(
+                    "no event within {within:?}: {e}; transcript: {:#?}",
+                    self.tail()
+                )
+            });
+            self.transcript.push(event.clone());
+            if let Event::Prompt { id, prompt, .. } = &event
+                && let Some(answer) = (self.answerer)(prompt)
+            {
+                self.worker.send(Command::Answer {
+                    prompt: *id,
+                    answer,
+                });
+            }
+            if !matches!(event, Event::Log(_)) {
+                return event;
+            }
+        }
+    }
+
+    fn tail(&self) -> Vec<String> {
+        let skip = self.transcript.len().saturating_sub(30);
+        self.transcript[skip..]
+            .iter()
+            .map(|e| format!("{e:?}"))
+            .collect()
+    }
+
+    pub fn connect(&mut self, site: Site) -> Result<ServerInfo, ErrorReport> {
+        self.worker.send(Command::Connect {
+            session: self.session,
+            site,
+        });
+        loop {
+            match self.next(Duration::from_secs(30)) {
+                Event::Connected { info, .. } => {
+                    self.home = info.cwd.clone();
+                    return Ok(info);
+                }
+                Event::SessionClosed { error, .. } => return Err(error.expect("an error")),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn run(&mut self, op: Operation) -> Result<OpOutput, ErrorReport> {
+        let request = RequestId(self.worker.next_id());
+        self.worker.send(Command::Run {
+            session: self.session,
+            request,
+            op,
+        });
+        self.listing.clear();
+        loop {
+            match self.next(Duration::from_secs(60)) {
+                Event::Listing {
+                    request: r,
+                    entries,
+                    ..
+                } if r == request => self.listing.extend(entries),
+                Event::OpDone {
+                    request: r, result, ..
+                } if r == request => return result,
+                _ => {}
+            }
+        }
+    }
+
+    /// `relative` under the login directory, as an absolute remote path.
+    pub fn abs(&self, relative: &str) -> String {
+        ferry::paths::join_remote(&self.home, relative)
+    }
+
+    pub fn list(&mut self, path: &str) -> Vec<Entry> {
+        self.run(Operation::List(Some(path.to_string())))
+            .unwrap_or_else(|e| panic!("listing {path}: {e}"));
+        std::mem::take(&mut self.listing)
+    }
+
+    pub fn request(&self, direction: Direction, local: &Path, remote: &str) -> TransferRequest {
+        TransferRequest {
+            id: TransferId(self.worker.next_id()),
+            direction,
+            local: local.to_path_buf(),
+            remote: remote.to_string(),
+            recursive: false,
+            ascii: false,
+        }
+    }
+
+    /// Queues transfers and waits until the queue is idle; returns each transfer's last state.
+    pub fn transfer(
+        &mut self,
+        requests: Vec<TransferRequest>,
+    ) -> HashMap<TransferId, TransferState> {
+        self.worker.send(Command::Enqueue {
+            session: self.session,
+            transfers: requests,
+        });
+        let mut last = HashMap::new();
+        loop {
+            match self.next(Duration::from_secs(120)) {
+                Event::Transfer { id, state, .. } => {
+                    last.insert(id, state);
+                }
+                Event::QueueIdle { .. } => return last,
+                _ => {}
+            }
+        }
+    }
+
+    /// One transfer that must finish.
+    pub fn transfer_ok(&mut self, request: TransferRequest) {
+        let id = request.id;
+        let states = self.transfer(vec![request]);
+        match states.get(&id) {
+            Some(TransferState::Finished { .. }) => {}
+            other => panic!("transfer ended as {other:?}; log: {:#?}", self.log_text()),
+        }
+    }
+
+    pub fn log_lines(&self) -> Vec<LogLine> {
+        self.transcript
+            .iter()
+            .filter_map(|e| match e {
+                Event::Log(line) => Some(line.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The log as FileZilla shows it: `Kind:\ttext` lines.
+    pub fn log_text(&self) -> Vec<String> {
+        self.log_lines()
+            .iter()
+            .map(|l| format!("{}\t{}", l.kind.label(), l.text))
+            .collect()
+    }
+
+    pub fn has_log(&self, kind: LogKind, needle: &str) -> bool {
+        self.log_lines()
+            .iter()
+            .any(|l| l.kind == kind && l.text.contains(needle))
+    }
+
+    pub fn disconnect(&mut self) {
+        self.worker.send(Command::Disconnect {
+            session: self.session,
+        });
+        loop {
+            if let Event::SessionClosed { .. } = self.next(Duration::from_secs(20)) {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Explicit FTPS against the in-process server: the certificate prompt and each answer, trust
+//! that persists per host and port, pinned fingerprints, `--insecure`, and PROT P transfers.
+
+use ferry::localserver::ServerTls;
+use ferry::*;
+
+use crate::support::*;
+
+fn answer_certificates(rig: &mut Rig, answer: CertAnswer) {
+    rig.on_prompt(move |prompt| match prompt {
+        Prompt::Certificate(_) => Some(Answer::Certificate(answer)),
+        _ => None,
+    });
+}
+
+fn certificate_prompts(rig: &Rig) -> Vec<CertificateInfo> {
+    rig.transcript
+        .iter()
+        .filter_map(|e| match e {
+            Event::Prompt {
+                prompt: Prompt::Certificate(info),
+                ..
+            } => Some(info.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_untrusted_certificate_is_asked_about_and_rejecting_it_ends_the_session() {
+    let server = Server::start(ServerTls::Explicit);
+    let mut rig = Rig::new();
+    answer_certificates(&mut rig, CertAnswer::Reject);
+    let error = rig.connect(server.site(Protocol::ExplicitTls)).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Certificate, "{error:?}");
+    assert!(error.message.contains(&server.fingerprint()), "{error:?}");
+    let prompts = certificate_prompts(&rig);
+    assert_eq!(prompts.len(), 1);
+    let info = &prompts[0];
+    assert_eq!(info.fingerprint, server.fingerprint());
+    assert_eq!(
+        (info.host.as_str(), info.port),
+        ("127.0.0.1", server.server.addr().port())
+    );
+    assert!(info.reason.contains("self-signed"), "{info:?}");
+    assert!(!info.subject.is_empty() && !info.issuer.is_empty());
+    assert!(!info.not_before.is_empty() && !info.not_after.is_empty());
+}
+
+#[test]
+fn trusting_once_secures_listing_and_transfers_without_asking_again() {
+    let server = Server::start(ServerTls::Explicit);
+    let data = pattern(2 * 1024 * 1024, 5);
+    std::fs::write(server.path("secret.bin"), &data).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    answer_certificates(&mut rig, CertAnswer::TrustOnce);
+    let mut site = server.site(Protocol::ExplicitTls);
+    site.parallel = 2;
+    let info = rig.connect(site).unwrap();
+    assert!(info.tls);
+    for expected in ["AUTH TLS", "PBSZ 0", "PROT P"] {
+        assert!(rig.has_log(LogKind::Command, expected), "no {expected}");
+    }
+    assert!(rig.list("/").iter().any(|e| e.name == "secret.bin"));
+    rig.transfer_ok(rig.request(
+        Direction::Download,
+        &local.path().join("secret.bin"),
+        "/secret.bin",
+    ));
+    assert_eq!(sha256_file(&local.path().join("secret.bin")), sha256(&data));
+    rig.transfer_ok(rig.request(
+        Direction::Upload,
+        &local.path().join("secret.bin"),
+        "/copy.bin",
+    ));
+    assert_eq!(sha256_file(&server.path("copy.bin")), sha256(&data));
+    assert_eq!(
+        certificate_prompts(&rig).len(),
+        1,
+        "transfer connections reuse the answer"
+    );
+
+    // "Once" is not remembered by a new worker.
+    let mut again = Rig::with_config(rig.config);
+    answer_certificates(&mut again, CertAnswer::Reject);
+    assert!(again.connect(server.site(Protocol::ExplicitTls)).is_err());
+}
+
+#[test]
+fn trusting_always_is_remembered_per_host_and_port() {
+    let server = Server::start(ServerTls::Explicit);
+    let mut rig = Rig::new();
+    answer_certificates(&mut rig, CertAnswer::TrustAlways);
+    rig.connect(server.site(Protocol::ExplicitTls)).unwrap();
+    rig.disconnect();
+    let stored =
+        std::fs::read_to_string(rig.config.path().join("trusted-certificates.json")).unwrap();
+    assert!(stored.contains(&server.fingerprint()));
+    assert!(stored.contains(&format!("127.0.0.1:{}", server.server.addr().port())));
+
+    let mut again = Rig::with_config(rig.config);
+    answer_certificates(&mut again, CertAnswer::Reject);
+    again.connect(server.site(Protocol::ExplicitTls)).unwrap();
+    assert!(certificate_prompts(&again).is_empty());
+}
+
+#[test]
+fn a_pinned_fingerprint_is_accepted_without_a_prompt() {
+    let server = Server::start(ServerTls::Explicit);
+    let mut rig = Rig::new();
+    answer_certificates(&mut rig, CertAnswer::Reject);
+    let mut site = server.site(Protocol::ExplicitTls);
+    site.tls.pinned = vec![server.fingerprint().replace(':', "").to_lowercase()];
+    rig.connect(site).unwrap();
+    assert!(certificate_prompts(&rig).is_empty());
+
+    let mut wrong = Rig::new();
+    answer_certificates(&mut wrong, CertAnswer::Reject);
+    let mut site = server.site(Protocol::ExplicitTls);
+    site.tls.pinned = vec!["AA".repeat(32)];
+    assert_eq!(
+        wrong.connect(site).unwrap_err().kind,
+        ErrorKind::Certificate
+    );
+}
+
+#[test]
+fn insecure_accepts_any_certificate_and_says_so() {
+    let server = Server::start(ServerTls::Explicit);
+    let mut rig = Rig::new();
+    let mut site = server.site(Protocol::ExplicitTls);
+    site.tls.insecure = true;
+    rig.connect(site).unwrap();
+    assert!(certificate_prompts(&rig).is_empty());
+    assert!(rig.has_log(LogKind::Error, "Certificate verification is disabled"));
+}
+
+#[test]
+fn explicit_tls_to_a_server_without_tls_is_a_clear_error() {
+    let server = Server::plain();
+    let mut rig = Rig::new();
+    let error = rig.connect(server.site(Protocol::ExplicitTls)).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Tls, "{error:?}");
+    assert!(
+        error.message.contains("does not support FTP over TLS"),
+        "{error:?}"
+    );
+}
