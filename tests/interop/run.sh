@@ -19,4 +19,4 @@ for server in "${servers[@]}"; do
     mkdir -p "$state/$server"
     bash tests/interop/servers.sh start "$server" "$state/$server"
 done
-FERRY_INTEROP_DIR="$state" cargo test --test it interop -- --ignored --test-threads 2
+FERRY_INTEROP_DIR="$state" cargo test --test it interop -- --ignored --test-threads 2 --nocapture

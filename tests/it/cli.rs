@@ -306,3 +306,80 @@ fn no_arguments_prints_usage() {
     assert_eq!(run.code, 2);
     assert!(run.stdout.contains("Usage") || run.stderr.contains("Usage"));
 }
+
+#[test]
+fn a_refused_port_names_the_mode_that_failed() {
+    let server = Server::start_with(|cfg| cfg.active = false);
+    std::fs::write(server.path("f.bin"), b"data").unwrap();
+    let here = tempfile::tempdir().unwrap();
+    let run = ferry(
+        &["get", &url(&server, "ftp", "f.bin"), "--mode", "active"],
+        here.path(),
+        &[],
+    );
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("data connection failed in active mode"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("refused PORT"), "{}", run.stderr);
+    assert!(!here.path().join("f.bin").exists());
+}
+
+/// Runs ferry under a pseudo-terminal (util-linux `script`), typing `input`.
+fn ferry_on_a_terminal(args: &str, input: &str) -> Run {
+    let here = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_ferry"));
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(here.path())
+        .env("FERRY_CONFIG_DIR", config.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux script");
+    use std::io::Write;
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        let _ = stdin.write_all(input.as_bytes());
+        std::thread::sleep(Duration::from_secs(5));
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ferry on a terminal did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn on_a_terminal_an_untrusted_certificate_is_asked_about() {
+    let server = Server::start(ServerTls::Explicit);
+    std::fs::write(server.path("visible.txt"), b"x").unwrap();
+    let trusted = ferry_on_a_terminal(&format!("ls '{}'", url(&server, "ftpes", "")), "o\n");
+    assert_eq!(trusted.code, 0, "{}{}", trusted.stdout, trusted.stderr);
+    assert!(
+        trusted.stdout.contains(&server.fingerprint()),
+        "{}",
+        trusted.stdout
+    );
+    assert!(trusted.stdout.contains("Trust it?"));
+    assert!(trusted.stdout.contains("visible.txt"));
+
+    let refused = ferry_on_a_terminal(&format!("ls '{}'", url(&server, "ftpes", "")), "n\n");
+    assert_ne!(refused.code, 0);
+    assert!(!refused.stdout.contains("visible.txt"));
+}

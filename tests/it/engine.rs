@@ -46,6 +46,69 @@ fn login_logs_the_session_like_filezilla_with_the_password_masked() {
 }
 
 #[test]
+fn anonymous_login_and_the_welcome_message() {
+    let server = Server::start_with(|cfg| {
+        cfg.anonymous = true;
+        cfg.greeting = "Welcome to the Ferry test server";
+    });
+    let mut rig = Rig::new();
+    let mut site = server.site(Protocol::Ftp);
+    site.user = String::new();
+    site.password = Secret::default();
+    let info = rig.connect(site).unwrap();
+    assert!(
+        info.welcome.contains("Welcome to the Ferry test server"),
+        "{info:?}"
+    );
+    assert!(rig.has_log(LogKind::Command, "USER anonymous"));
+    assert!(
+        info.features.iter().any(|f| f.starts_with("MLST")),
+        "{info:?}"
+    );
+}
+
+#[test]
+fn ascii_transfers_convert_line_endings_both_ways() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(local.path().join("notes.txt"), b"one\ntwo\n").unwrap();
+    let mut rig = Rig::new();
+    rig.connect(server.site(Protocol::Ftp)).unwrap();
+    let mut up = rig.request(
+        Direction::Upload,
+        &local.path().join("notes.txt"),
+        "/notes.txt",
+    );
+    up.ascii = true;
+    rig.transfer_ok(up);
+    assert!(rig.has_log(LogKind::Command, "TYPE A"));
+    assert_eq!(
+        std::fs::read(server.path("notes.txt")).unwrap(),
+        b"one\r\ntwo\r\n"
+    );
+    let mut down = rig.request(
+        Direction::Download,
+        &local.path().join("back.txt"),
+        "/notes.txt",
+    );
+    down.ascii = true;
+    rig.transfer_ok(down);
+    if cfg!(not(windows)) {
+        assert_eq!(
+            std::fs::read(local.path().join("back.txt")).unwrap(),
+            b"one\ntwo\n"
+        );
+    }
+    // Binary is the default again afterwards.
+    let last_type = rig
+        .log_lines()
+        .into_iter()
+        .rev()
+        .find(|l| l.text.starts_with("TYPE"));
+    assert_eq!(last_type.map(|l| l.text), Some("TYPE I".to_string()));
+}
+
+#[test]
 fn a_wrong_password_is_a_login_error() {
     let server = Server::plain();
     let mut rig = Rig::new();

@@ -340,3 +340,72 @@ fn a_running_listing_can_be_cancelled_and_the_session_goes_on() {
     }
     assert_eq!(rig.run(Operation::Pwd).unwrap(), OpOutput::Path("/".into()));
 }
+
+#[test]
+fn a_resumed_upload_appends_when_the_server_lacks_rest_stream() {
+    let data = pattern(300_000, 21);
+    let server = fake(Script {
+        file: std::sync::Arc::new(data[..100_000].to_vec()),
+        rest_stream: false,
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(local.path().join("f"), &data).unwrap();
+    let mut rig = Rig::new();
+    let mut site = site(&server, 5);
+    site.on_exists = ExistsPolicy::Resume;
+    rig.connect(site).unwrap();
+    rig.transfer_ok(rig.request(Direction::Upload, &local.path().join("f"), "/f"));
+    assert!(
+        server.received().iter().any(|c| c == "APPE /f"),
+        "{:?}",
+        server.received()
+    );
+    assert!(!server.received().iter().any(|c| c.starts_with("REST")));
+    assert_eq!(sha256(&server.file.lock().unwrap()), sha256(&data));
+}
+
+#[test]
+fn list_falls_back_to_plain_list_when_list_a_is_refused() {
+    let server = fake(Script {
+        mlst: false,
+        refuse_list_args: true,
+        listing: mlsd_listing(&["-rw-r--r-- 1 u g 3 Nov 21 12:30 only.txt"]),
+        ..Script::default()
+    });
+    let mut rig = Rig::new();
+    rig.connect(site(&server, 5)).unwrap();
+    let entries = rig.list("/");
+    assert_eq!(entries.len(), 1);
+    let lists: Vec<String> = server
+        .received()
+        .into_iter()
+        .filter(|c| c.starts_with("LIST"))
+        .collect();
+    assert_eq!(lists, ["LIST -a", "LIST"]);
+    // Remembered for the rest of the session.
+    rig.list("/");
+    assert_eq!(
+        server.received().iter().filter(|c| *c == "LIST -a").count(),
+        1
+    );
+}
+
+#[test]
+fn a_tls_handshake_that_never_ends_times_out() {
+    let server = fake(Script {
+        hang_after_auth: true,
+        ..Script::default()
+    });
+    let mut rig = Rig::new();
+    let mut site = site(&server, 1);
+    site.protocol = Protocol::ExplicitTls;
+    let started = Instant::now();
+    let error = rig.connect(site).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Timeout, "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -179,6 +179,23 @@ fn scenarios(real: &Real, protocol: Protocol, mode: DataMode, label: &str) {
     // mkdir, rename, delete, recursive delete.
     rig.run(Operation::Mkdir(format!("{dir}/made"))).unwrap();
     assert!(scratch.path.join("made").is_dir());
+    rig.run(Operation::Chmod {
+        path: format!("{dir}/made"),
+        mode: 0o700,
+    })
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(scratch.path.join("made"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700, "{label}: SITE CHMOD");
+    let size = rig.run(Operation::Size(format!("{dir}/up.bin"))).unwrap();
+    assert_eq!(size, OpOutput::Size(data.len() as u64));
+    assert!(matches!(
+        rig.run(Operation::Mdtm(format!("{dir}/up.bin"))).unwrap(),
+        OpOutput::Time(_)
+    ));
     rig.run(Operation::Rename {
         from: format!("{dir}/up.bin"),
         to: format!("{dir}/made/moved.bin"),

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 /// How the fake server misbehaves.
@@ -21,8 +21,15 @@ pub struct Script {
     pub mlst: bool,
     /// What a listing sends over the data connection.
     pub listing: Arc<dyn Fn() -> Vec<u8> + Send + Sync>,
-    /// The content RETR sends, for any path.
+    /// The one remote file, whatever its path: RETR sends it, SIZE measures it, STOR replaces
+    /// it and APPE appends to it.
     pub file: Arc<Vec<u8>>,
+    /// Offer REST STREAM in FEAT (else resumed uploads must use APPE).
+    pub rest_stream: bool,
+    /// Refuse `LIST` with arguments (`LIST -a`) like servers that take `-a` for a file name.
+    pub refuse_list_args: bool,
+    /// Accept AUTH TLS, then never answer again (a TLS handshake that never ends).
+    pub hang_after_auth: bool,
     /// Send the file (and listings) in pieces of this size with this pause between them.
     pub trickle: Option<(usize, Duration)>,
     /// Never answer this command verb.
@@ -42,6 +49,9 @@ impl Default for Script {
             mlst: true,
             listing: Arc::new(Vec::new),
             file: Arc::new(Vec::new()),
+            rest_stream: true,
+            refuse_list_args: false,
+            hang_after_auth: false,
             trickle: None,
             silent_on: None,
             endless_on: None,
@@ -54,6 +64,8 @@ pub struct FakeServer {
     pub addr: SocketAddr,
     /// Every command line received, in order, over all connections.
     pub commands: Arc<Mutex<Vec<String>>>,
+    /// The remote file as it is now.
+    pub file: Arc<Mutex<Vec<u8>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -69,6 +81,8 @@ impl FakeServer {
         let addr = listener.local_addr().unwrap();
         let commands = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&commands);
+        let file = Arc::new(Mutex::new(script.file.to_vec()));
+        let stored = Arc::clone(&file);
         let task = tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
@@ -76,16 +90,17 @@ impl FakeServer {
                 };
                 let script = script.clone();
                 let log = Arc::clone(&log);
+                let file = Arc::clone(&stored);
                 tokio::spawn(async move {
-                    let _ =
-                        tokio::time::timeout(Duration::from_secs(120), serve(socket, script, log))
-                            .await;
+                    let session = serve(socket, script, log, file);
+                    let _ = tokio::time::timeout(Duration::from_secs(120), session).await;
                 });
             }
         });
         FakeServer {
             addr,
             commands,
+            file,
             task,
         }
     }
@@ -112,7 +127,12 @@ async fn send_data(mut data: TcpStream, bytes: &[u8], trickle: Option<(usize, Du
     let _ = data.shutdown().await;
 }
 
-async fn serve(socket: TcpStream, script: Script, log: Arc<Mutex<Vec<String>>>) {
+async fn serve(
+    socket: TcpStream,
+    script: Script,
+    log: Arc<Mutex<Vec<String>>>,
+    file: Arc<Mutex<Vec<u8>>>,
+) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     let mut passive: Option<TcpListener> = None;
@@ -154,12 +174,44 @@ async fn serve(socket: TcpStream, script: Script, log: Arc<Mutex<Vec<String>>>) 
                 } else {
                     ""
                 };
-                format!("211-Features:\r\n{mlst} SIZE\r\n UTF8\r\n211 End")
+                let rest = if script.rest_stream {
+                    " REST STREAM\r\n"
+                } else {
+                    ""
+                };
+                format!("211-Features:\r\n{mlst}{rest} SIZE\r\n UTF8\r\n211 End")
             }
             "OPTS" | "TYPE" | "NOOP" => "200 ok".into(),
             "PWD" => "257 \"/\" is the current directory".into(),
             "CWD" => "250 ok".into(),
-            "SIZE" => format!("213 {}", script.file.len()),
+            "SIZE" => format!("213 {}", file.lock().unwrap().len()),
+            "AUTH" if script.hang_after_auth => {
+                let _ = write.write_all(b"234 go ahead\r\n").await;
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                return;
+            }
+            "LIST" if script.refuse_list_args && line.len() > 4 => "550 -a: no such file".into(),
+            "STOR" | "APPE" => {
+                let Some(listener) = passive.take() else {
+                    let _ = write.write_all(b"425 use PASV first\r\n").await;
+                    continue;
+                };
+                let _ = write.write_all(b"150 send it\r\n").await;
+                let accepted =
+                    tokio::time::timeout(Duration::from_secs(10), listener.accept()).await;
+                let Ok(Ok((mut data, _))) = accepted else {
+                    let _ = write.write_all(b"425 no data connection\r\n").await;
+                    continue;
+                };
+                let mut received = Vec::new();
+                let _ = data.read_to_end(&mut received).await;
+                let mut file = file.lock().unwrap();
+                if verb == "STOR" {
+                    file.clear();
+                }
+                file.extend_from_slice(&received);
+                "226 stored".into()
+            }
             "EPSV" if script.epsv => {
                 let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let port = listener.local_addr().unwrap().port();
@@ -190,7 +242,7 @@ async fn serve(socket: TcpStream, script: Script, log: Arc<Mutex<Vec<String>>>) 
                     continue;
                 };
                 let bytes = if verb == "RETR" {
-                    script.file.to_vec()
+                    file.lock().unwrap().clone()
                 } else {
                     (script.listing)()
                 };

@@ -36,9 +36,14 @@ pub struct Server {
 
 impl Server {
     pub fn start(tls: ServerTls) -> Server {
+        Server::start_with(|cfg| cfg.tls = tls)
+    }
+
+    /// A server configured by `setup` beyond the defaults (user, password, temp root).
+    pub fn start_with(setup: impl FnOnce(&mut LocalServerConfig)) -> Server {
         let root = tempfile::tempdir().unwrap();
         let mut cfg = LocalServerConfig::new(root.path(), USER, PASSWORD);
-        cfg.tls = tls;
+        setup(&mut cfg);
         let server = RT.block_on(LocalServer::start(cfg)).unwrap();
         Server { server, root }
     }
