@@ -15,7 +15,8 @@ use tokio::time::timeout;
 use tokio_rustls::client::TlsStream;
 
 use crate::api::DataMode;
-use crate::control::{Control, Reply, command_verb};
+use crate::control::Control;
+use crate::reply::{Reply, command_verb};
 use crate::error::{EngineError, EngineResult};
 
 /// An open data connection, plain or TLS.

@@ -14,6 +14,7 @@ mod ops;
 pub mod paths;
 mod prompts;
 mod queue;
+mod reply;
 mod session;
 pub mod tls;
 mod transfer;

@@ -8,7 +8,8 @@ use tokio::io::AsyncReadExt;
 use tokio::time::timeout;
 
 use crate::api::{DataMode, Entry, EntryKind, OpOutput, Operation, RemoteTime, TimePrecision};
-use crate::control::{Control, command_verb};
+use crate::control::Control;
+use crate::reply::command_verb;
 use crate::error::{EngineError, EngineResult};
 use crate::listing::{LineSplitter, parse_list_line, parse_mlsd_line};
 use crate::paths::{check_remote_name, join_remote};

@@ -1,0 +1,68 @@
+//! ASCII-mode line endings: CRLF from the server becomes the local line ending on download,
+//! and local line endings become CRLF on upload, across buffer boundaries.
+
+/// Converts CRLF to the local line ending in an ASCII download, across buffer boundaries.
+#[derive(Default)]
+pub struct AsciiIn {
+    pending_cr: bool,
+}
+
+impl AsciiIn {
+    pub fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        out.clear();
+        for &b in input {
+            if self.pending_cr {
+                self.pending_cr = false;
+                if b != b'\n' {
+                    out.push(b'\r');
+                }
+            }
+            if b == b'\r' && cfg!(not(windows)) {
+                self.pending_cr = true;
+            } else {
+                out.push(b);
+            }
+        }
+    }
+}
+
+/// Converts local line endings to CRLF in an ASCII upload.
+#[derive(Default)]
+pub struct AsciiOut {
+    last_cr: bool,
+}
+
+impl AsciiOut {
+    pub fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        out.clear();
+        for &b in input {
+            if b == b'\n' && !self.last_cr {
+                out.push(b'\r');
+            }
+            self.last_cr = b == b'\r';
+            out.push(b);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_conversion_across_buffers() {
+        let mut inbound = AsciiIn::default();
+        let mut out = Vec::new();
+        let mut all = Vec::new();
+        for chunk in [&b"a\r"[..], b"\nb\r", b"c\r\n"] {
+            inbound.convert(chunk, &mut out);
+            all.extend_from_slice(&out);
+        }
+        if cfg!(not(windows)) {
+            assert_eq!(all, b"a\nb\rc\n");
+        }
+        let mut outbound = AsciiOut::default();
+        outbound.convert(b"a\nb\r\nc", &mut out);
+        assert_eq!(out, b"a\r\nb\r\nc");
+    }
+}

@@ -1,0 +1,120 @@
+//! Directories in the queue: a remote folder becomes a local one plus a job per entry (names
+//! from the server checked first), a local folder becomes a remote one plus a job per entry.
+
+use crate::api::{DataMode, Direction, EntryKind};
+use crate::control::Control;
+use crate::error::{EngineError, EngineResult};
+use crate::ops::list_dir;
+use crate::paths::{check_remote_name, join_remote};
+
+use super::{Job, Outcome, local_err};
+
+/// Directory trees deeper than this are not followed (symlink loops).
+const MAX_DEPTH: usize = 64;
+
+/// A remote directory: creates the local one and returns a job for each entry.
+pub async fn expand_remote(ctl: &mut Control, mode: DataMode, job: &Job) -> EngineResult<Outcome> {
+    if job.depth > MAX_DEPTH {
+        return Err(EngineError::Protocol(format!(
+            "{} is nested too deep",
+            job.remote
+        )));
+    }
+    let mut entries = Vec::new();
+    let (dir, _) = list_dir(ctl, mode, Some(&job.remote), |_, batch| {
+        entries.extend(batch)
+    })
+    .await?;
+    tokio::fs::create_dir_all(&job.local)
+        .await
+        .map_err(local_err(&job.local))?;
+    let mut children = Vec::new();
+    for entry in entries {
+        if entry.kind == EntryKind::Unknown {
+            ctl.log.error(format!(
+                "Skipped a listing line that could not be read: {:?}",
+                entry.raw
+            ));
+            continue;
+        }
+        if let Err(e) = check_remote_name(&entry.name) {
+            ctl.log.error(format!("{e}"));
+            continue;
+        }
+        let is_dir = match entry.kind {
+            EntryKind::Dir => true,
+            EntryKind::File | EntryKind::Link => false,
+            _ => {
+                ctl.log
+                    .status(format!("Skipped {}: not a regular file", entry.name));
+                continue;
+            }
+        };
+        children.push(Job {
+            id: job.id,
+            direction: Direction::Download,
+            local: job.local.join(&entry.name),
+            remote: join_remote(&dir, &entry.name),
+            is_dir,
+            ascii: job.ascii,
+            depth: job.depth + 1,
+            size: entry.size,
+        });
+    }
+    Ok(Outcome::Expanded(children))
+}
+
+/// A local directory: creates the remote one and returns a job for each entry.
+pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome> {
+    if job.depth > MAX_DEPTH {
+        return Err(EngineError::Invalid(format!(
+            "{} is nested too deep",
+            job.local.display()
+        )));
+    }
+    let mut reader = tokio::fs::read_dir(&job.local)
+        .await
+        .map_err(local_err(&job.local))?;
+    let reply = ctl.cmd_final(&format!("MKD {}", job.remote)).await?;
+    if !reply.is_success() {
+        // It may exist already; a CWD tells.
+        let back = ctl.cwd.clone();
+        let exists = ctl
+            .cmd_final(&format!("CWD {}", job.remote))
+            .await?
+            .is_success();
+        ctl.cwd(&back).await?;
+        if !exists {
+            return Err(reply.refused("MKD"));
+        }
+    }
+    let mut children = Vec::new();
+    while let Some(entry) = reader.next_entry().await.map_err(local_err(&job.local))? {
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            ctl.log.error(format!(
+                "Skipped {}: the name is not valid UTF-8",
+                path.display()
+            ));
+            continue;
+        };
+        let meta = tokio::fs::metadata(&path).await.map_err(local_err(&path))?;
+        if !(meta.is_dir() || meta.is_file()) {
+            ctl.log
+                .status(format!("Skipped {}: not a regular file", path.display()));
+            continue;
+        }
+        children.push(Job {
+            id: job.id,
+            direction: Direction::Upload,
+            local: path,
+            remote: join_remote(&job.remote, &name),
+            is_dir: meta.is_dir(),
+            ascii: job.ascii,
+            depth: job.depth + 1,
+            size: meta.is_file().then_some(meta.len()),
+        });
+    }
+    children.sort_by(|a, b| a.local.cmp(&b.local));
+    Ok(Outcome::Expanded(children))
+}
