@@ -220,8 +220,14 @@ async fn download(
     if job.ascii && !ctl.is_broken() {
         ctl.set_type(false).await?;
     }
-    let meter = result?;
     drop(file);
+    if result.is_err() && offset == 0 {
+        // Nothing to resume from an empty partial file: don't leave it behind.
+        if local_facts(&part).await.and_then(|f| f.size) == Some(0) {
+            let _ = tokio::fs::remove_file(&part).await;
+        }
+    }
+    let meter = result?;
     tokio::fs::rename(&part, &target)
         .await
         .map_err(local_err(&target))?;

@@ -235,6 +235,11 @@ fn failures_exit_non_zero_with_one_explaining_line() {
             "{args:?}: {lines:?}"
         );
     }
+    let left: Vec<_> = std::fs::read_dir(here.path()).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "failed commands left files behind: {left:?}"
+    );
 }
 
 #[test]
