@@ -1,0 +1,227 @@
+//! Owns parsing of FTP directory listings (LIST in unix `ls -l` and DOS/IIS styles, and RFC 3659
+//! MLSD) into plain [`Entry`] values, plus [`LineSplitter`], a memory-bounded line splitter for
+//! listing data arriving in chunks. Nothing here panics on any input and no line is dropped:
+//! a line no format recognises comes back as an [`EntryKind::Unknown`] entry.
+//!
+//! Layout: the public types and entry points live here; each listing format has its own
+//! submodule (`unix`, `dos`, `mlsd`), sharing the word tokenizer and number/time helpers of
+//! `tokens`; `splitter` holds [`LineSplitter`].
+
+mod dos;
+mod mlsd;
+mod splitter;
+#[cfg(test)]
+mod test_support;
+mod tokens;
+mod unix;
+
+pub use splitter::LineSplitter;
+
+use chrono::NaiveDateTime;
+
+use tokens::{strip_eol, tokenize};
+
+/// What kind of object a listing entry describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    File,
+    Dir,
+    Link,
+    Device,
+    /// Pipes, sockets, doors and MLSD types this module does not know.
+    Other,
+    /// The line could not be parsed (or an MLSD line carried no `type` fact).
+    Unknown,
+}
+
+/// How much of a [`RemoteTime`] the server actually told us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimePrecision {
+    Day,
+    Minute,
+    Second,
+}
+
+/// A modification time as sent by the server. LIST times are in the server's local time zone
+/// (unknown to us); MLSD times are UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemoteTime {
+    pub time: NaiveDateTime,
+    pub precision: TimePrecision,
+}
+
+/// One entry of a directory listing. Names are exactly as the server sent them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub kind: EntryKind,
+    pub size: Option<u64>,
+    pub modified: Option<RemoteTime>,
+    /// `rwxr-xr-x` style (unix listings and MLSD `unix.mode`), else the MLSD `perm` fact.
+    pub permissions: Option<String>,
+    pub owner: Option<String>,
+    pub group: Option<String>,
+    pub link_target: Option<String>,
+    /// The line as received, without CR/LF.
+    pub raw: String,
+}
+
+impl Entry {
+    fn new(name: &str, kind: EntryKind, raw: &str) -> Self {
+        Entry {
+            name: name.to_string(),
+            kind,
+            size: None,
+            modified: None,
+            permissions: None,
+            owner: None,
+            group: None,
+            link_target: None,
+            raw: raw.to_string(),
+        }
+    }
+
+    /// The entry for a line nothing could parse: its name is the whole trimmed line.
+    fn unknown(raw: &str) -> Self {
+        Entry::new(raw.trim(), EntryKind::Unknown, raw)
+    }
+}
+
+/// Parse one line of a LIST reply. `now` is the current UTC time, used for unix dates without a
+/// year: such a date lying more than one day in the future is taken to be from an earlier year.
+/// Returns None only for lines that are not entries at all: empty lines and the "total 1234"
+/// header. `.` and `..` lines are returned like any other entry.
+pub fn parse_list_line(line: &str, now: NaiveDateTime) -> Option<Entry> {
+    let raw = strip_eol(line);
+    let tokens = tokenize(raw);
+    match tokens.as_slice() {
+        [] => return None,
+        [first, second]
+            if first.text.eq_ignore_ascii_case("total")
+                && second.text.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            return None;
+        }
+        _ => {}
+    }
+    let entry = unix::parse(raw, &tokens, now)
+        .or_else(|| dos::parse(raw, &tokens))
+        .unwrap_or_else(|| Entry::unknown(raw));
+    Some(entry)
+}
+
+/// Parse one line of an MLSD reply (`fact=value;fact=value; name`). Returns None for empty lines
+/// and for the `.`/`..` (type=cdir/pdir) entries; an unparseable line yields an Unknown entry.
+/// An entry without a `type` fact has kind [`EntryKind::Unknown`].
+pub fn parse_mlsd_line(line: &str) -> Option<Entry> {
+    mlsd::parse(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{check_list, now};
+    use super::*;
+
+    #[rustfmt::skip]
+    const UNKNOWN_OR_BEST_EFFORT: &[(&str, &str)] = &[
+        ("garbage that is not a listing", r#"Unknown "garbage that is not a listing""#),
+        ("  padded junk ", r#"Unknown "padded junk""#),
+        ("total 42 more", r#"Unknown "total 42 more""#),
+        ("-rw-r--r-- 1 u g 1 Nov 21 12:30", r#"Unknown "-rw-r--r-- 1 u g 1 Nov 21 12:30""#),
+        ("11-21-26  12:30PM  big file.txt", r#"Unknown "11-21-26  12:30PM  big file.txt""#),
+        ("lrwxrwxrwx 1 u g 1 Jan 1 2020  -> x", r#"Unknown "lrwxrwxrwx 1 u g 1 Jan 1 2020  -> x""#),
+        // Impossible dates and sizes still give the entry, just without those fields.
+        ("-rw-r--r-- 1 u g 1 Feb 30 12:00 x", r#"File "x" size=1 rw-r--r-- u=u g=g"#),
+        ("-rw-r--r-- 1 u g notanumber Nov 21 12:30 x", r#"File "x" 2026-11-21 12:30:00 Minute rw-r--r-- u=u g=g"#),
+    ];
+
+    #[test]
+    fn unparseable_lines_are_kept() {
+        check_list(UNKNOWN_OR_BEST_EFFORT);
+        let long = "a".repeat(100 * 1024);
+        let entry = parse_list_line(&long, now()).expect("an entry");
+        assert_eq!(
+            (entry.kind, entry.name.len()),
+            (EntryKind::Unknown, long.len())
+        );
+        let entry = parse_mlsd_line(&long).expect("an entry");
+        assert_eq!(
+            (entry.kind, entry.name.len()),
+            (EntryKind::Unknown, long.len())
+        );
+    }
+
+    #[test]
+    fn non_entries_are_none() {
+        for line in ["", " \t", "\r\n", "total 42", "TOTAL 0"] {
+            assert_eq!(parse_list_line(line, now()), None, "{line:?}");
+        }
+        for line in [
+            "",
+            "\r\n",
+            "type=cdir;perm=el; .",
+            "type=pdir;perm=el; ..",
+            "type=cdir; /home",
+            "x=1; ..",
+        ] {
+            assert_eq!(parse_mlsd_line(line), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn raw_excludes_line_ending() {
+        let line = "-rw-r--r-- 1 u g 1 Nov 21 12:30 x\r\n";
+        assert_eq!(
+            parse_list_line(line, now()).map(|e| e.raw),
+            Some(line[..line.len() - 2].into())
+        );
+        assert_eq!(
+            parse_mlsd_line("type=file; f\r\n").map(|e| e.raw),
+            Some("type=file; f".into())
+        );
+    }
+
+    #[test]
+    fn random_input_never_panics() {
+        #[rustfmt::skip]
+        const WORDS: &[&str] = &[
+            "-rw-r--r--", "drwxr-xr-x.", "lrwxrwxrwx", "crw-rw-rw-", "1", "1,", "0", "root", "Nov", "Feb",
+            "déc.", "30", "29", "12:30", "25:61", "2020", "2024-03-05", "14:07:33.5", "+0100", "->", " -> ",
+            "<DIR>", "11-21-26", "12:30PM", "PM", "1,024", "type=file;", "type=OS.unix=slink:", "size=;",
+            "modify=2026;", "unix.mode=7777;", ";", "=", " ", "  ", "\t", "\r", "é", "日本", "total",
+            "99999999999999999999",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % n
+        };
+        let mut splitter = LineSplitter::new(32);
+        let mut lines = Vec::new();
+        for i in 0..5000 {
+            let line = if i % 3 == 0 {
+                let bytes: Vec<u8> = (0..next(80)).map(|_| next(256) as u8).collect();
+                splitter.push(&bytes, &mut lines);
+                String::from_utf8_lossy(&bytes).into_owned()
+            } else {
+                let words: Vec<&str> = (0..next(14)).map(|_| WORDS[next(WORDS.len())]).collect();
+                words.join(if next(2) == 0 { " " } else { "" })
+            };
+            let stripped = line.trim_end_matches(['\r', '\n']);
+            let listed = parse_list_line(&line, now());
+            for entry in [listed.clone(), parse_mlsd_line(&line)]
+                .into_iter()
+                .flatten()
+            {
+                assert_eq!(entry.raw, stripped);
+            }
+            let skippable =
+                stripped.trim().is_empty() || stripped.trim_start().starts_with("total");
+            assert!(listed.is_some() || skippable, "dropped {line:?}");
+        }
+        splitter.finish(&mut lines);
+        assert!(lines.iter().all(|l| l.chars().count() <= 32));
+    }
+}
