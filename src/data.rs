@@ -16,8 +16,8 @@ use tokio_rustls::client::TlsStream;
 
 use crate::api::DataMode;
 use crate::control::Control;
-use crate::reply::{Reply, command_verb};
 use crate::error::{EngineError, EngineResult};
+use crate::reply::{Reply, command_verb};
 
 /// An open data connection, plain or TLS.
 pub enum DataStream {

@@ -9,10 +9,10 @@ use tokio::time::timeout;
 
 use crate::api::{DataMode, Entry, EntryKind, OpOutput, Operation, RemoteTime, TimePrecision};
 use crate::control::Control;
-use crate::reply::command_verb;
 use crate::error::{EngineError, EngineResult};
 use crate::listing::{LineSplitter, parse_list_line, parse_mlsd_line};
 use crate::paths::{check_remote_name, join_remote};
+use crate::reply::command_verb;
 
 /// The longest listing line kept; longer lines are cut, never buffered without bound.
 const MAX_LINE: usize = 64 * 1024;
