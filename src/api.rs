@@ -73,13 +73,40 @@ impl Protocol {
 /// How data connections are made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DataMode {
-    /// Passive first (for now the same as passive; see the NAT issue).
+    /// Passive first; when a data connection cannot be made, active, and whichever works is
+    /// kept for the rest of the session.
     #[default]
     Auto,
     /// EPSV, falling back to PASV when refused.
     Passive,
     /// PORT (IPv4) or EPRT (IPv6) to a listener of ours.
     Active,
+}
+
+/// An inclusive range of TCP ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl PortRange {
+    /// Parses `MIN-MAX` (1..=65535, MIN <= MAX).
+    pub fn parse(text: &str) -> Option<PortRange> {
+        let (first, last) = text.split_once('-')?;
+        let first: u16 = first.trim().parse().ok()?;
+        let last: u16 = last.trim().parse().ok()?;
+        (first > 0 && first <= last).then_some(PortRange { first, last })
+    }
+}
+
+/// How active mode listens and what it announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ActiveOptions {
+    /// Announce this address in PORT instead of the local one (a router's public address).
+    pub external_ip: Option<std::net::Ipv4Addr>,
+    /// Listen on a port from this range (one the router forwards); any free port if `None`.
+    pub ports: Option<PortRange>,
 }
 
 /// Timeouts for each step of a session.
@@ -145,6 +172,9 @@ pub struct Site {
     pub mode: DataMode,
     /// Try EPSV before PASV in passive mode.
     pub use_epsv: bool,
+    /// Connect to the address a `227` reply announces instead of the control connection's peer.
+    pub trust_pasv_address: bool,
+    pub active: ActiveOptions,
     pub timeouts: Timeouts,
     /// Send NOOP after this much idle time on the browsing connection; `None` = off.
     pub keepalive: Option<Duration>,
@@ -167,6 +197,8 @@ impl Site {
             password: Secret::default(),
             mode: DataMode::Auto,
             use_epsv: true,
+            trust_pasv_address: false,
+            active: ActiveOptions::default(),
             timeouts: Timeouts::default(),
             keepalive: None,
             parallel: 2,

@@ -79,12 +79,28 @@ pub struct Opts {
     /// Accept any certificate (logged as an Error line)
     #[arg(long)]
     insecure: bool,
+    /// Active mode: announce this IPv4 address in PORT (your router's public address)
+    #[arg(long, value_name = "IPV4")]
+    external_ip: Option<std::net::Ipv4Addr>,
+    /// Active mode: listen on a port from this range (one your router forwards)
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_port_range)]
+    active_ports: Option<PortRange>,
+    /// Passive mode: use PASV only, never EPSV
+    #[arg(long)]
+    no_epsv: bool,
+    /// Passive mode: connect to the address the server's 227 reply announces, not the server's
+    #[arg(long)]
+    trust_pasv_address: bool,
     /// Transfer in ASCII mode (line endings converted) instead of binary
     #[arg(long)]
     ascii: bool,
     /// Timeout in seconds for each step (connect, reply, data connection, inactivity)
     #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
+}
+
+fn parse_port_range(text: &str) -> Result<PortRange, String> {
+    PortRange::parse(text).ok_or_else(|| format!("{text:?} is not a port range like 50000-50100"))
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -196,6 +212,10 @@ fn site_for(url: &FtpUrl, opts: &Opts) -> anyhow::Result<Site> {
         site.tls.pinned.push(normalized);
     }
     site.tls.insecure = opts.insecure;
+    site.active.external_ip = opts.external_ip;
+    site.active.ports = opts.active_ports;
+    site.use_epsv = !opts.no_epsv;
+    site.trust_pasv_address = opts.trust_pasv_address;
     Ok(site)
 }
 

@@ -17,6 +17,7 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 
 use crate::api::{CertificateInfo, Protocol, ServerInfo, Site, Timeouts};
+use crate::data::DataPolicy;
 use crate::error::{EngineError, EngineResult};
 use crate::reply::{Features, Reply, command_verb, parse_pwd};
 use crate::tls::SiteTrust;
@@ -44,6 +45,8 @@ pub struct Control {
     pub epsv_refused: bool,
     /// `LIST -a` was refused once: use plain `LIST`.
     pub list_a_refused: bool,
+    /// How data connections are made.
+    pub data: DataPolicy,
     broken: bool,
 }
 
@@ -166,7 +169,12 @@ async fn bounded<T>(
 
 impl Control {
     /// Connects, secures, logs in and prepares a session as `site` says.
-    pub async fn connect(site: &Site, trust: &SiteTrust, log: &LogCtx) -> EngineResult<Control> {
+    pub async fn connect(
+        site: &Site,
+        trust: &SiteTrust,
+        data: DataPolicy,
+        log: &LogCtx,
+    ) -> EngineResult<Control> {
         let t = site.timeouts;
         let tls = if site.protocol.is_tls() {
             let (config, rejected) = trust.client_config();
@@ -274,6 +282,7 @@ impl Control {
             welcome,
             epsv_refused: false,
             list_a_refused: false,
+            data,
             broken: false,
         };
         if site.tls.insecure && site.protocol.is_tls() {

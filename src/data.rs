@@ -14,7 +14,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 use tokio_rustls::client::TlsStream;
 
-use crate::api::DataMode;
+use std::sync::{Arc, Mutex};
+
+use crate::api::{ActiveOptions, DataMode, PortRange, Site};
 use crate::control::Control;
 use crate::error::{EngineError, EngineResult};
 use crate::reply::{Reply, command_verb};
@@ -129,35 +131,177 @@ pub fn eprt_argument(addr: SocketAddr) -> String {
     format!("|{family}|{}|{}|", addr.ip(), addr.port())
 }
 
-fn data_error(mode: &'static str, detail: impl Into<String>) -> EngineError {
+fn data_error(way: Way, detail: impl Into<String>) -> EngineError {
     EngineError::Data {
-        mode,
+        mode: way.label(),
         detail: detail.into(),
+    }
+}
+
+/// One way of making a data connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    Passive,
+    Active,
+}
+
+impl Way {
+    fn label(self) -> &'static str {
+        match self {
+            Way::Passive => "passive",
+            Way::Active => "active",
+        }
+    }
+
+    fn other(self) -> Way {
+        match self {
+            Way::Passive => Way::Active,
+            Way::Active => Way::Passive,
+        }
+    }
+}
+
+/// How a session makes data connections: the site's settings, and what auto mode learned
+/// (shared by the session's browsing and transfer connections).
+#[derive(Debug, Clone)]
+pub struct DataPolicy {
+    pub mode: DataMode,
+    pub use_epsv: bool,
+    pub trust_pasv_address: bool,
+    pub active: ActiveOptions,
+    pub learned: Arc<Mutex<Option<Way>>>,
+}
+
+impl DataPolicy {
+    pub fn new(site: &Site, learned: Arc<Mutex<Option<Way>>>) -> Self {
+        DataPolicy {
+            mode: site.mode,
+            use_epsv: site.use_epsv,
+            trust_pasv_address: site.trust_pasv_address,
+            active: site.active,
+            learned,
+        }
+    }
+
+    fn learned(&self) -> Option<Way> {
+        *self.learned.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn learn(&self, way: Way) {
+        *self.learned.lock().unwrap_or_else(|e| e.into_inner()) = Some(way);
     }
 }
 
 /// How a data connection came to be, before the transfer command is sent.
 enum Pending {
     Connected(TcpStream),
-    Listening(TcpListener),
+    /// Our listener, and the address announced to the server.
+    Listening(TcpListener, SocketAddr),
+}
+
+/// Binds a listener for active mode on `ip`, on a port from `range` when one is set.
+fn bind_active(ip: IpAddr, range: Option<PortRange>) -> io::Result<TcpListener> {
+    let bind = |port: u16| -> io::Result<TcpListener> {
+        let listener = std::net::TcpListener::bind(SocketAddr::new(ip, port))?;
+        listener.set_nonblocking(true)?;
+        TcpListener::from_std(listener)
+    };
+    let Some(range) = range else {
+        return bind(0);
+    };
+    let span = u32::from(range.last - range.first) + 1;
+    // Start somewhere in the range so parallel connections don't all race for its first port.
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+        % span;
+    for i in 0..span {
+        let port = range.first + ((start + i) % span) as u16;
+        if let Ok(listener) = bind(port) {
+            return Ok(listener);
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AddrInUse,
+        format!(
+            "no free port in the active port range {}-{}",
+            range.first, range.last
+        ),
+    ))
 }
 
 impl Control {
-    /// Opens a data connection for `command` (RETR, STOR, APPE, MLSD, LIST...): negotiates it in
-    /// `mode`, sends `REST offset` first when resuming, checks the preliminary reply, and secures
-    /// it when the session is secure. The caller moves the bytes, then calls
-    /// [`Control::finish_transfer`].
+    /// Opens a data connection for `command` (RETR, STOR, APPE, MLSD, LIST...) the way the
+    /// site's mode says (auto: passive, then active when passive cannot connect, remembering
+    /// what worked), sends `REST offset` first when resuming, checks the preliminary reply, and
+    /// secures the connection when the session is secure. The caller moves the bytes, then
+    /// calls [`Control::finish_transfer`].
     pub async fn open_data(
         &mut self,
-        mode: DataMode,
         command: &str,
         rest: Option<u64>,
     ) -> EngineResult<DataStream> {
-        let (mode_name, pending) = match mode {
-            DataMode::Active => ("active", Pending::Listening(self.prepare_active().await?)),
-            DataMode::Passive | DataMode::Auto => {
-                ("passive", Pending::Connected(self.prepare_passive().await?))
+        match self.data.mode {
+            DataMode::Passive => self.open_data_way(Way::Passive, command, rest).await,
+            DataMode::Active => self.open_data_way(Way::Active, command, rest).await,
+            DataMode::Auto => self.open_data_auto(command, rest).await,
+        }
+    }
+
+    async fn open_data_auto(
+        &mut self,
+        command: &str,
+        rest: Option<u64>,
+    ) -> EngineResult<DataStream> {
+        let learned = self.data.learned();
+        let first = learned.unwrap_or(Way::Passive);
+        let first_failure = match self.open_data_way(first, command, rest).await {
+            Ok(stream) => {
+                if learned.is_none() {
+                    self.data.learn(first);
+                }
+                return Ok(stream);
             }
+            // A connection out of step cannot try again; the next attempt reconnects.
+            Err(EngineError::Data { detail, .. }) if !self.is_broken() => detail,
+            Err(other) => return Err(other),
+        };
+        let second = first.other();
+        self.log.status(format!(
+            "The {} data connection failed: {first_failure} Trying {} mode.",
+            first.label(),
+            second.label()
+        ));
+        match self.open_data_way(second, command, rest).await {
+            Ok(stream) => {
+                self.data.learn(second);
+                self.log.status(format!(
+                    "{} mode works with this server: using it for the rest of the session.",
+                    capitalized(second.label())
+                ));
+                Ok(stream)
+            }
+            Err(EngineError::Data { detail, .. }) => {
+                let (passive, active) = match first {
+                    Way::Passive => (first_failure, detail),
+                    Way::Active => (detail, first_failure),
+                };
+                Err(EngineError::DataBoth { passive, active })
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    async fn open_data_way(
+        &mut self,
+        way: Way,
+        command: &str,
+        rest: Option<u64>,
+    ) -> EngineResult<DataStream> {
+        let pending = match way {
+            Way::Active => self.prepare_active().await?,
+            Way::Passive => Pending::Connected(self.prepare_passive().await?),
         };
         if let Some(offset) = rest.filter(|o| *o > 0) {
             let reply = self.cmd_final(&format!("REST {offset}")).await?;
@@ -167,11 +311,23 @@ impl Control {
         }
         let reply = self.cmd(command).await?;
         if !reply.is_preliminary() {
-            return Err(self.transfer_refused(command, &reply));
+            return Err(match (&pending, reply.code) {
+                (Pending::Listening(_, announced), 425 | 426) => data_error(
+                    way,
+                    self.could_not_connect_back(*announced, &reply.message()),
+                ),
+                (_, 425 | 426) => data_error(
+                    way,
+                    format!("the server reported {} {}", reply.code, reply.message()),
+                ),
+                _ => reply.refused(command),
+            });
         }
         let tcp = match pending {
             Pending::Connected(tcp) => tcp,
-            Pending::Listening(listener) => self.accept_active(listener).await?,
+            Pending::Listening(listener, announced) => {
+                self.accept_active(listener, announced).await?
+            }
         };
         let Some(tls) = self.tls.clone() else {
             return Ok(DataStream::Plain(tcp));
@@ -182,10 +338,9 @@ impl Control {
             Ok(Ok(stream)) => Ok(DataStream::Tls(Box::new(stream))),
             Ok(Err(e)) => {
                 self.mark_broken();
-                Err(data_error(
-                    mode_name,
-                    format!("the TLS handshake on the data connection failed: {e}"),
-                ))
+                Err(EngineError::Tls(format!(
+                    "the TLS handshake on the data connection failed: {e}"
+                )))
             }
             Err(_) => {
                 self.mark_broken();
@@ -197,24 +352,24 @@ impl Control {
         }
     }
 
-    /// A transfer command's refusal: `425`/`426` mean the data connection failed.
-    fn transfer_refused(&self, command: &str, reply: &Reply) -> EngineError {
-        if matches!(reply.code, 425 | 426) {
-            data_error(
-                "passive or active",
-                format!("{} {}", reply.code, reply.message()),
-            )
+    /// Why the server could not reach our listener, in words.
+    fn could_not_connect_back(&self, announced: SocketAddr, what: &str) -> String {
+        let tls_note = if self.tls.is_some() {
+            "; over FTPS a router's FTP helper cannot read the PORT command to open the way"
         } else {
-            reply.refused(command)
-        }
+            ""
+        };
+        format!(
+            "the server could not connect back to {announced} ({what}). This usually means you are behind NAT or a firewall{tls_note}."
+        )
     }
 
-    /// EPSV (unless refused before), else PASV; connects to the announced port at the control
-    /// connection's peer address.
+    /// EPSV (unless disabled or refused before), else PASV; connects to the announced port at
+    /// the control connection's peer address (or, when the site says so, the PASV address).
     async fn prepare_passive(&mut self) -> EngineResult<TcpStream> {
         let peer_ip = self.peer.ip();
         let mut target = None;
-        if !self.epsv_refused {
+        if self.data.use_epsv && !self.epsv_refused {
             let reply = self.cmd_final("EPSV").await?;
             match (reply.code, parse_epsv(&reply.text)) {
                 (229, Some(port)) => target = Some(SocketAddr::new(peer_ip, port)),
@@ -234,16 +389,23 @@ impl Control {
             Some(target) => target,
             None => self.pasv_target().await?,
         };
+        let hint = if self.data.trust_pasv_address {
+            "The server may be behind NAT and announce an address only its own network can reach: turn off trusting the PASV address."
+        } else {
+            "The server's firewall may not open its passive port range."
+        };
         match timeout(self.timeouts.data_connect, TcpStream::connect(target)).await {
             Ok(Ok(stream)) => Ok(stream),
             Ok(Err(e)) => Err(data_error(
-                "passive",
-                format!("could not connect to {target}: {e}"),
+                Way::Passive,
+                format!("could not connect to {target} ({e}). {hint}"),
             )),
             Err(_) => Err(data_error(
-                "passive",
+                Way::Passive,
                 format!(
-                    "connecting to {target} timed out after {} s",
+                    "port {} on {} was unreachable (no answer within {} s). {hint}",
+                    target.port(),
+                    target.ip(),
                     self.timeouts.data_connect.as_secs()
                 ),
             )),
@@ -254,16 +416,16 @@ impl Control {
         let peer_ip = self.peer.ip();
         if peer_ip.is_ipv6() {
             return Err(data_error(
-                "passive",
-                "the server refused EPSV, and PASV cannot work over IPv6",
+                Way::Passive,
+                "the server refused EPSV, and PASV cannot work over IPv6.",
             ));
         }
         let reply = self.cmd_final("PASV").await?;
         if reply.code != 227 {
             return Err(data_error(
-                "passive",
+                Way::Passive,
                 format!(
-                    "the server refused PASV: {} {}",
+                    "the server refused PASV ({} {}).",
                     reply.code,
                     reply.message()
                 ),
@@ -280,7 +442,15 @@ impl Control {
                 "the PASV reply announced port 0".to_string(),
             ));
         }
-        let target = SocketAddr::new(peer_ip, announced.port());
+        if self.data.trust_pasv_address {
+            if announced.ip() != peer_ip {
+                self.log.status(format!(
+                    "Connecting to the address the server announced, {}, as the site says (the server is {peer_ip})",
+                    announced.ip()
+                ));
+            }
+            return Ok(announced);
+        }
         if announced.ip() != peer_ip {
             self.log.status(format!(
                 "Server sent passive reply with address {}, using the server's address {} instead",
@@ -288,42 +458,55 @@ impl Control {
                 peer_ip
             ));
         }
-        Ok(target)
+        Ok(SocketAddr::new(peer_ip, announced.port()))
     }
 
-    /// Listens on the control connection's local address and announces it.
-    async fn prepare_active(&mut self) -> EngineResult<TcpListener> {
+    /// Listens on the control connection's local address (a port from the site's range) and
+    /// announces it, or the site's external address, with PORT (IPv4) or EPRT (IPv6).
+    async fn prepare_active(&mut self) -> EngineResult<Pending> {
         let local_ip = self.local.ip();
-        let listener = TcpListener::bind(SocketAddr::new(local_ip, 0))
-            .await
-            .map_err(|e| data_error("active", format!("cannot listen on {local_ip}: {e}")))?;
-        let addr = listener
+        let listener = bind_active(local_ip, self.data.active.ports)
+            .map_err(|e| data_error(Way::Active, format!("cannot listen on {local_ip}: {e}.")))?;
+        let local = listener
             .local_addr()
-            .map_err(|e| data_error("active", e.to_string()))?;
-        let command = match addr.ip() {
-            IpAddr::V4(ip) => format!("PORT {}", port_argument(ip, addr.port())),
-            IpAddr::V6(_) => format!("EPRT {}", eprt_argument(addr)),
+            .map_err(|e| data_error(Way::Active, e.to_string()))?;
+        let announced_ip = match (local_ip, self.data.active.external_ip) {
+            (IpAddr::V4(_), Some(external)) => IpAddr::V4(external),
+            _ => local_ip,
+        };
+        let announced = SocketAddr::new(announced_ip, local.port());
+        if announced != local {
+            self.log.status(format!(
+                "Active mode: listening on {local}, announcing {announced}"
+            ));
+        }
+        let command = match announced.ip() {
+            IpAddr::V4(ip) => format!("PORT {}", port_argument(ip, announced.port())),
+            IpAddr::V6(_) => format!("EPRT {}", eprt_argument(announced)),
         };
         let reply = self.cmd_final(&command).await?;
         if !reply.is_success() {
             return Err(data_error(
-                "active",
+                Way::Active,
                 format!(
-                    "the server refused {}: {} {}",
+                    "the server refused {} ({} {}). It may not allow active mode, or it refused the address {announced} Ferry announced.",
                     command_verb(&command),
                     reply.code,
                     reply.message()
                 ),
             ));
         }
-        Ok(listener)
+        Ok(Pending::Listening(listener, announced))
     }
 
     /// Waits for the server to connect back, from the control peer's address only; a refusal on
     /// the control connection ends the wait at once.
-    async fn accept_active(&mut self, listener: TcpListener) -> EngineResult<TcpStream> {
+    async fn accept_active(
+        &mut self,
+        listener: TcpListener,
+        announced: SocketAddr,
+    ) -> EngineResult<TcpStream> {
         let peer_ip = self.peer.ip();
-        let local = listener.local_addr().ok();
         let limit = self.timeouts.data_connect;
         let log = self.log.clone();
         let accept = async {
@@ -349,30 +532,25 @@ impl Control {
             Ok(Ok(Err(e))) => {
                 self.mark_broken();
                 Err(data_error(
-                    "active",
-                    format!("accepting the data connection failed: {e}"),
+                    Way::Active,
+                    format!("accepting the data connection failed: {e}."),
                 ))
             }
             Ok(Err(reply)) => {
                 let reply = reply?;
+                let what = format!("{} {}", reply.code, reply.message());
                 Err(data_error(
-                    "active",
-                    format!(
-                        "the server could not connect back ({} {})",
-                        reply.code,
-                        reply.message()
-                    ),
+                    Way::Active,
+                    self.could_not_connect_back(announced, &what),
                 ))
             }
             Err(_) => {
+                // The server may still be trying, with our command pending: out of step.
                 self.mark_broken();
-                let at = local.map(|a| a.to_string()).unwrap_or_default();
+                let what = format!("no connection within {} s", limit.as_secs());
                 Err(data_error(
-                    "active",
-                    format!(
-                        "the server did not connect back to {at} within {} s",
-                        limit.as_secs()
-                    ),
+                    Way::Active,
+                    self.could_not_connect_back(announced, &what),
                 ))
             }
         }
@@ -385,8 +563,14 @@ impl Control {
             .await?;
         if reply.is_success() {
             Ok(reply)
+        } else if matches!(reply.code, 425 | 426) {
+            Err(EngineError::Broken(format!(
+                "the server ended the transfer with {} {}",
+                reply.code,
+                reply.message()
+            )))
         } else {
-            Err(self.transfer_refused(command, &reply))
+            Err(reply.refused(command))
         }
     }
 
@@ -399,6 +583,14 @@ impl Control {
             let _ = timeout(limit, self.cmd("ABOR")).await;
         }
         self.mark_broken();
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -34,6 +34,12 @@ pub enum EngineError {
     },
     #[error("data connection failed in {mode} mode: {detail}")]
     Data { mode: &'static str, detail: String },
+    #[error(
+        "data connection failed in passive and in active mode. Passive mode failed: {passive} Active mode also failed: {active}"
+    )]
+    DataBoth { passive: String, active: String },
+    #[error("{0}")]
+    Broken(String),
     #[error("protocol error: {0}")]
     Protocol(String),
     #[error("{}: {source}", .path.display())]
@@ -66,7 +72,9 @@ impl EngineError {
             EngineError::Untrusted(_) => ErrorKind::Certificate,
             EngineError::Tls(_) => ErrorKind::Tls,
             EngineError::Refused { .. } => ErrorKind::Refused,
-            EngineError::Data { .. } => ErrorKind::DataConnection,
+            EngineError::Data { .. } | EngineError::DataBoth { .. } | EngineError::Broken(_) => {
+                ErrorKind::DataConnection
+            }
             EngineError::Protocol(_) | EngineError::UnsafeName(_) => ErrorKind::Protocol,
             EngineError::Local { .. } => ErrorKind::Local,
             EngineError::LocalExists(_) | EngineError::RemoteExists(_) => ErrorKind::Exists,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use tokio::io::AsyncReadExt;
 use tokio::time::timeout;
 
-use crate::api::{DataMode, Entry, EntryKind, OpOutput, Operation, RemoteTime, TimePrecision};
+use crate::api::{Entry, EntryKind, OpOutput, Operation, RemoteTime, TimePrecision};
 use crate::control::Control;
 use crate::error::{EngineError, EngineResult};
 use crate::listing::{LineSplitter, parse_list_line, parse_mlsd_line};
@@ -32,7 +32,6 @@ const DATA_VERBS: &[&str] = &[
 /// as they arrive. Returns the listed directory and the number of entries.
 pub async fn list_dir(
     ctl: &mut Control,
-    mode: DataMode,
     path: Option<&str>,
     mut on_entries: impl FnMut(&str, Vec<Entry>),
 ) -> EngineResult<(String, usize)> {
@@ -48,11 +47,11 @@ pub async fn list_dir(
     } else {
         "LIST -a"
     };
-    let mut data = match ctl.open_data(mode, command, None).await {
+    let mut data = match ctl.open_data(command, None).await {
         Err(EngineError::Refused { code, .. }) if command == "LIST -a" && code >= 500 => {
             ctl.list_a_refused = true;
             command = "LIST";
-            ctl.open_data(mode, command, None).await?
+            ctl.open_data(command, None).await?
         }
         other => other?,
     };
@@ -77,10 +76,7 @@ pub async fn list_dir(
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => 0,
             Ok(Err(e)) => {
                 ctl.abort(Some(data)).await;
-                return Err(EngineError::Data {
-                    mode: "listing",
-                    detail: e.to_string(),
-                });
+                return Err(EngineError::Broken(format!("the listing broke off: {e}")));
             }
             Ok(Ok(n)) => n,
         };
@@ -125,13 +121,13 @@ pub async fn list_dir(
 }
 
 /// Runs one non-listing operation.
-pub async fn run(ctl: &mut Control, mode: DataMode, op: &Operation) -> EngineResult<OpOutput> {
+pub async fn run(ctl: &mut Control, op: &Operation) -> EngineResult<OpOutput> {
     match op {
         Operation::Pwd => Ok(OpOutput::Path(ctl.pwd().await?)),
         Operation::Cwd(path) => Ok(OpOutput::Path(ctl.cwd(path).await?)),
         Operation::Cdup => Ok(OpOutput::Path(ctl.cdup().await?)),
         Operation::List(path) => {
-            let (path, entries) = list_dir(ctl, mode, path.as_deref(), |_, _| {}).await?;
+            let (path, entries) = list_dir(ctl, path.as_deref(), |_, _| {}).await?;
             Ok(OpOutput::Listed { path, entries })
         }
         Operation::Mkdir(path) => done(ctl.expect_ok(&format!("MKD {path}")).await),
@@ -139,7 +135,7 @@ pub async fn run(ctl: &mut Control, mode: DataMode, op: &Operation) -> EngineRes
         Operation::Delete(path) => done(ctl.expect_ok(&format!("DELE {path}")).await),
         Operation::DeleteRecursive(path) => {
             let back = ctl.cwd.clone();
-            let result = Box::pin(delete_tree(ctl, mode, path, 0)).await;
+            let result = Box::pin(delete_tree(ctl, path, 0)).await;
             if !ctl.is_broken() {
                 ctl.cwd(&back).await?;
             }
@@ -204,19 +200,14 @@ fn done<T>(result: EngineResult<T>) -> EngineResult<OpOutput> {
 }
 
 /// Deletes `path` and everything below it: files first, then the emptied directories.
-async fn delete_tree(
-    ctl: &mut Control,
-    mode: DataMode,
-    path: &str,
-    depth: usize,
-) -> EngineResult<()> {
+async fn delete_tree(ctl: &mut Control, path: &str, depth: usize) -> EngineResult<()> {
     if depth > MAX_DEPTH {
         return Err(EngineError::Protocol(format!(
             "{path} is nested more than {MAX_DEPTH} levels deep"
         )));
     }
     let mut entries = Vec::new();
-    let (dir, _) = list_dir(ctl, mode, Some(path), |_, batch| entries.extend(batch)).await?;
+    let (dir, _) = list_dir(ctl, Some(path), |_, batch| entries.extend(batch)).await?;
     for entry in entries {
         if entry.kind == EntryKind::Unknown {
             return Err(EngineError::Protocol(format!(
@@ -227,7 +218,7 @@ async fn delete_tree(
         check_remote_name(&entry.name)?;
         let child = join_remote(&dir, &entry.name);
         if entry.kind == EntryKind::Dir {
-            Box::pin(delete_tree(ctl, mode, &child, depth + 1)).await?;
+            Box::pin(delete_tree(ctl, &child, depth + 1)).await?;
         } else {
             ctl.expect_ok(&format!("DELE {child}")).await?;
         }

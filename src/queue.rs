@@ -199,7 +199,6 @@ async fn run_one(
     mut cancel: oneshot::Receiver<()>,
 ) -> (Option<Control>, Vec<Job>) {
     let reused = conn.is_some();
-    let mode = env.ctx.site.mode;
     let mut conn = conn;
     let mut attempt = 0;
     let result = loop {
@@ -218,7 +217,7 @@ async fn run_one(
             }
         };
         let outcome = {
-            let fut = run_job(&mut ctl, mode, &job, &env);
+            let fut = run_job(&mut ctl, &job, &env);
             tokio::pin!(fut);
             tokio::select! {
                 result = &mut fut => Some(result),

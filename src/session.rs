@@ -12,6 +12,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::api::{Answer, CertAnswer, Event, Operation, Prompt, RequestId, SessionId, Site};
 use crate::control::Control;
+use crate::data::{DataPolicy, Way};
 use crate::error::{EngineError, EngineResult};
 use crate::events::EventSink;
 use crate::ops;
@@ -32,6 +33,8 @@ pub struct SessionCtx {
     pub ids: Arc<AtomicU64>,
     /// The browsing connection's working directory, for resolving relative transfer paths.
     pub cwd: Mutex<String>,
+    /// What auto mode found to work, for every connection of the session.
+    pub learned_way: Arc<Mutex<Option<Way>>>,
 }
 
 impl SessionCtx {
@@ -52,7 +55,8 @@ impl SessionCtx {
     pub async fn connect(&self, log: &LogCtx) -> EngineResult<Control> {
         let mut rounds = 0;
         loop {
-            let error = match Control::connect(&self.site, &self.trust, log).await {
+            let data = DataPolicy::new(&self.site, Arc::clone(&self.learned_way));
+            let error = match Control::connect(&self.site, &self.trust, data, log).await {
                 Err(EngineError::Untrusted(info)) => info,
                 other => return other,
             };
@@ -226,11 +230,10 @@ async fn execute(
     request: RequestId,
     op: &Operation,
 ) -> EngineResult<crate::api::OpOutput> {
-    let mode = ctx.site.mode;
     match op {
         Operation::List(path) => {
             ctl.log.status("Retrieving directory listing...");
-            let (path, entries) = ops::list_dir(ctl, mode, path.as_deref(), |dir, entries| {
+            let (path, entries) = ops::list_dir(ctl, path.as_deref(), |dir, entries| {
                 ctx.events.send(Event::Listing {
                     session: ctx.id,
                     request,
@@ -241,7 +244,7 @@ async fn execute(
             .await?;
             Ok(crate::api::OpOutput::Listed { path, entries })
         }
-        other => ops::run(ctl, mode, other).await,
+        other => ops::run(ctl, other).await,
     }
 }
 

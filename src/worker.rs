@@ -137,6 +137,7 @@ async fn serve(
                     events: events.clone(),
                     ids: Arc::clone(&ids),
                     cwd: Mutex::new(String::new()),
+                    learned_way: Arc::default(),
                 });
                 if let Some(problem) = &store_problem {
                     ctx.log(0).error(format!(

@@ -1,7 +1,7 @@
 //! Directories in the queue: a remote folder becomes a local one plus a job per entry (names
 //! from the server checked first), a local folder becomes a remote one plus a job per entry.
 
-use crate::api::{DataMode, Direction, EntryKind};
+use crate::api::{Direction, EntryKind};
 use crate::control::Control;
 use crate::error::{EngineError, EngineResult};
 use crate::ops::list_dir;
@@ -13,7 +13,7 @@ use super::{Job, Outcome, local_err};
 const MAX_DEPTH: usize = 64;
 
 /// A remote directory: creates the local one and returns a job for each entry.
-pub async fn expand_remote(ctl: &mut Control, mode: DataMode, job: &Job) -> EngineResult<Outcome> {
+pub async fn expand_remote(ctl: &mut Control, job: &Job) -> EngineResult<Outcome> {
     if job.depth > MAX_DEPTH {
         return Err(EngineError::Protocol(format!(
             "{} is nested too deep",
@@ -21,10 +21,7 @@ pub async fn expand_remote(ctl: &mut Control, mode: DataMode, job: &Job) -> Engi
         )));
     }
     let mut entries = Vec::new();
-    let (dir, _) = list_dir(ctl, mode, Some(&job.remote), |_, batch| {
-        entries.extend(batch)
-    })
-    .await?;
+    let (dir, _) = list_dir(ctl, Some(&job.remote), |_, batch| entries.extend(batch)).await?;
     tokio::fs::create_dir_all(&job.local)
         .await
         .map_err(local_err(&job.local))?;

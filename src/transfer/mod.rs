@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
 use tokio::time::timeout;
 
 use crate::api::{
-    DataMode, Direction, ExistsAction, ExistsPolicy, FileFacts, Prompt, TransferId, TransferState,
+    Direction, ExistsAction, ExistsPolicy, FileFacts, Prompt, TransferId, TransferState,
 };
 use crate::control::Control;
 use crate::error::{EngineError, EngineResult};
@@ -68,16 +68,11 @@ pub trait JobEnv {
 }
 
 /// Runs `job` on `ctl`.
-pub async fn run_job(
-    ctl: &mut Control,
-    mode: DataMode,
-    job: &Job,
-    env: &impl JobEnv,
-) -> EngineResult<Outcome> {
+pub async fn run_job(ctl: &mut Control, job: &Job, env: &impl JobEnv) -> EngineResult<Outcome> {
     match (job.direction, job.is_dir) {
-        (Direction::Download, false) => download(ctl, mode, job, env).await,
-        (Direction::Upload, false) => upload(ctl, mode, job, env).await,
-        (Direction::Download, true) => expand_remote(ctl, mode, job).await,
+        (Direction::Download, false) => download(ctl, job, env).await,
+        (Direction::Upload, false) => upload(ctl, job, env).await,
+        (Direction::Download, true) => expand_remote(ctl, job).await,
         (Direction::Upload, true) => expand_local(ctl, job).await,
     }
 }
@@ -143,12 +138,7 @@ fn local_err(path: &Path) -> impl FnOnce(std::io::Error) -> EngineError + '_ {
     move |e| EngineError::local(path, e)
 }
 
-async fn download(
-    ctl: &mut Control,
-    mode: DataMode,
-    job: &Job,
-    env: &impl JobEnv,
-) -> EngineResult<Outcome> {
+async fn download(ctl: &mut Control, job: &Job, env: &impl JobEnv) -> EngineResult<Outcome> {
     let mut target = job.local.clone();
     let policy_needs_time = matches!(
         env.policy(),
@@ -213,10 +203,7 @@ async fn download(
         ctl.set_type(true).await?;
     }
     let command = format!("RETR {}", job.remote);
-    let result = receive(
-        ctl, mode, job, env, &command, &mut file, &part, offset, total,
-    )
-    .await;
+    let result = receive(ctl, job, env, &command, &mut file, &part, offset, total).await;
     if job.ascii && !ctl.is_broken() {
         ctl.set_type(false).await?;
     }
@@ -237,7 +224,6 @@ async fn download(
 #[allow(clippy::too_many_arguments)]
 async fn receive(
     ctl: &mut Control,
-    mode: DataMode,
     job: &Job,
     env: &impl JobEnv,
     command: &str,
@@ -246,7 +232,7 @@ async fn receive(
     offset: u64,
     total: Option<u64>,
 ) -> EngineResult<Outcome> {
-    let mut data = ctl.open_data(mode, command, Some(offset)).await?;
+    let mut data = ctl.open_data(command, Some(offset)).await?;
     let mut meter = Meter::start(env, job.id, offset, total);
     let mut writer = BufWriter::with_capacity(1 << 20, file);
     let mut buf = vec![0u8; BUFFER];
@@ -265,10 +251,10 @@ async fn receive(
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => 0,
             Ok(Err(e)) => {
                 ctl.abort(Some(data)).await;
-                return Err(EngineError::Data {
-                    mode: "transfer",
-                    detail: format!("the download of {} broke off: {e}", job.remote),
-                });
+                return Err(EngineError::Broken(format!(
+                    "the download of {} broke off: {e}",
+                    job.remote
+                )));
             }
             Ok(Ok(n)) => n,
         };
@@ -295,23 +281,15 @@ async fn receive(
         && let Some(total) = total
         && meter.done != total
     {
-        return Err(EngineError::Data {
-            mode: "transfer",
-            detail: format!(
-                "the download of {} ended after {} of {total} bytes",
-                job.remote, meter.done
-            ),
-        });
+        return Err(EngineError::Broken(format!(
+            "the download of {} ended after {} of {total} bytes",
+            job.remote, meter.done
+        )));
     }
     Ok(meter.finish())
 }
 
-async fn upload(
-    ctl: &mut Control,
-    mode: DataMode,
-    job: &Job,
-    env: &impl JobEnv,
-) -> EngineResult<Outcome> {
+async fn upload(ctl: &mut Control, job: &Job, env: &impl JobEnv) -> EngineResult<Outcome> {
     let source = local_facts(&job.local).await.ok_or_else(|| {
         EngineError::local(
             &job.local,
@@ -353,7 +331,6 @@ async fn upload(
     }
     let result = send(
         ctl,
-        mode,
         job,
         env,
         &command,
@@ -374,12 +351,9 @@ async fn upload(
         && let Some(size) = facts.size
         && size != expected
     {
-        return Err(EngineError::Data {
-            mode: "transfer",
-            detail: format!(
-                "the server holds {size} bytes of {target} after the upload, not {expected}"
-            ),
-        });
+        return Err(EngineError::Broken(format!(
+            "the server holds {size} bytes of {target} after the upload, not {expected}"
+        )));
     }
     Ok(outcome)
 }
@@ -387,7 +361,6 @@ async fn upload(
 #[allow(clippy::too_many_arguments)]
 async fn send(
     ctl: &mut Control,
-    mode: DataMode,
     job: &Job,
     env: &impl JobEnv,
     command: &str,
@@ -396,7 +369,7 @@ async fn send(
     offset: u64,
     total: Option<u64>,
 ) -> EngineResult<Outcome> {
-    let mut data = ctl.open_data(mode, command, rest).await?;
+    let mut data = ctl.open_data(command, rest).await?;
     let mut meter = Meter::start(env, job.id, offset, total);
     let mut buf = vec![0u8; BUFFER];
     let mut converted = Vec::new();
@@ -422,10 +395,10 @@ async fn send(
             Ok(Ok(())) => meter.add(n),
             Ok(Err(e)) => {
                 ctl.abort(Some(data)).await;
-                return Err(EngineError::Data {
-                    mode: "transfer",
-                    detail: format!("the upload of {} broke off: {e}", job.remote),
-                });
+                return Err(EngineError::Broken(format!(
+                    "the upload of {} broke off: {e}",
+                    job.remote
+                )));
             }
             Err(_) => {
                 ctl.abort(Some(data)).await;
@@ -440,10 +413,10 @@ async fn send(
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
             ctl.mark_broken();
-            return Err(EngineError::Data {
-                mode: "transfer",
-                detail: format!("closing the upload of {} failed: {e}", job.remote),
-            });
+            return Err(EngineError::Broken(format!(
+                "closing the upload of {} failed: {e}",
+                job.remote
+            )));
         }
         Err(_) => {
             ctl.mark_broken();

@@ -6,8 +6,10 @@ Why it exists: pyftpdlib is the one server here whose behaviour we can bend
 
 Configuration comes from the environment, so the password never shows in `ps`:
   FTP_PORT, FTP_USER, FTP_PASS, FTP_ROOT, FTP_CERT (cert+key PEM), FTP_PASV_RANGE (lo-hi),
-  RUN_AS (a local user to drop to after binding; optional), MASQUERADE (optional IPv4).
-It always binds 127.0.0.1 and offers explicit FTPS (AUTH TLS) on the same port as plain FTP.
+  RUN_AS (a local user to drop to after binding; optional), MASQUERADE (optional IPv4),
+  FTP_BIND (the address to listen on; optional, default 127.0.0.1: tests/nat/run.sh binds
+  an address inside its network namespaces).
+It offers explicit FTPS (AUTH TLS) on the same port as plain FTP.
 """
 import logging
 import os
@@ -46,7 +48,8 @@ def main() -> int:
     # Load the certificate now, while we may still read it as root.
     handler.get_ssl_context()
 
-    server = FTPServer(("127.0.0.1", port), handler)
+    bind = os.environ.get("FTP_BIND", "").strip() or "127.0.0.1"
+    server = FTPServer((bind, port), handler)
     server.max_cons = 64
 
     run_as = os.environ.get("RUN_AS", "").strip()

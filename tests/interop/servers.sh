@@ -10,6 +10,9 @@
 #   servers.sh stop  SERVER STATE_DIR
 #   SERVER: vsftpd | vsftpd-implicit | pure-ftpd | proftpd | pyftpdlib
 #
+# Every server listens on 127.0.0.1 and, unless IPV6=no or the host has no ::1, also on [::1]
+# (same port number; vsftpd and pure-ftpd through a second process, see start_*).
+#
 # Needs root (installing packages, local user, servers switching users). See README.md.
 set -euo pipefail
 
@@ -19,6 +22,7 @@ readonly CACHE=/var/cache/ferry-interop           # downloaded .debs, unpacked s
 readonly ROOTS=/srv/ferry-interop                 # one FTP root per server, wiped on start
 readonly RUNREG=/run/ferry-interop                # SERVER.state -> STATE_DIR, SERVER.pid: who runs
 FTP_HOST=127.0.0.1
+FTP_HOST6=::1                                     # the IPv6 listener, when IPv6 is on
 FTP_USER=ferrytest
 FTP_PASS='pa ss:w0rd!'                          # a space and punctuation, on purpose
 readonly READY_TIMEOUT=10                         # seconds to wait for a banner
@@ -30,6 +34,25 @@ readonly STOP_TIMEOUT=5                           # seconds between TERM and KIL
 
 log() { printf '[servers.sh] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# Whether the servers also listen on [::1]: IPV6=yes|no|auto (default auto: yes when the
+# loopback has ::1). With no, the env has no FTP_HOST6/FTP_PORT6.
+want_ipv6() {
+    case ${IPV6:-auto} in
+        no) return 1 ;;
+        yes) return 0 ;;
+        auto)
+            [[ $(cat /proc/sys/net/ipv6/conf/lo/disable_ipv6 2>/dev/null || echo 1) == 0 ]] &&
+                ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128'
+            ;;
+        *) die "IPV6 must be yes, no or auto" ;;
+    esac
+}
+
+# A host for a URL: IPv6 literals in brackets.
+url_host() {
+    if [[ $1 == *:* ]]; then printf '[%s]' "$1"; else printf '%s' "$1"; fi
+}
 
 # Quote a value for a shell-sourceable file: bare if it is a plain token, else '...'.
 shq() {
@@ -124,7 +147,7 @@ make_cert() {
         openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
             -subj '/CN=localhost' \
             -addext 'basicConstraints=critical,CA:FALSE' \
-            -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
+            -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1' \
             -addext 'keyUsage=critical,digitalSignature,keyEncipherment' \
             -addext 'extendedKeyUsage=serverAuth' \
             -keyout "$state/key.pem" -out "$state/cert.pem" >/dev/null 2>&1 &&
@@ -137,9 +160,10 @@ cert_sha256() {
     openssl x509 -in "$1/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2
 }
 
-# write_env STATE PORT ROOT TLS PASV_RANGE ACTIVE
+# write_env STATE PORT ROOT TLS PASV_RANGE ACTIVE [PORT6]
+# With PORT6 (the server also listens on [::1]), FTP_HOST6 and FTP_PORT6 are added.
 write_env() {
-    local state=$1 port=$2 root=$3 tls=$4 pasv=$5 active=$6 fp=""
+    local state=$1 port=$2 root=$3 tls=$4 pasv=$5 active=$6 port6=${7:-} fp=""
     [[ $tls == none ]] || fp=$(cert_sha256 "$state")
     {
         printf 'FTP_HOST=%s\n' "$(shq "$FTP_HOST")"
@@ -151,6 +175,10 @@ write_env() {
         printf 'FTP_CERT_SHA256=%s\n' "$(shq "$fp")"
         printf 'FTP_PASV_RANGE=%s\n' "$(shq "$pasv")"
         printf 'FTP_ACTIVE=%s\n' "$(shq "$active")"
+        if [[ -n $port6 ]]; then
+            printf 'FTP_HOST6=%s\n' "$(shq "$FTP_HOST6")"
+            printf 'FTP_PORT6=%s\n' "$(shq "$port6")"
+        fi
     } >"$state/env.tmp"
     mv -f "$state/env.tmp" "$state/env"
 }
@@ -170,13 +198,13 @@ spawn() {
     echo $! >"$RUNREG/$name.pid"
 }
 
-# Read the first reply line from PORT (through TLS for implicit FTPS), or fail; bounded.
+# Read the first reply line from HOST:PORT (through TLS for implicit FTPS), or fail; bounded.
 probe_banner() {
-    local port=$1 mode=$2
-    timeout 4 /usr/bin/python3 - "$port" "$mode" <<'PY'
+    local port=$1 mode=$2 host=${3:-$FTP_HOST}
+    timeout 4 /usr/bin/python3 - "$port" "$mode" "$host" <<'PY'
 import socket, ssl, sys
-port, mode = int(sys.argv[1]), sys.argv[2]
-s = socket.create_connection(("127.0.0.1", port), timeout=3)
+port, mode, host = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.create_connection((host, port), timeout=3)
 if mode == "implicit":
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
@@ -190,20 +218,21 @@ PY
 
 # Log in and list "/" with curl (password via a config on stdin, not argv); bounded.
 check_login() {
-    local port=$1 mode=$2 url="ftp://$FTP_HOST:$1/" extra=()
-    [[ $mode == implicit ]] && { url="ftps://$FTP_HOST:$port/"; extra=(-k); }
+    local port=$1 mode=$2 host=${3:-$FTP_HOST} extra=() url
+    url="ftp://$(url_host "$host"):$port/"
+    [[ $mode == implicit ]] && { url="ftps://$(url_host "$host"):$port/"; extra=(-k); }
     local pass=${FTP_PASS//\\/\\\\}; pass=${pass//\"/\\\"}
     printf 'user = "%s:%s"\n' "$FTP_USER" "$pass" |
-        curl -sS --max-time 8 --ftp-pasv --ftp-skip-pasv-ip "${extra[@]}" -K - -o /dev/null "$url"
+        curl -sS -g --max-time 8 --ftp-pasv --ftp-skip-pasv-ip "${extra[@]}" -K - -o /dev/null "$url"
 }
 
 show_output() {
     tail -n 20 "$1/$2.out" "$1/$2.fd0" >&2 2>/dev/null || true
 }
 
-# Wait until the server in STATE/NAME.pid answers on PORT and accepts our login.
+# Wait until the server in STATE/NAME.pid answers on HOST:PORT and accepts our login.
 wait_ready() {
-    local state=$1 name=$2 port=$3 mode=$4 pid deadline banner
+    local state=$1 name=$2 port=$3 mode=$4 host=${5:-$FTP_HOST} pid deadline banner
     pid=$(<"$state/$name.pid")
     deadline=$((SECONDS + READY_TIMEOUT))
     while :; do
@@ -212,15 +241,15 @@ wait_ready() {
             show_output "$state" "$name"
             die "$name did not start"
         fi
-        if banner=$(probe_banner "$port" "$mode" 2>/dev/null); then break; fi
+        if banner=$(probe_banner "$port" "$mode" "$host" 2>/dev/null); then break; fi
         ((SECONDS < deadline)) || {
             show_output "$state" "$name"
-            die "$name did not answer on port $port within ${READY_TIMEOUT}s"
+            die "$name did not answer on $(url_host "$host"):$port within ${READY_TIMEOUT}s"
         }
         sleep 0.2
     done
-    log "$name on $FTP_HOST:$port: $banner"
-    check_login "$port" "$mode" || {
+    log "$name on $(url_host "$host"):$port: $banner"
+    check_login "$port" "$mode" "$host" || {
         show_output "$state" "$name"
         die "$name answers but login as $FTP_USER failed"
     }
@@ -228,7 +257,7 @@ wait_ready() {
 
 # Executable names a server's processes may have; used so that stop only ends our servers.
 server_exes() {
-    case $1 in
+    case ${1%-v6} in
         vsftpd | vsftpd-implicit) echo vsftpd ;;
         pure-ftpd) echo pure-ftpd ;;
         proftpd) echo proftpd ;;
@@ -307,14 +336,23 @@ install_vsftpd() {
     mkdir -p /var/run/vsftpd/empty
 }
 
-# vsftpd_conf STATE PORT ROOT PASV_LO PASV_HI IMPLICIT(YES|NO) NAME
+# vsftpd_conf STATE PORT ROOT PASV_LO PASV_HI IMPLICIT(YES|NO) NAME [ipv6]
+# vsftpd listens on one family per process (`listen` and `listen_ipv6` exclude each other, and
+# `listen_ipv6` on :: would also take IPv4 from everywhere): [::1] is a second process, NAME-v6.
 vsftpd_conf() {
-    local state=$1 port=$2 root=$3 lo=$4 hi=$5 implicit=$6 name=$7
+    local state=$1 port=$2 root=$3 lo=$4 hi=$5 implicit=$6 name=$7 family=${8:-ipv4} listen
+    if [[ $family == ipv6 ]]; then
+        listen="listen=NO
+listen_ipv6=YES
+listen_address6=$FTP_HOST6"
+    else
+        listen="listen=YES
+listen_ipv6=NO
+listen_address=$FTP_HOST"
+    fi
     cat <<EOF
 # Generated by tests/interop/servers.sh for $name.
-listen=YES
-listen_ipv6=NO
-listen_address=$FTP_HOST
+$listen
 listen_port=$port
 background=NO
 anonymous_enable=NO
@@ -364,7 +402,17 @@ start_vsftpd_instance() {
     : >"$state/$name.log"
     spawn "$state" "$name" vsftpd "$state/$name.conf"
     wait_ready "$state" "$name" "$port" "$tls"
-    write_env "$state" "$port" "$root" "$tls" "$lo-$hi" yes
+    local port6=""
+    if want_ipv6; then
+        # Same root, certificate and passive range; its own config, log and pid.
+        vsftpd_conf "$state" "$port" "$root" "$lo" "$hi" "$implicit" "$name-v6" ipv6 \
+            >"$state/$name-v6.conf"
+        : >"$state/$name-v6.log"
+        spawn "$state" "$name-v6" vsftpd "$state/$name-v6.conf"
+        wait_ready "$state" "$name-v6" "$port" "$tls" "$FTP_HOST6"
+        port6=$port
+    fi
+    write_env "$state" "$port" "$root" "$tls" "$lo-$hi" yes "$port6"
 }
 
 start_vsftpd() { start_vsftpd_instance vsftpd "$1" 2121 30000 30099 NO explicit; }
@@ -403,7 +451,18 @@ start_pureftpd() {
         -p "$lo:$hi" -Y 1 -2 "$state/certkey.pem" -U 133:022 \
         -g "$state/pure-ftpd.server.pid" -O "clf:$state/pure-ftpd.xfer.log"
     wait_ready "$state" "$name" "$port" explicit
-    write_env "$state" "$port" "$root" explicit "$lo-$hi" yes
+    local port6=""
+    if want_ipv6; then
+        # -S takes one address (both families only for a name resolving to both, and
+        # "localhost" is IPv4-only here): [::1] is a second process, -6 for IPv6 only.
+        spawn "$state" "$name-v6" "$PUREFTPD_ROOT/usr/sbin/pure-ftpd" \
+            -S "$FTP_HOST6,$port" -6 -l "puredb:$state/pureftpd.pdb" -E -H \
+            -p "$lo:$hi" -Y 1 -2 "$state/certkey.pem" -U 133:022 \
+            -g "$state/pure-ftpd-v6.server.pid" -O "clf:$state/pure-ftpd-v6.xfer.log"
+        wait_ready "$state" "$name-v6" "$port" explicit "$FTP_HOST6"
+        port6=$port
+    fi
+    write_env "$state" "$port" "$root" explicit "$lo-$hi" yes "$port6"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -417,16 +476,19 @@ install_proftpd() {
     PROFTPD_ROOT=$(unpack_debs proftpd proftpd-core proftpd-mod-crypto)
 }
 
+# proftpd_conf STATE PORT ROOT PASV_LO PASV_HI [ipv6]: with ipv6, one process binds both
+# 127.0.0.1 and [::1] (DefaultAddress takes several addresses; SocketBindTight binds each).
 proftpd_conf() {
-    local state=$1 port=$2 root=$3 lo=$4 hi=$5
+    local state=$1 port=$2 root=$3 lo=$4 hi=$5 family=${6:-ipv4} addresses=$FTP_HOST ipv6=off
+    [[ $family == ipv6 ]] && { addresses="$FTP_HOST $FTP_HOST6"; ipv6=on; }
     cat <<EOF
 # Generated by tests/interop/servers.sh for proftpd.
 ServerType              standalone
 ServerName              "Ferry interop proftpd"
-DefaultAddress          $FTP_HOST
+DefaultAddress          $addresses
 SocketBindTight         on
 Port                    $port
-UseIPv6                 off
+UseIPv6                 $ipv6
 User                    nobody
 Group                   nogroup
 PidFile                 $state/proftpd.server.pid
@@ -466,14 +528,17 @@ start_proftpd() {
     ensure_user
     make_cert "$state"
     root=$(fresh_root "$name")
-    proftpd_conf "$state" "$port" "$root" "$lo" "$hi" >"$state/proftpd.conf"
+    local family=ipv4 port6=""
+    want_ipv6 && { family=ipv6; port6=$port; }
+    proftpd_conf "$state" "$port" "$root" "$lo" "$hi" "$family" >"$state/proftpd.conf"
     "$PROFTPD_ROOT/usr/sbin/proftpd" -t -c "$state/proftpd.conf" >"$state/proftpd.out" 2>&1 || {
         cat "$state/proftpd.out" >&2
         die "proftpd rejected its configuration"
     }
     spawn "$state" "$name" "$PROFTPD_ROOT/usr/sbin/proftpd" -n -c "$state/proftpd.conf"
     wait_ready "$state" "$name" "$port" explicit
-    write_env "$state" "$port" "$root" explicit "$lo-$hi" yes
+    [[ -z $port6 ]] || wait_ready "$state" "$name" "$port6" explicit "$FTP_HOST6"
+    write_env "$state" "$port" "$root" explicit "$lo-$hi" yes "$port6"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -504,7 +569,21 @@ start_pyftpdlib() {
         RUN_AS=$FTP_USER MASQUERADE=${MASQUERADE:-} \
         spawn "$state" "$name" "$VENV/bin/python3" "$HERE/pyftpd_server.py"
     wait_ready "$state" "$name" "$port" explicit
-    write_env "$state" "$port" "$root" explicit "$lo-$hi" yes
+    local port6=""
+    # [::1]: a second process with FTP_BIND (same root, certificate and passive range; passive
+    # sockets are bound on the control connection's address, so the two do not collide).
+    if want_ipv6; then
+        if grep -q FTP_BIND "$HERE/pyftpd_server.py"; then
+            FTP_PORT=$port FTP_ROOT=$root FTP_CERT=$state/certkey.pem FTP_PASV_RANGE=$lo-$hi \
+                RUN_AS=$FTP_USER MASQUERADE="" FTP_BIND=$FTP_HOST6 \
+                spawn "$state" "$name-v6" "$VENV/bin/python3" "$HERE/pyftpd_server.py"
+            wait_ready "$state" "$name-v6" "$port" explicit "$FTP_HOST6"
+            port6=$port
+        else
+            log "pyftpd_server.py has no FTP_BIND: pyftpdlib gets no [::1] listener"
+        fi
+    fi
+    write_env "$state" "$port" "$root" explicit "$lo-$hi" yes "$port6"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -520,12 +599,17 @@ server_port() {
 
 # Files this script may leave in STATE_DIR for SERVER (logs too, unless KEEP_LOGS=1).
 state_files() {
-    local s=$1
-    printf '%s\n' env env.tmp cert.pem key.pem certkey.pem "$s.pid" "$s.conf"
-    [[ ${KEEP_LOGS:-0} == 1 ]] || printf '%s\n' "$s.out" "$s.fd0" "$s.log"
+    local s=$1 n
+    printf '%s\n' env env.tmp cert.pem key.pem certkey.pem
+    for n in "$s" "$s-v6"; do   # NAME-v6: the [::1] process of vsftpd and pure-ftpd
+        printf '%s\n' "$n.pid" "$n.conf"
+        [[ ${KEEP_LOGS:-0} == 1 ]] || printf '%s\n' "$n.out" "$n.fd0" "$n.log"
+    done
     case $s in
-        pure-ftpd) printf '%s\n' pureftpd.passwd pureftpd.pdb pure-ftpd.server.pid
-                   [[ ${KEEP_LOGS:-0} == 1 ]] || echo pure-ftpd.xfer.log ;;
+        pure-ftpd) printf '%s\n' pureftpd.passwd pureftpd.pdb pure-ftpd.server.pid \
+                       pure-ftpd-v6.server.pid
+                   [[ ${KEEP_LOGS:-0} == 1 ]] || printf '%s\n' pure-ftpd.xfer.log \
+                       pure-ftpd-v6.xfer.log ;;
         proftpd) printf '%s\n' proftpd.server.pid proftpd.scoreboard proftpd.scoreboard.lck
                  [[ ${KEEP_LOGS:-0} == 1 ]] || printf '%s\n' proftpd.xfer.log proftpd.tls.log ;;
     esac
@@ -535,11 +619,14 @@ cmd_stop() {
     local server=$1 state=$2 owner="" f
     [[ -L $RUNREG/$server.state ]] && owner=$(readlink "$RUNREG/$server.state")
     if [[ -z $owner || $owner == "$state" ]]; then
-        # This STATE_DIR owns the running instance (or none runs): stop it, free its root.
+        # This STATE_DIR owns the running instance (or none runs): stop it (and its [::1]
+        # process, SERVER-v6, if it has one), free its root.
         stop_pidfile "$RUNREG/$server.pid" "$server"
         stop_pidfile "$state/$server.pid" "$server"
+        stop_pidfile "$RUNREG/$server-v6.pid" "$server-v6"
+        stop_pidfile "$state/$server-v6.pid" "$server-v6"
         rm -rf -- "${ROOTS:?}/$server"
-        rm -f "$RUNREG/$server.state" "$RUNREG/$server.pid"
+        rm -f "$RUNREG/$server.state" "$RUNREG/$server.pid" "$RUNREG/$server-v6.pid"
     else
         log "$server runs from $owner, not $state: leaving it alone"
     fi
