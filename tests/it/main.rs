@@ -4,5 +4,7 @@ mod cli;
 mod engine;
 mod hostile;
 mod interop;
+mod matrix;
+mod modes;
 mod support;
 mod tls;

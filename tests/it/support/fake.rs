@@ -30,6 +30,17 @@ pub struct Script {
     pub refuse_list_args: bool,
     /// Accept AUTH TLS, then never answer again (a TLS handshake that never ends).
     pub hang_after_auth: bool,
+    /// Passive replies announce a port nobody listens on (a firewall that refuses it).
+    pub passive_dead: bool,
+    /// Refuse PORT and EPRT with `500 Illegal PORT command`.
+    pub refuse_port: bool,
+    /// Active mode: connect to this address instead of the announced one (a router
+    /// translating the announced public address back to the client).
+    pub port_connect_to: Option<std::net::IpAddr>,
+    /// Active mode: connect from this local address (a third party, not the server).
+    pub connect_from: Option<std::net::IpAddr>,
+    /// Active mode: never connect back and never say so (a router dropping the attempt).
+    pub active_silent: bool,
     /// Send the file (and listings) in pieces of this size with this pause between them.
     pub trickle: Option<(usize, Duration)>,
     /// Never answer this command verb.
@@ -52,6 +63,11 @@ impl Default for Script {
             rest_stream: true,
             refuse_list_args: false,
             hang_after_auth: false,
+            passive_dead: false,
+            refuse_port: false,
+            port_connect_to: None,
+            connect_from: None,
+            active_silent: false,
             trickle: None,
             silent_on: None,
             endless_on: None,
@@ -110,6 +126,77 @@ impl FakeServer {
     }
 }
 
+/// How the next data connection is made.
+enum Plan {
+    Passive(TcpListener),
+    /// Connect to this address (PORT/EPRT).
+    Active(SocketAddr),
+}
+
+/// Makes the data connection the last PASV/EPSV/PORT/EPRT asked for.
+async fn open(plan: Plan, script: &Script) -> Option<TcpStream> {
+    let wait = Duration::from_secs(10);
+    match plan {
+        Plan::Passive(listener) => match tokio::time::timeout(wait, listener.accept()).await {
+            Ok(Ok((data, _))) => Some(data),
+            _ => None,
+        },
+        Plan::Active(_) if script.active_silent => {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            None
+        }
+        Plan::Active(mut target) => {
+            if let Some(ip) = script.port_connect_to {
+                target.set_ip(ip);
+            }
+            let socket = tokio::net::TcpSocket::new_v4().ok()?;
+            if let Some(from) = script.connect_from {
+                socket.bind(SocketAddr::new(from, 0)).ok()?;
+            }
+            tokio::time::timeout(wait, socket.connect(target))
+                .await
+                .ok()?
+                .ok()
+        }
+    }
+}
+
+/// The listener for a passive reply: on the announced address when it is a loopback one.
+async fn passive_listener(script: &Script) -> (Option<TcpListener>, u16) {
+    let ip = if script.pasv_ip[0] == 127 {
+        script.pasv_ip
+    } else {
+        [127, 0, 0, 1]
+    };
+    let listener = TcpListener::bind(SocketAddr::from((ip, 0))).await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    if script.passive_dead {
+        (None, port)
+    } else {
+        (Some(listener), port)
+    }
+}
+
+/// The address in `PORT h1,h2,h3,h4,p1,p2` or `EPRT |1|ip|port|`.
+fn active_target(verb: &str, argument: &str) -> Option<SocketAddr> {
+    if verb == "PORT" {
+        let n: Vec<u16> = argument
+            .split(',')
+            .map(|x| x.trim().parse().ok())
+            .collect::<Option<_>>()?;
+        let [a, b, c, d, p1, p2] = n[..] else {
+            return None;
+        };
+        let ip = std::net::Ipv4Addr::new(a as u8, b as u8, c as u8, d as u8);
+        return Some(SocketAddr::new(ip.into(), p1 * 256 + p2));
+    }
+    let fields: Vec<&str> = argument.split('|').collect();
+    Some(SocketAddr::new(
+        fields.get(2)?.parse().ok()?,
+        fields.get(3)?.parse().ok()?,
+    ))
+}
+
 async fn send_data(mut data: TcpStream, bytes: &[u8], trickle: Option<(usize, Duration)>) {
     match trickle {
         Some((size, pause)) => {
@@ -135,7 +222,7 @@ async fn serve(
 ) {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
-    let mut passive: Option<TcpListener> = None;
+    let mut plan: Option<Plan> = None;
     let _ = write
         .write_all(format!("{}\r\n", script.greeting).as_bytes())
         .await;
@@ -192,14 +279,12 @@ async fn serve(
             }
             "LIST" if script.refuse_list_args && line.len() > 4 => "550 -a: no such file".into(),
             "STOR" | "APPE" => {
-                let Some(listener) = passive.take() else {
-                    let _ = write.write_all(b"425 use PASV first\r\n").await;
+                let Some(how) = plan.take() else {
+                    let _ = write.write_all(b"425 use PASV or PORT first\r\n").await;
                     continue;
                 };
                 let _ = write.write_all(b"150 send it\r\n").await;
-                let accepted =
-                    tokio::time::timeout(Duration::from_secs(10), listener.accept()).await;
-                let Ok(Ok((mut data, _))) = accepted else {
+                let Some(mut data) = open(how, &script).await else {
                     let _ = write.write_all(b"425 no data connection\r\n").await;
                     continue;
                 };
@@ -213,15 +298,21 @@ async fn serve(
                 "226 stored".into()
             }
             "EPSV" if script.epsv => {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let port = listener.local_addr().unwrap().port();
-                passive = Some(listener);
+                let (listener, port) = passive_listener(&script).await;
+                plan = listener.map(Plan::Passive);
                 format!("229 Entering Extended Passive Mode (|||{port}|)")
             }
+            "PORT" | "EPRT" if script.refuse_port => "500 Illegal PORT command.".into(),
+            "PORT" | "EPRT" => match active_target(&verb, line.get(5..).unwrap_or("")) {
+                Some(target) => {
+                    plan = Some(Plan::Active(target));
+                    "200 PORT command successful".into()
+                }
+                None => "501 bad address".into(),
+            },
             "PASV" => {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let port = listener.local_addr().unwrap().port();
-                passive = Some(listener);
+                let (listener, port) = passive_listener(&script).await;
+                plan = listener.map(Plan::Passive);
                 let [a, b, c, d] = script.pasv_ip;
                 format!(
                     "227 Entering Passive Mode ({a},{b},{c},{d},{},{})",
@@ -230,14 +321,12 @@ async fn serve(
                 )
             }
             "MLSD" | "LIST" | "RETR" => {
-                let Some(listener) = passive.take() else {
-                    let _ = write.write_all(b"425 use PASV first\r\n").await;
+                let Some(how) = plan.take() else {
+                    let _ = write.write_all(b"425 use PASV or PORT first\r\n").await;
                     continue;
                 };
                 let _ = write.write_all(b"150 opening data connection\r\n").await;
-                let accepted =
-                    tokio::time::timeout(Duration::from_secs(10), listener.accept()).await;
-                let Ok(Ok((data, _))) = accepted else {
+                let Some(data) = open(how, &script).await else {
                     let _ = write.write_all(b"425 no data connection\r\n").await;
                     continue;
                 };
