@@ -120,16 +120,22 @@ pub struct Timeouts {
     pub inactivity: Duration,
 }
 
+impl Timeouts {
+    /// The same limit for every step.
+    pub fn uniform(limit: Duration) -> Self {
+        Timeouts {
+            connect: limit,
+            reply: limit,
+            data_connect: limit,
+            tls_handshake: limit,
+            inactivity: limit,
+        }
+    }
+}
+
 impl Default for Timeouts {
     fn default() -> Self {
-        let t = Duration::from_secs(20);
-        Timeouts {
-            connect: t,
-            reply: t,
-            data_connect: t,
-            tls_handshake: t,
-            inactivity: t,
-        }
+        Timeouts::uniform(Duration::from_secs(20))
     }
 }
 

@@ -197,14 +197,7 @@ fn site_for(url: &FtpUrl, opts: &Opts) -> anyhow::Result<Site> {
     };
     site.parallel = usize::from(opts.parallel);
     site.on_exists = opts.on_exists.map_or(ExistsPolicy::Ask, ExistsArg::policy);
-    let secs = Duration::from_secs(opts.timeout);
-    site.timeouts = Timeouts {
-        connect: secs,
-        reply: secs,
-        data_connect: secs,
-        tls_handshake: secs,
-        inactivity: secs,
-    };
+    site.timeouts = Timeouts::uniform(Duration::from_secs(opts.timeout));
     for fingerprint in &opts.trust {
         let normalized = normalize_fingerprint(fingerprint).ok_or_else(|| {
             anyhow!("--trust {fingerprint:?} is not a SHA-256 fingerprint (64 hex digits)")
