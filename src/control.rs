@@ -47,6 +47,9 @@ pub struct Control {
     pub list_a_refused: bool,
     /// How data connections are made.
     pub data: DataPolicy,
+    /// A reply already read off the wire that the next `read_reply` returns (a transfer's
+    /// final reply that came before its data connection was accepted).
+    kept: Option<Reply>,
     broken: bool,
 }
 
@@ -283,6 +286,7 @@ impl Control {
             epsv_refused: false,
             list_a_refused: false,
             data,
+            kept: None,
             broken: false,
         };
         if site.tls.insecure && site.protocol.is_tls() {
@@ -391,6 +395,8 @@ impl Control {
     /// `1xx` included: data commands want it).
     pub async fn cmd(&mut self, line: &str) -> EngineResult<Reply> {
         self.check_usable()?;
+        // A new command makes any kept reply history.
+        self.kept = None;
         check_command_text(line)?;
         let step = format!("waiting for the reply to {}", command_verb(line));
         let limit = self.timeouts.reply;
@@ -405,6 +411,9 @@ impl Control {
     /// Reads the next reply without sending anything (the end of a transfer).
     pub async fn read_reply(&mut self, what: &str) -> EngineResult<Reply> {
         self.check_usable()?;
+        if let Some(reply) = self.kept.take() {
+            return Ok(reply);
+        }
         let limit = self.timeouts.reply;
         let result = bounded(limit, what, self.ftp.read_response_in(&[]))
             .await
@@ -412,6 +421,11 @@ impl Control {
                 Ok(response) | Err(response) => Reply::from_response(&response),
             });
         self.track(result)
+    }
+
+    /// Keeps a reply that arrived early for the next [`Control::read_reply`].
+    pub fn keep_reply(&mut self, reply: Reply) {
+        self.kept = Some(reply);
     }
 
     /// Like [`Control::read_reply`] but without a timeout of its own, for use inside a

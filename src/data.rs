@@ -484,7 +484,22 @@ impl Control {
             IpAddr::V4(ip) => format!("PORT {}", port_argument(ip, announced.port())),
             IpAddr::V6(_) => format!("EPRT {}", eprt_argument(announced)),
         };
-        let reply = self.cmd_final(&command).await?;
+        let reply = match self.cmd_final(&command).await {
+            // Some servers (pyftpdlib) connect back before they answer PORT: silence means the
+            // connection could not reach us.
+            Err(EngineError::Timeout { after, .. }) => {
+                let what = format!(
+                    "no answer to {} within {} s: this server connects back before it replies",
+                    command_verb(&command),
+                    after.as_secs()
+                );
+                return Err(data_error(
+                    Way::Active,
+                    self.could_not_connect_back(announced, &what),
+                ));
+            }
+            other => other?,
+        };
         if !reply.is_success() {
             return Err(data_error(
                 Way::Active,
@@ -520,13 +535,27 @@ impl Control {
                 }
             }
         };
+        tokio::pin!(accept);
+        // A fast server may connect, send everything and reply 226 before we accept: the
+        // accept is polled first, and a positive reply is kept for `finish_transfer` while the
+        // wait for the (already queued) connection goes on. Only a refusal ends it.
+        let mut early_reply = None;
         let outcome = timeout(limit, async {
-            tokio::select! {
-                accepted = accept => Ok(accepted),
-                reply = self.next_reply_unbounded() => Err(reply),
+            loop {
+                tokio::select! {
+                    biased;
+                    accepted = &mut accept => break Ok(accepted),
+                    reply = self.next_reply_unbounded(), if early_reply.is_none() => match reply {
+                        Ok(reply) if reply.code < 400 => early_reply = Some(reply),
+                        refusal => break Err(refusal),
+                    },
+                }
             }
         })
         .await;
+        if let Some(reply) = early_reply {
+            self.keep_reply(reply);
+        }
         match outcome {
             Ok(Ok(Ok(stream))) => Ok(stream),
             Ok(Ok(Err(e))) => {

@@ -2,135 +2,13 @@
 //! `tests/interop/run.sh` (vsftpd plain, explicit FTPS with `require_ssl_reuse=YES`, implicit
 //! FTPS). Ignored in a plain `cargo test`; the script runs them with `--ignored`.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ferry::*;
 
+use crate::support::real::{Real, Scratch};
 use crate::support::*;
-
-/// One running server, as `tests/interop/servers.sh` described it in `STATE_DIR/env`.
-struct Real {
-    vars: HashMap<String, String>,
-}
-
-impl Real {
-    fn load(name: &str) -> Real {
-        let dir = std::env::var("FERRY_INTEROP_DIR")
-            .expect("FERRY_INTEROP_DIR: run tests/interop/run.sh");
-        let path = Path::new(&dir).join(name).join("env");
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        Real {
-            vars: parse_env(&text),
-        }
-    }
-
-    fn get(&self, key: &str) -> &str {
-        self.vars
-            .get(key)
-            .map(String::as_str)
-            .unwrap_or_else(|| panic!("{key} missing"))
-    }
-
-    fn root(&self) -> PathBuf {
-        PathBuf::from(self.get("FTP_ROOT"))
-    }
-
-    fn site(&self, protocol: Protocol, mode: DataMode) -> Site {
-        let mut site = Site::new(self.get("FTP_HOST"), protocol);
-        site.port = self.get("FTP_PORT").parse().unwrap();
-        site.user = self.get("FTP_USER").to_string();
-        site.password = Secret::new(self.get("FTP_PASS"));
-        site.mode = mode;
-        site.timeouts = short_timeouts(10);
-        if protocol.is_tls() {
-            site.tls.pinned = vec![self.get("FTP_CERT_SHA256").to_string()];
-        }
-        site
-    }
-
-    fn url(&self, scheme: &str, path: &str) -> String {
-        let pass: String = self
-            .get("FTP_PASS")
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        format!(
-            "{scheme}://{}:{pass}@{}:{}/{path}",
-            self.get("FTP_USER"),
-            self.get("FTP_HOST"),
-            self.get("FTP_PORT")
-        )
-    }
-}
-
-/// `KEY=value` and `KEY='quoted value'` lines, as servers.sh writes them.
-fn parse_env(text: &str) -> HashMap<String, String> {
-    text.lines()
-        .filter_map(|line| line.split_once('='))
-        .map(|(key, value)| {
-            let value = match value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
-                Some(quoted) => quoted.replace("'\\''", "'"),
-                None => value.to_string(),
-            };
-            (key.trim().to_string(), value)
-        })
-        .collect()
-}
-
-/// A fresh folder under the server's root for one test, removed at the end.
-struct Scratch {
-    name: String,
-    path: PathBuf,
-    owner: String,
-}
-
-impl Scratch {
-    fn new(real: &Real, test: &str) -> Scratch {
-        let name = format!("{test}-{}", std::process::id());
-        let path = real.root().join(&name);
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        let scratch = Scratch {
-            name,
-            path,
-            owner: format!("{}:", real.get("FTP_USER")),
-        };
-        scratch.give_to_user();
-        scratch
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) {
-        std::fs::write(self.path.join(name), bytes).unwrap();
-        self.give_to_user();
-    }
-
-    /// The FTP user must be able to write what the test put there.
-    fn give_to_user(&self) {
-        let status = std::process::Command::new("chown")
-            .args(["-R", &self.owner, &self.path.to_string_lossy()])
-            .status();
-        assert!(
-            status.is_ok_and(|s| s.success()),
-            "chown {}",
-            self.path.display()
-        );
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
 
 fn scenarios(real: &Real, protocol: Protocol, mode: DataMode, label: &str) {
     let scratch = Scratch::new(real, label);

@@ -291,3 +291,77 @@ fn epsv_can_be_turned_off() {
     assert!(!server.received().iter().any(|c| c == "EPSV"));
     assert!(server.received().iter().any(|c| c == "PASV"));
 }
+
+/// Regression: a server that finished (226) before Ferry accepted its data connection was
+/// reported as "could not connect back" about half the time (found by the interop matrix).
+#[test]
+fn active_mode_copes_with_a_server_that_finishes_before_the_accept() {
+    let server = fake(Script {
+        eager: true,
+        file: payload(),
+        listing: std::sync::Arc::new(|| b"type=file;size=1; a\r\n".to_vec()),
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    rig.connect(site(&server, DataMode::Active, 5)).unwrap();
+    for i in 0..12 {
+        assert_eq!(rig.list("/").len(), 1, "listing {i}: {:#?}", rig.log_text());
+        let state = download(&mut rig, local.path(), &format!("f{i}"));
+        assert!(
+            matches!(state, TransferState::Finished { .. }),
+            "download {i}: {state:?}"
+        );
+        assert_eq!(
+            sha256_file(&local.path().join(format!("f{i}"))),
+            sha256(&payload())
+        );
+    }
+}
+
+/// Found in the NAT lab: pyftpdlib connects back while handling PORT and answers only then, so
+/// behind NAT the PORT reply never comes. That is an active-mode failure, explained as one.
+#[test]
+fn a_server_silent_after_port_is_an_explained_active_failure() {
+    let server = fake(Script {
+        silent_on: Some("PORT".into()),
+        passive_dead: true,
+        file: payload(),
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    rig.connect(site(&server, DataMode::Active, 1)).unwrap();
+    match download(&mut rig, local.path(), "f") {
+        TransferState::Failed(error) => {
+            assert!(
+                error
+                    .message
+                    .contains("data connection failed in active mode"),
+                "{error:?}"
+            );
+            assert!(
+                error.message.contains("no answer to PORT within 1 s"),
+                "{error:?}"
+            );
+            assert!(
+                error.message.contains("behind NAT or a firewall"),
+                "{error:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // In auto mode, after passive failed too, the error names both.
+    let mut rig = Rig::new();
+    rig.connect(site(&server, DataMode::Auto, 1)).unwrap();
+    match download(&mut rig, local.path(), "g") {
+        TransferState::Failed(error) => {
+            assert!(error.message.contains("Passive mode failed"), "{error:?}");
+            assert!(
+                error.message.contains("Active mode also failed"),
+                "{error:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -41,6 +41,9 @@ pub struct Script {
     pub connect_from: Option<std::net::IpAddr>,
     /// Active mode: never connect back and never say so (a router dropping the attempt).
     pub active_silent: bool,
+    /// Active mode: connect, send everything and close before sending `150` and `226`
+    /// together (a fast server on a fast network).
+    pub eager: bool,
     /// Send the file (and listings) in pieces of this size with this pause between them.
     pub trickle: Option<(usize, Duration)>,
     /// Never answer this command verb.
@@ -68,6 +71,7 @@ impl Default for Script {
             port_connect_to: None,
             connect_from: None,
             active_silent: false,
+            eager: false,
             trickle: None,
             silent_on: None,
             endless_on: None,
@@ -325,17 +329,27 @@ async fn serve(
                     let _ = write.write_all(b"425 use PASV or PORT first\r\n").await;
                     continue;
                 };
-                let _ = write.write_all(b"150 opening data connection\r\n").await;
-                let Some(data) = open(how, &script).await else {
-                    let _ = write.write_all(b"425 no data connection\r\n").await;
-                    continue;
-                };
                 let bytes = if verb == "RETR" {
                     file.lock().unwrap().clone()
                 } else {
                     (script.listing)()
                 };
+                let eager = script.eager && matches!(how, Plan::Active(_));
+                if !eager {
+                    let _ = write.write_all(b"150 opening data connection\r\n").await;
+                }
+                let Some(data) = open(how, &script).await else {
+                    let _ = write.write_all(b"425 no data connection\r\n").await;
+                    continue;
+                };
                 send_data(data, &bytes, script.trickle).await;
+                if eager {
+                    // Everything done before the client even saw the 150.
+                    let _ = write
+                        .write_all(b"150 here it comes\r\n226 all sent\r\n")
+                        .await;
+                    continue;
+                }
                 "226 transfer complete".into()
             }
             "ABOR" => "226 aborted".into(),

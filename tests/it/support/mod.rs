@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake;
+pub mod real;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -71,14 +72,7 @@ impl Server {
 }
 
 pub fn short_timeouts(secs: u64) -> Timeouts {
-    let t = Duration::from_secs(secs);
-    Timeouts {
-        connect: t,
-        reply: t,
-        data_connect: t,
-        tls_handshake: t,
-        inactivity: t,
-    }
+    Timeouts::uniform(Duration::from_secs(secs))
 }
 
 pub fn sha256_file(path: &Path) -> String {

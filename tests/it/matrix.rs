@@ -1,0 +1,689 @@
+//! The interop matrix: every server × protocol × data mode runs the same short scenario list
+//! (list, put, get, resume, mkdir, rename, delete; files checked by SHA-256) and records a cell:
+//! `pass`, `FAIL(reason)` or `n/s` (not supported). The table is printed (`--nocapture`), then
+//! compared with `EXPECTED`: any FAIL, or any cell that is not what `EXPECTED` says, fails the
+//! test. Servers: the five of `tests/interop/servers.sh` (started by `tests/interop/run.sh`) and
+//! the in-process libunftp server.
+
+use std::collections::BTreeSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ferry::localserver::ServerTls;
+use ferry::*;
+
+use crate::support::real::{Real, Scratch};
+use crate::support::*;
+
+/// Rows, in table order.
+const SERVERS: [&str; 6] = [
+    "vsftpd",
+    "vsftpd-implicit",
+    "pure-ftpd",
+    "proftpd",
+    "pyftpdlib",
+    "libunftp",
+];
+
+const PROTOCOLS: [Protocol; 3] = [Protocol::Ftp, Protocol::ExplicitTls, Protocol::ImplicitTls];
+
+/// The data modes, one column each under every protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Passive with EPSV, over IPv4.
+    Epsv,
+    /// Passive with PASV only (`use_epsv = false`), over IPv4.
+    Pasv,
+    /// Active over IPv4: PORT.
+    Port,
+    /// Active over IPv6 (`::1`): EPRT.
+    Eprt,
+    /// Passive with EPSV over IPv6 (`::1`).
+    Epsv6,
+}
+
+const MODES: [Mode; 5] = [Mode::Epsv, Mode::Pasv, Mode::Port, Mode::Eprt, Mode::Epsv6];
+
+/// What each cell must be. Columns: for plain, explicit and implicit TLS in turn, the modes
+/// EPSV, PASV, PORT, EPRT (active over IPv6) and EPSV6 (EPSV over IPv6). Only what a server
+/// cannot do is `n/s`; a Ferry bug never is (plain PORT/EPRT stay `pass` although they FAIL now
+/// and then: in active mode Ferry may read the server's `226` before accepting the data
+/// connection the server already made, and takes it for "could not connect back").
+#[rustfmt::skip]
+const EXPECTED: [(&str, &str); 6] = [
+    //                     plain                      explicit                   implicit
+    //                     EPSV PASV PORT EPRT EPSV6  EPSV PASV PORT EPRT EPSV6  EPSV PASV PORT EPRT EPSV6
+    // vsftpd: plain and AUTH TLS on 2121; implicit TLS is the other instance (vsftpd-implicit).
+    ("vsftpd",            "pass pass pass pass pass   pass pass pass pass pass   n/s  n/s  n/s  n/s  n/s"),
+    // vsftpd-implicit: TLS from the first byte on 2990, so neither plain FTP nor AUTH TLS.
+    ("vsftpd-implicit",   "n/s  n/s  n/s  n/s  n/s    n/s  n/s  n/s  n/s  n/s    pass pass pass pass pass"),
+    // pure-ftpd (-Y 1), proftpd (TLSRequired off), pyftpdlib: plain and explicit, no implicit port.
+    ("pure-ftpd",         "pass pass pass pass pass   pass pass pass pass pass   n/s  n/s  n/s  n/s  n/s"),
+    ("proftpd",           "pass pass pass pass pass   pass pass pass pass pass   n/s  n/s  n/s  n/s  n/s"),
+    ("pyftpdlib",         "pass pass pass pass pass   pass pass pass pass pass   n/s  n/s  n/s  n/s  n/s"),
+    // libunftp (ServerTls::Explicit): plain and explicit; it listens on 127.0.0.1 only (no
+    // IPv6 cells) and has no EPRT anyway; no implicit TLS in this configuration.
+    ("libunftp",          "pass pass pass n/s  n/s    pass pass pass n/s  n/s    n/s  n/s  n/s  n/s  n/s"),
+];
+
+/// Small files keep the matrix fast: 256 KiB and a few bytes (not a multiple of any buffer).
+const FILE_SIZE: usize = 256 * 1024 + 7;
+
+impl Mode {
+    fn label(self) -> &'static str {
+        match self {
+            Mode::Epsv => "EPSV",
+            Mode::Pasv => "PASV",
+            Mode::Port => "PORT",
+            Mode::Eprt => "EPRT",
+            Mode::Epsv6 => "EPSV6",
+        }
+    }
+
+    fn ipv6(self) -> bool {
+        matches!(self, Mode::Eprt | Mode::Epsv6)
+    }
+
+    fn active(self) -> bool {
+        matches!(self, Mode::Port | Mode::Eprt)
+    }
+
+    /// Sets the data mode on a Site.
+    fn apply(self, site: &mut Site) {
+        site.mode = if self.active() {
+            DataMode::Active
+        } else {
+            DataMode::Passive
+        };
+        site.use_epsv = self != Mode::Pasv;
+    }
+
+    /// The data-connection command this mode must use, and only it.
+    fn verb(self) -> &'static str {
+        match self {
+            Mode::Epsv | Mode::Epsv6 => "EPSV",
+            Mode::Pasv => "PASV",
+            Mode::Port => "PORT",
+            Mode::Eprt => "EPRT",
+        }
+    }
+}
+
+fn protocol_label(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Ftp => "plain",
+        Protocol::ExplicitTls => "explicit",
+        Protocol::ImplicitTls => "implicit",
+    }
+}
+
+/// What a cell came to.
+#[derive(Debug, Clone)]
+enum Cell {
+    Pass,
+    /// The first failure (short), then everything worth reading.
+    Fail {
+        reason: String,
+        details: Vec<String>,
+    },
+    /// Not supported, and why.
+    NotSupported(String),
+}
+
+impl Cell {
+    fn is_pass(&self) -> bool {
+        matches!(self, Cell::Pass)
+    }
+    fn is_ns(&self) -> bool {
+        matches!(self, Cell::NotSupported(_))
+    }
+}
+
+/// A server of the matrix.
+enum Target {
+    Real(Real),
+    Local(Server),
+    /// Its env file could not be read: every cell fails.
+    Missing(String),
+}
+
+impl Target {
+    fn load(name: &str) -> Target {
+        if name == "libunftp" {
+            return Target::Local(Server::start(ServerTls::Explicit));
+        }
+        let dir = std::env::var("FERRY_INTEROP_DIR")
+            .expect("FERRY_INTEROP_DIR: run tests/interop/run.sh");
+        let env = Path::new(&dir).join(name).join("env");
+        if env.is_file() {
+            Target::Real(Real::load(name))
+        } else {
+            Target::Missing(format!("no {}: server not started", env.display()))
+        }
+    }
+
+    /// The Site for a cell, or why the cell is not supported.
+    fn site(&self, protocol: Protocol, mode: Mode) -> Result<Site, String> {
+        let mut site = match self {
+            Target::Missing(why) => return Err(why.clone()),
+            Target::Real(real) => {
+                if !real.offers(protocol) {
+                    return Err(format!(
+                        "FTP_TLS={}: no {}",
+                        real.get("FTP_TLS"),
+                        protocol_label(protocol)
+                    ));
+                }
+                if mode.active() && !real.active() {
+                    return Err("FTP_ACTIVE is not yes: no active mode".to_string());
+                }
+                if mode.ipv6() {
+                    let Some((host, port)) = real.ipv6() else {
+                        return Err("no FTP_HOST6/FTP_PORT6: no IPv6 listener".to_string());
+                    };
+                    real.site_at(host, port, protocol, DataMode::Passive)
+                } else {
+                    real.site(protocol, DataMode::Passive)
+                }
+            }
+            Target::Local(server) => {
+                if protocol == Protocol::ImplicitTls {
+                    return Err("ServerTls::Explicit: no implicit TLS".to_string());
+                }
+                if mode.ipv6() {
+                    return Err("listens on 127.0.0.1 only; no EPRT".to_string());
+                }
+                let mut site = server.site(protocol);
+                site.timeouts = short_timeouts(10);
+                if protocol.is_tls() {
+                    site.tls.pinned = vec![server.fingerprint()];
+                }
+                site
+            }
+        };
+        mode.apply(&mut site);
+        site.on_exists = ExistsPolicy::Resume;
+        Ok(site)
+    }
+
+    fn scratch(&self, test: &str) -> Scratch {
+        match self {
+            Target::Real(real) => Scratch::new(real, test),
+            // libunftp runs in this process, as the user writing the files.
+            Target::Local(server) => Scratch::under(server.root.path(), test, None),
+            Target::Missing(_) => unreachable!(),
+        }
+    }
+}
+
+fn ensure(ok: bool, failure: impl FnOnce() -> String) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(failure()) }
+}
+
+fn op(rig: &mut Rig, what: &str, operation: Operation) -> Result<OpOutput, String> {
+    rig.run(operation).map_err(|e| format!("{what}: {e}"))
+}
+
+fn transfer(
+    rig: &mut Rig,
+    what: &str,
+    direction: Direction,
+    local: &Path,
+    remote: &str,
+) -> Result<(), String> {
+    let request = rig.request(direction, local, remote);
+    let id = request.id;
+    match rig.transfer(vec![request]).remove(&id) {
+        Some(TransferState::Finished { .. }) => Ok(()),
+        Some(TransferState::Failed(e)) => Err(format!("{what}: {e}")),
+        other => Err(format!("{what}: ended as {other:?}")),
+    }
+}
+
+/// SHA-256 of a file, or why it cannot be read.
+fn digest(what: &str, path: &Path) -> Result<String, String> {
+    std::fs::read(path)
+        .map(|bytes| sha256(&bytes))
+        .map_err(|e| format!("{what}: {}: {e}", path.display()))
+}
+
+fn same_file(what: &str, path: &Path, data: &[u8]) -> Result<(), String> {
+    let got = digest(what, path)?;
+    ensure(got == sha256(data), || {
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        format!(
+            "{what}: SHA-256 differs ({len} bytes, expected {})",
+            data.len()
+        )
+    })
+}
+
+/// The scenario list of one cell. The first failure ends it.
+fn scenarios(
+    rig: &mut Rig,
+    site: Site,
+    protocol: Protocol,
+    scratch: &Scratch,
+    local: &Path,
+    seed: u64,
+) -> Result<(), String> {
+    let info = rig.connect(site).map_err(|e| format!("connect: {e}"))?;
+    ensure(info.tls == protocol.is_tls(), || {
+        format!("connect: TLS is {}", info.tls)
+    })?;
+    let dir = rig.abs(&scratch.name);
+    let remote = |name: &str| format!("{dir}/{name}");
+
+    // list
+    scratch.write("listed.txt", b"abc");
+    op(rig, "list", Operation::List(Some(dir.clone())))?;
+    let entries = std::mem::take(&mut rig.listing);
+    ensure(
+        entries
+            .iter()
+            .any(|e| e.name == "listed.txt" && e.size == Some(3)),
+        || {
+            let names: Vec<_> = entries.iter().map(|e| (&e.name, e.size)).collect();
+            format!("list: no listed.txt of 3 bytes in {names:?}")
+        },
+    )?;
+
+    // put
+    let data = pattern(FILE_SIZE, seed);
+    std::fs::write(local.join("up.bin"), &data).unwrap();
+    transfer(
+        rig,
+        "put",
+        Direction::Upload,
+        &local.join("up.bin"),
+        &remote("up.bin"),
+    )?;
+    same_file("put", &scratch.path.join("up.bin"), &data)?;
+
+    // get
+    transfer(
+        rig,
+        "get",
+        Direction::Download,
+        &local.join("down.bin"),
+        &remote("up.bin"),
+    )?;
+    same_file("get", &local.join("down.bin"), &data)?;
+
+    // resume: the first half is already here as a `.part`.
+    let whole = pattern(FILE_SIZE, seed + 1);
+    let half = whole.len() / 2;
+    scratch.write("resume.bin", &whole);
+    std::fs::write(local.join("resume.bin.part"), &whole[..half]).unwrap();
+    transfer(
+        rig,
+        "resume",
+        Direction::Download,
+        &local.join("resume.bin"),
+        &remote("resume.bin"),
+    )?;
+    ensure(
+        rig.has_log(LogKind::Command, &format!("REST {half}")),
+        || format!("resume: no REST {half} in the log"),
+    )?;
+    same_file("resume", &local.join("resume.bin"), &whole)?;
+
+    // mkdir
+    op(rig, "mkdir", Operation::Mkdir(remote("made")))?;
+    ensure(scratch.path.join("made").is_dir(), || {
+        "mkdir: no folder on the server".to_string()
+    })?;
+
+    // rename (into the new folder)
+    op(
+        rig,
+        "rename",
+        Operation::Rename {
+            from: remote("up.bin"),
+            to: remote("made/moved.bin"),
+        },
+    )?;
+    ensure(
+        scratch.path.join("made/moved.bin").is_file() && !scratch.path.join("up.bin").exists(),
+        || "rename: the file did not move".to_string(),
+    )?;
+    same_file("rename", &scratch.path.join("made/moved.bin"), &data)?;
+
+    // delete
+    op(rig, "delete", Operation::Delete(remote("made/moved.bin")))?;
+    ensure(!scratch.path.join("made/moved.bin").exists(), || {
+        "delete: the file is still there".to_string()
+    })?;
+    op(rig, "delete", Operation::Delete(remote("listed.txt")))?;
+    ensure(!scratch.path.join("listed.txt").exists(), || {
+        "delete: listed.txt is still there".to_string()
+    })?;
+
+    rig.disconnect();
+    Ok(())
+}
+
+/// Data-connection commands of other modes in the log: the cell silently used another mode.
+fn foreign_modes(rig: &Rig, mode: Mode) -> Result<(), String> {
+    let used: BTreeSet<String> = rig
+        .log_lines()
+        .iter()
+        .filter(|l| l.kind == LogKind::Command)
+        .filter_map(|l| l.text.split_whitespace().next().map(str::to_string))
+        .filter(|verb| ["EPSV", "PASV", "PORT", "EPRT"].contains(&verb.as_str()))
+        .filter(|verb| verb != mode.verb())
+        .collect();
+    ensure(used.is_empty(), || {
+        format!("mode: sent {used:?}, expected only {}", mode.verb())
+    })
+}
+
+/// The mode's own command was sent, announcing the right address, on a control connection to
+/// the right address family.
+fn check_mode(rig: &Rig, mode: Mode, site_host: &str) -> Result<(), String> {
+    let lines = rig.log_lines();
+    ensure(
+        lines.iter().any(|l| {
+            l.kind == LogKind::Command && l.text.split_whitespace().next() == Some(mode.verb())
+        }),
+        || format!("mode: {} was never sent", mode.verb()),
+    )?;
+    let command = |verb: &str| {
+        lines
+            .iter()
+            .find(|l| l.kind == LogKind::Command && l.text.starts_with(verb))
+            .map(|l| l.text.clone())
+            .unwrap_or_default()
+    };
+    match mode {
+        Mode::Port => ensure(command("PORT").starts_with("PORT 127,0,0,1,"), || {
+            format!("mode: {:?} does not announce 127.0.0.1", command("PORT"))
+        })?,
+        Mode::Eprt => ensure(command("EPRT").starts_with("EPRT |2|::1|"), || {
+            format!("mode: {:?} does not announce ::1", command("EPRT"))
+        })?,
+        _ => {}
+    }
+    let connecting = if mode.ipv6() { "[::1]:" } else { "127.0.0.1:" };
+    ensure(
+        rig.has_log(LogKind::Status, &format!("Connecting to {connecting}")),
+        || format!("mode: the control connection did not go to {site_host}"),
+    )
+}
+
+/// Runs one cell on a fresh worker, a fresh scratch folder and a fresh local folder.
+fn run_cell(target: &Target, protocol: Protocol, mode: Mode, seed: u64) -> Cell {
+    if let Target::Missing(why) = target {
+        return Cell::Fail {
+            reason: "server not running".to_string(),
+            details: vec![why.clone()],
+        };
+    }
+    let site = match target.site(protocol, mode) {
+        Ok(site) => site,
+        Err(why) => return Cell::NotSupported(why),
+    };
+    let host = site.host.clone();
+    let scratch = target.scratch(&format!(
+        "matrix-{}-{}",
+        protocol_label(protocol),
+        mode.label()
+    ));
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        scenarios(&mut rig, site, protocol, &scratch, local.path(), seed)
+    }));
+    let mut reasons = Vec::new();
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(reason)) => reasons.push(reason),
+        Err(panic) => {
+            let text = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".to_string());
+            reasons.push(format!("panic: {}", text.lines().next().unwrap_or("")));
+        }
+    }
+    // A cell that silently used another mode fails even when everything else worked, and that
+    // is the first thing to say about it.
+    if let Err(reason) = foreign_modes(&rig, mode) {
+        reasons.insert(0, reason);
+    }
+    if reasons.is_empty()
+        && let Err(reason) = check_mode(&rig, mode, &host)
+    {
+        reasons.push(reason);
+    }
+    if reasons.is_empty() {
+        return Cell::Pass;
+    }
+    let log = rig.log_text();
+    let tail = log.len().saturating_sub(14);
+    let mut details = reasons.clone();
+    details.extend(log[tail..].iter().map(|l| format!("    {l}")));
+    Cell::Fail {
+        reason: reasons.remove(0),
+        details,
+    }
+}
+
+struct Row {
+    server: &'static str,
+    cells: Vec<Cell>,
+    took: Duration,
+    /// The server's env file is missing: every cell failed for that reason alone.
+    missing: Option<String>,
+}
+
+/// One server's row: its cells one after another.
+fn run_row(index: usize, server: &'static str) -> Row {
+    let started = Instant::now();
+    let target = Target::load(server);
+    let missing = match &target {
+        Target::Missing(why) => Some(why.clone()),
+        _ => None,
+    };
+    let mut cells = Vec::new();
+    for (p, protocol) in PROTOCOLS.into_iter().enumerate() {
+        for (m, mode) in MODES.into_iter().enumerate() {
+            let seed = (index * 100 + p * 10 + m) as u64;
+            cells.push(run_cell(&target, protocol, mode, seed));
+        }
+    }
+    Row {
+        server,
+        cells,
+        took: started.elapsed(),
+        missing,
+    }
+}
+
+/// `pass` / `n/s` tokens of a row of `EXPECTED`.
+fn expected_row(server: &str) -> Vec<bool> {
+    let (_, text) = EXPECTED
+        .iter()
+        .find(|(name, _)| *name == server)
+        .unwrap_or_else(|| panic!("{server} is not in EXPECTED"));
+    let tokens: Vec<bool> = text
+        .split_whitespace()
+        .map(|t| match t {
+            "pass" => true,
+            "n/s" => false,
+            other => panic!("EXPECTED {server}: {other:?} is neither pass nor n/s"),
+        })
+        .collect();
+    assert_eq!(
+        tokens.len(),
+        PROTOCOLS.len() * MODES.len(),
+        "EXPECTED {server}"
+    );
+    tokens
+}
+
+/// The text of a cell in the table; `!` marks a cell that is not what EXPECTED says.
+fn cell_text(cell: &Cell, expect_pass: bool) -> String {
+    let mut text = match cell {
+        Cell::Pass => "pass".to_string(),
+        Cell::NotSupported(_) => "n/s".to_string(),
+        // The step that failed ("list", "get", "mode"...): the full reason is printed below.
+        Cell::Fail { reason, .. } => {
+            let step = reason.split(':').next().unwrap_or(reason);
+            format!("FAIL({step})")
+        }
+    };
+    let as_expected = if expect_pass {
+        cell.is_pass()
+    } else {
+        cell.is_ns()
+    };
+    if !as_expected && !matches!(cell, Cell::Fail { .. }) {
+        text.push('!');
+    }
+    text
+}
+
+fn print_table(rows: &[Row]) {
+    let columns = PROTOCOLS.len() * MODES.len();
+    let texts: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let expected = expected_row(row.server);
+            row.cells
+                .iter()
+                .zip(expected)
+                .map(|(cell, pass)| cell_text(cell, pass))
+                .collect()
+        })
+        .collect();
+    let first = SERVERS.iter().map(|s| s.len()).max().unwrap_or(6) + 2;
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            let mode = MODES[c % MODES.len()].label().chars().count();
+            texts
+                .iter()
+                .map(|t| t[c].chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(mode)
+        })
+        .collect();
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+    let gap = "  ";
+    let group = " | ";
+    let mut protocols = pad("", first);
+    let mut modes = pad("server", first);
+    for (p, protocol) in PROTOCOLS.iter().enumerate() {
+        let span = &widths[p * MODES.len()..(p + 1) * MODES.len()];
+        let width = span.iter().sum::<usize>() + gap.len() * (MODES.len() - 1);
+        if p > 0 {
+            protocols.push_str(group);
+            modes.push_str(group);
+        }
+        protocols.push_str(&pad(protocol_label(*protocol), width));
+        let labels: Vec<String> = MODES
+            .iter()
+            .zip(span)
+            .map(|(m, w)| pad(m.label(), *w))
+            .collect();
+        modes.push_str(&labels.join(gap));
+    }
+    eprintln!();
+    eprintln!("{}", protocols.trim_end());
+    eprintln!("{}", modes.trim_end());
+    eprintln!("{}", "-".repeat(modes.trim_end().chars().count()));
+    for (row, text) in rows.iter().zip(&texts) {
+        let mut line = pad(row.server, first);
+        for p in 0..PROTOCOLS.len() {
+            if p > 0 {
+                line.push_str(group);
+            }
+            let cells: Vec<String> = (p * MODES.len()..(p + 1) * MODES.len())
+                .map(|c| pad(&text[c], widths[c]))
+                .collect();
+            line.push_str(&cells.join(gap));
+        }
+        eprintln!("{}   ({:.1} s)", line.trim_end(), row.took.as_secs_f64());
+    }
+    eprintln!("(EPRT: active over [::1]; EPSV6: EPSV over [::1]; `!`: not what EXPECTED says)");
+}
+
+#[test]
+#[ignore = "needs real servers: tests/interop/run.sh"]
+fn interop_matrix() {
+    let started = Instant::now();
+    // One thread per server; each runs its cells one after another.
+    let rows: Vec<Row> = std::thread::scope(|scope| {
+        let handles: Vec<_> = SERVERS
+            .iter()
+            .enumerate()
+            .map(|(i, server)| scope.spawn(move || run_row(i, server)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    print_table(&rows);
+
+    // n/s reasons, then failures and surprises in full.
+    let mut problems = Vec::new();
+    for row in &rows {
+        let reasons: BTreeSet<&str> = row
+            .cells
+            .iter()
+            .filter_map(|c| match c {
+                Cell::NotSupported(why) => Some(why.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !reasons.is_empty() {
+            let reasons: Vec<&str> = reasons.into_iter().collect();
+            eprintln!("n/s {}: {}", row.server, reasons.join("; "));
+        }
+        if let Some(why) = &row.missing {
+            problems.push(format!("{}: every cell FAILs: {why}", row.server));
+            continue;
+        }
+        let expected = expected_row(row.server);
+        for (c, (cell, expect_pass)) in row.cells.iter().zip(expected).enumerate() {
+            let name = format!(
+                "{} {} {}",
+                row.server,
+                protocol_label(PROTOCOLS[c / MODES.len()]),
+                MODES[c % MODES.len()].label()
+            );
+            match (cell, expect_pass) {
+                (Cell::Fail { details, .. }, _) => {
+                    problems.push(format!("{name}: FAIL\n  {}", details.join("\n  ")))
+                }
+                (Cell::NotSupported(why), true) => {
+                    problems.push(format!("{name}: n/s ({why}) where pass was expected"))
+                }
+                (Cell::Pass, false) => problems.push(format!(
+                    "{name}: pass where n/s was expected (update EXPECTED)"
+                )),
+                _ => {}
+            }
+        }
+    }
+    let total = rows.iter().map(|r| r.cells.len()).sum::<usize>();
+    let passed = rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| c.is_pass())
+        .count();
+    eprintln!(
+        "{passed} of {total} cells pass, {} problems, in {:.1} s",
+        problems.len(),
+        started.elapsed().as_secs_f64()
+    );
+    for problem in &problems {
+        eprintln!("\n{problem}");
+    }
+    assert!(
+        problems.is_empty(),
+        "{} matrix cells are not as expected (table above)",
+        problems.len()
+    );
+}
