@@ -289,6 +289,8 @@ pub enum Command {
     },
     /// Change how many transfers run at once for the session (1..=10).
     SetParallel { session: SessionId, parallel: usize },
+    /// Hold back queued transfers (running ones finish), or let them go again.
+    SetPaused { session: SessionId, paused: bool },
     /// Answer a prompt the worker raised.
     Answer { prompt: PromptId, answer: Answer },
     /// Close a session and its transfer connections.

@@ -21,14 +21,20 @@ use crate::worker::{Worker, WorkerConfig};
 #[command(
     name = "ferry",
     version,
-    about = "Ferry: a fast, safe FTP/FTPS client",
+    about = "Ferry: a fast, safe FTP/FTPS client. Without a command it opens the desktop app.",
     after_help = "URL: ftp://[user[:password]@]host[:port]/path   ftpes:// explicit FTPS   ftps:// implicit FTPS\n\
                   The path is relative to the login folder; start it with %2F (or //) for an absolute path.\n\
                   Password: from the URL, else $FERRY_PASSWORD, else asked on the terminal."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+    /// Open the app connected to a built-in demo server over sample files
+    #[arg(long)]
+    pub demo: bool,
+    /// Open the app connected to this URL
+    pub url: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,10 +2,12 @@
 //! sessions) and its boundary; the binary puts a command line and a desktop app on top.
 
 pub mod api;
+pub mod app;
 mod atomic_file;
 pub mod cli;
 mod control;
 mod data;
+pub mod demo;
 pub mod error;
 pub mod events;
 pub mod listing;

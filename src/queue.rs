@@ -24,6 +24,7 @@ pub enum QueueMsg {
     Enqueue(Vec<TransferRequest>),
     Cancel(TransferId),
     SetParallel(usize),
+    SetPaused(bool),
     Shutdown,
 }
 
@@ -83,8 +84,10 @@ pub async fn run(ctx: Arc<SessionCtx>, mut rx: mpsc::UnboundedReceiver<QueueMsg>
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<JobDone>();
     let mut next_connection = 1u32;
     let mut busy = false;
+    let mut paused = false;
     loop {
-        while running.len() < parallel
+        while !paused
+            && running.len() < parallel
             && let Some(job) = pending.pop_front()
         {
             let (cancel_tx, cancel_rx) = oneshot::channel();
@@ -106,7 +109,7 @@ pub async fn run(ctx: Arc<SessionCtx>, mut rx: mpsc::UnboundedReceiver<QueueMsg>
             }));
             busy = true;
         }
-        if busy && running.is_empty() && pending.is_empty() {
+        if busy && running.is_empty() && (pending.is_empty() || paused) {
             busy = false;
             ctx.events.send(Event::QueueIdle { session: ctx.id });
         }
@@ -139,6 +142,7 @@ pub async fn run(ctx: Arc<SessionCtx>, mut rx: mpsc::UnboundedReceiver<QueueMsg>
                     }
                 }
                 Some(QueueMsg::SetParallel(n)) => parallel = clamp_parallel(n),
+                Some(QueueMsg::SetPaused(p)) => paused = p,
             },
             Some(done) = done_rx.recv() => {
                 running.remove(&done.id);

@@ -212,6 +212,11 @@ async fn serve(
                     let _ = h.queue.send(QueueMsg::SetParallel(parallel));
                 }
             }
+            Command::SetPaused { session, paused } => {
+                if let Some(h) = sessions.get(&session) {
+                    let _ = h.queue.send(QueueMsg::SetPaused(paused));
+                }
+            }
             Command::Answer { prompt, answer } => prompts.answer(prompt, answer),
             Command::Disconnect { session } => {
                 if let Some(h) = sessions.remove(&session) {

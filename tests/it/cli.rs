@@ -305,11 +305,17 @@ fn an_untrusted_certificate_is_refused_without_a_terminal_and_trusted_by_fingerp
 }
 
 #[test]
-fn no_arguments_prints_usage() {
+fn help_lists_the_commands_and_the_app_options() {
     let here = tempfile::tempdir().unwrap();
-    let run = ferry(&[], here.path(), &[]);
-    assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("Usage") || run.stderr.contains("Usage"));
+    let run = ferry(&["--help"], here.path(), &[]);
+    assert_eq!(run.code, 0);
+    for word in ["ls", "get", "put", "--demo", "desktop app"] {
+        assert!(
+            run.stdout.contains(word),
+            "{word:?} missing from {}",
+            run.stdout
+        );
+    }
 }
 
 #[test]

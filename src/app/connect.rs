@@ -1,0 +1,275 @@
+//! The quick-connect bar: host (or a whole `ftp://` URL), user, password, port, protocol and
+//! data mode, Connect/Disconnect/Refresh, and a drop-down of recent connections that never holds
+//! a password.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{DataMode, Protocol, Secret, Site};
+
+/// A connection remembered in the recent list (no password, ever).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recent {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub protocol: String,
+}
+
+/// How many recent connections are kept.
+const RECENT: usize = 10;
+
+#[derive(Default)]
+pub struct QuickConnect {
+    pub host: String,
+    pub user: String,
+    pub password: String,
+    pub port: String,
+    pub protocol: Protocol,
+    pub mode: DataMode,
+    pub recent: Vec<Recent>,
+    pub error: Option<String>,
+}
+
+/// What the bar asks the app for.
+#[derive(Debug, Clone)]
+pub enum ConnectAction {
+    Connect(Box<Site>),
+    Disconnect,
+    Refresh,
+}
+
+fn protocol_name(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Ftp => "FTP",
+        Protocol::ExplicitTls => "FTPES (explicit TLS)",
+        Protocol::ImplicitTls => "FTPS (implicit TLS)",
+    }
+}
+
+fn protocol_from(name: &str) -> Protocol {
+    match name {
+        "FTPES (explicit TLS)" => Protocol::ExplicitTls,
+        "FTPS (implicit TLS)" => Protocol::ImplicitTls,
+        _ => Protocol::Ftp,
+    }
+}
+
+impl QuickConnect {
+    /// Fills the fields from a site (a URL given on the command line, the demo).
+    pub fn fill(&mut self, site: &Site) {
+        self.host = site.host.clone();
+        self.user = site.user.clone();
+        self.password = site.password.expose().to_string();
+        self.port = site.port.to_string();
+        self.protocol = site.protocol;
+        self.mode = site.mode;
+    }
+
+    /// The site the fields describe, or why they don't.
+    pub fn site(&self) -> Result<Site, String> {
+        let host = self.host.trim();
+        if host.contains("://") {
+            let mut url = crate::url::parse(host).map_err(|e| e.to_string())?;
+            if !self.user.is_empty() && url.site.user.is_empty() {
+                url.site.user = self.user.clone();
+            }
+            if !url.has_password && !self.password.is_empty() {
+                url.site.password = Secret::new(self.password.clone());
+            }
+            url.site.mode = self.mode;
+            return Ok(url.site);
+        }
+        if host.is_empty() {
+            return Err("Enter a host to connect to".to_string());
+        }
+        let mut site = Site::new(host, self.protocol);
+        if !self.port.trim().is_empty() {
+            site.port = self
+                .port
+                .trim()
+                .parse()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("{:?} is not a port number", self.port))?;
+        }
+        site.user = self.user.trim().to_string();
+        site.password = Secret::new(self.password.clone());
+        site.mode = self.mode;
+        Ok(site)
+    }
+
+    /// Puts `site` first in the recent list.
+    pub fn remember(&mut self, site: &Site) {
+        let recent = Recent {
+            host: site.host.clone(),
+            port: site.port,
+            user: site.user.clone(),
+            protocol: protocol_name(site.protocol).to_string(),
+        };
+        self.recent.retain(|r| r != &recent);
+        self.recent.insert(0, recent);
+        self.recent.truncate(RECENT);
+    }
+
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        connected: bool,
+        mode_in_use: &str,
+    ) -> Option<ConnectAction> {
+        let mut action = None;
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Host:");
+            let host = ui.add(
+                egui::TextEdit::singleline(&mut self.host)
+                    .hint_text("ftp.example.com")
+                    .desired_width(150.0)
+                    .id_salt("qc-host"),
+            );
+            ui.label("Username:");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.user)
+                    .hint_text("anonymous")
+                    .desired_width(100.0)
+                    .id_salt("qc-user"),
+            );
+            ui.label("Password:");
+            let password = ui.add(
+                egui::TextEdit::singleline(&mut self.password)
+                    .password(true)
+                    .desired_width(100.0)
+                    .id_salt("qc-password"),
+            );
+            ui.label("Port:");
+            let port = ui.add(
+                egui::TextEdit::singleline(&mut self.port)
+                    .hint_text("21")
+                    .desired_width(45.0)
+                    .id_salt("qc-port"),
+            );
+            egui::ComboBox::from_id_salt("qc-protocol")
+                .selected_text(protocol_name(self.protocol))
+                .show_ui(ui, |ui| {
+                    for protocol in [Protocol::Ftp, Protocol::ExplicitTls, Protocol::ImplicitTls] {
+                        ui.selectable_value(&mut self.protocol, protocol, protocol_name(protocol));
+                    }
+                });
+            egui::ComboBox::from_id_salt("qc-mode")
+                .selected_text(match self.mode {
+                    DataMode::Auto => "Auto",
+                    DataMode::Passive => "Passive",
+                    DataMode::Active => "Active",
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.mode, DataMode::Auto, "Auto");
+                    ui.selectable_value(&mut self.mode, DataMode::Passive, "Passive");
+                    ui.selectable_value(&mut self.mode, DataMode::Active, "Active");
+                });
+            let enter = (host.lost_focus() || password.lost_focus() || port.lost_focus())
+                && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Quickconnect").clicked() || enter {
+                match self.site() {
+                    Ok(site) => {
+                        self.error = None;
+                        action = Some(ConnectAction::Connect(Box::new(site)));
+                    }
+                    Err(error) => self.error = Some(error),
+                }
+            }
+            ui.menu_button("▼", |ui| {
+                if self.recent.is_empty() {
+                    ui.weak("No recent connections");
+                }
+                let mut chosen = None;
+                for recent in &self.recent {
+                    let label = format!(
+                        "{}@{}:{} ({})",
+                        if recent.user.is_empty() {
+                            "anonymous"
+                        } else {
+                            &recent.user
+                        },
+                        recent.host,
+                        recent.port,
+                        recent.protocol
+                    );
+                    if ui.button(label).clicked() {
+                        chosen = Some(recent.clone());
+                        ui.close();
+                    }
+                }
+                if let Some(recent) = chosen {
+                    self.host = recent.host;
+                    self.port = recent.port.to_string();
+                    self.user = recent.user;
+                    self.protocol = protocol_from(&recent.protocol);
+                    self.password.clear();
+                }
+            })
+            .response
+            .on_hover_text("Recent connections");
+            ui.separator();
+            if ui
+                .add_enabled(connected, egui::Button::new("Disconnect"))
+                .clicked()
+            {
+                action = Some(ConnectAction::Disconnect);
+            }
+            if ui
+                .add_enabled(connected, egui::Button::new("⟳ Refresh"))
+                .clicked()
+            {
+                action = Some(ConnectAction::Refresh);
+            }
+            ui.label(format!("Mode: {mode_in_use}"));
+        });
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        action
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_or_a_url_make_a_site() {
+        let mut quick = QuickConnect {
+            host: "example.com".into(),
+            port: "2121".into(),
+            user: "bob".into(),
+            password: "pw".into(),
+            protocol: Protocol::ExplicitTls,
+            ..QuickConnect::default()
+        };
+        let site = quick.site().unwrap();
+        assert_eq!(
+            (site.port, site.protocol, site.user.as_str()),
+            (2121, Protocol::ExplicitTls, "bob")
+        );
+        quick.port = "x".into();
+        assert!(quick.site().is_err());
+        quick.host = "ftps://alice@host/".into();
+        let site = quick.site().unwrap();
+        assert_eq!((site.user.as_str(), site.port), ("alice", 990));
+    }
+
+    #[test]
+    fn recent_connections_never_keep_passwords_and_stay_short() {
+        let mut quick = QuickConnect::default();
+        for i in 0..15 {
+            let mut site = Site::new(format!("h{i}"), Protocol::Ftp);
+            site.password = Secret::new("secret");
+            quick.remember(&site);
+        }
+        assert_eq!(quick.recent.len(), RECENT);
+        assert_eq!(quick.recent[0].host, "h14");
+        assert!(
+            !serde_json::to_string(&quick.recent)
+                .unwrap()
+                .contains("secret")
+        );
+    }
+}

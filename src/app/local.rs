@@ -1,0 +1,208 @@
+//! The local side's file system work: listing a folder and creating, renaming and deleting,
+//! each on a short-lived thread so a slow disk or a huge folder never freezes the window.
+//! Results come back over a channel and wake the UI.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use crate::api::{Entry, EntryKind, RemoteTime, TimePrecision};
+
+/// What a finished local job reports.
+#[derive(Debug)]
+pub enum LocalResult {
+    Listed {
+        path: String,
+        result: Result<Vec<Entry>, String>,
+    },
+    /// A change (mkdir, rename, delete) in `dir`, which should be listed again.
+    Changed { dir: String, error: Option<String> },
+}
+
+pub struct LocalFs {
+    tx: Sender<LocalResult>,
+    rx: Receiver<LocalResult>,
+    wake: Option<egui::Context>,
+}
+
+impl Default for LocalFs {
+    fn default() -> Self {
+        let (tx, rx) = channel();
+        LocalFs { tx, rx, wake: None }
+    }
+}
+
+impl LocalFs {
+    pub fn set_waker(&mut self, ctx: &egui::Context) {
+        self.wake = Some(ctx.clone());
+    }
+
+    fn spawn(&self, job: impl FnOnce() -> LocalResult + Send + 'static) {
+        let tx = self.tx.clone();
+        let wake = self.wake.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(job());
+            if let Some(ctx) = wake {
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    pub fn list(&self, path: String) {
+        self.spawn(move || {
+            let result = list_dir(Path::new(&path));
+            let path = std::fs::canonicalize(&path)
+                .map(|p| p.display().to_string())
+                .unwrap_or(path);
+            LocalResult::Listed { path, result }
+        });
+    }
+
+    pub fn mkdir(&self, path: String) {
+        let dir = parent_of(&path);
+        self.spawn(move || LocalResult::Changed {
+            dir,
+            error: std::fs::create_dir(&path)
+                .err()
+                .map(|e| format!("{path}: {e}")),
+        });
+    }
+
+    pub fn rename(&self, from: String, to: String) {
+        let dir = parent_of(&from);
+        self.spawn(move || {
+            let error = if Path::new(&to).exists() {
+                Some(format!("{to} already exists"))
+            } else {
+                std::fs::rename(&from, &to)
+                    .err()
+                    .map(|e| format!("{from}: {e}"))
+            };
+            LocalResult::Changed { dir, error }
+        });
+    }
+
+    pub fn delete(&self, paths: Vec<PathBuf>, dir: String) {
+        self.spawn(move || {
+            let errors: Vec<String> = paths
+                .iter()
+                .filter_map(|path| {
+                    let result = match std::fs::symlink_metadata(path) {
+                        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+                        Ok(_) => std::fs::remove_file(path),
+                        Err(e) => Err(e),
+                    };
+                    result.err().map(|e| format!("{}: {e}", path.display()))
+                })
+                .collect();
+            LocalResult::Changed {
+                dir,
+                error: (!errors.is_empty()).then(|| errors.join("; ")),
+            }
+        });
+    }
+
+    pub fn poll(&self) -> Vec<LocalResult> {
+        self.rx.try_iter().collect()
+    }
+}
+
+fn parent_of(path: &str) -> String {
+    Path::new(path)
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| path.to_string())
+}
+
+/// A local folder as entries, like a remote listing.
+pub fn list_dir(path: &Path) -> Result<Vec<Entry>, String> {
+    let reader = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut entries = Vec::new();
+    for item in reader {
+        let Ok(item) = item else { continue };
+        let name = item.file_name().to_string_lossy().into_owned();
+        let link = std::fs::symlink_metadata(item.path()).is_ok_and(|m| m.file_type().is_symlink());
+        let meta =
+            std::fs::metadata(item.path()).or_else(|_| std::fs::symlink_metadata(item.path()));
+        let Ok(meta) = meta else { continue };
+        let kind = if meta.is_dir() {
+            EntryKind::Dir
+        } else if link {
+            EntryKind::Link
+        } else if meta.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        };
+        let modified = meta.modified().ok().map(|t| {
+            let local: chrono::DateTime<chrono::Local> = t.into();
+            RemoteTime {
+                time: local.naive_local(),
+                precision: TimePrecision::Second,
+            }
+        });
+        entries.push(Entry {
+            raw: name.clone(),
+            name,
+            kind,
+            size: meta.is_file().then_some(meta.len()),
+            modified,
+            permissions: permissions(&meta),
+            owner: None,
+            group: None,
+            link_target: if link {
+                std::fs::read_link(item.path())
+                    .ok()
+                    .map(|t| t.display().to_string())
+            } else {
+                None
+            },
+        });
+    }
+    Ok(entries)
+}
+
+#[cfg(unix)]
+fn permissions(meta: &std::fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode();
+    let bits = "rwxrwxrwx";
+    Some(
+        bits.chars()
+            .enumerate()
+            .map(|(i, c)| if mode & (1 << (8 - i)) != 0 { c } else { '-' })
+            .collect(),
+    )
+}
+
+#[cfg(not(unix))]
+fn permissions(meta: &std::fs::Metadata) -> Option<String> {
+    Some(
+        if meta.permissions().readonly() {
+            "read-only"
+        } else {
+            "read-write"
+        }
+        .to_string(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_folders_list_like_remote_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), b"abc").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let mut entries = list_dir(dir.path()).unwrap();
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            (entries[0].kind, entries[0].size),
+            (EntryKind::File, Some(3))
+        );
+        assert_eq!(entries[1].kind, EntryKind::Dir);
+        assert!(list_dir(&dir.path().join("missing")).is_err());
+    }
+}
