@@ -119,41 +119,21 @@ impl QuickConnect {
     ) -> Option<ConnectAction> {
         let mut action = None;
         ui.horizontal_wrapped(|ui| {
-            ui.label("Host:");
-            let host = ui.add(
-                egui::TextEdit::singleline(&mut self.host)
-                    .hint_text("ftp.example.com")
-                    .desired_width(150.0)
-                    .id_salt("qc-host"),
-            );
-            ui.label("Username:");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.user)
-                    .hint_text("anonymous")
-                    .desired_width(100.0)
-                    .id_salt("qc-user"),
-            );
-            ui.label("Password:");
-            let password = ui.add(
-                egui::TextEdit::singleline(&mut self.password)
-                    .password(true)
-                    .desired_width(100.0)
-                    .id_salt("qc-password"),
-            );
-            ui.label("Port:");
-            let port = ui.add(
-                egui::TextEdit::singleline(&mut self.port)
-                    .hint_text("21")
-                    .desired_width(45.0)
-                    .id_salt("qc-port"),
-            );
+            let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 150.0, false);
+            field(ui, "Username:", &mut self.user, "anonymous", 100.0, false);
+            let password = field(ui, "Password:", &mut self.password, "", 100.0, true);
+            let port = field(ui, "Port:", &mut self.port, "21", 45.0, false);
+            let protocol_label = ui.label("Protocol:");
             egui::ComboBox::from_id_salt("qc-protocol")
                 .selected_text(protocol_name(self.protocol))
                 .show_ui(ui, |ui| {
                     for protocol in [Protocol::Ftp, Protocol::ExplicitTls, Protocol::ImplicitTls] {
                         ui.selectable_value(&mut self.protocol, protocol, protocol_name(protocol));
                     }
-                });
+                })
+                .response
+                .labelled_by(protocol_label.id);
+            let mode_label = ui.label("Transfer mode:");
             egui::ComboBox::from_id_salt("qc-mode")
                 .selected_text(match self.mode {
                     DataMode::Auto => "Auto",
@@ -164,7 +144,9 @@ impl QuickConnect {
                     ui.selectable_value(&mut self.mode, DataMode::Auto, "Auto");
                     ui.selectable_value(&mut self.mode, DataMode::Passive, "Passive");
                     ui.selectable_value(&mut self.mode, DataMode::Active, "Active");
-                });
+                })
+                .response
+                .labelled_by(mode_label.id);
             let enter = (host.lost_focus() || password.lost_focus() || port.lost_focus())
                 && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.button("Quickconnect").clicked() || enter {
@@ -176,7 +158,7 @@ impl QuickConnect {
                     Err(error) => self.error = Some(error),
                 }
             }
-            ui.menu_button("▼", |ui| {
+            ui.menu_button("Recent", |ui| {
                 if self.recent.is_empty() {
                     ui.weak("No recent connections");
                 }
@@ -216,7 +198,7 @@ impl QuickConnect {
                 action = Some(ConnectAction::Disconnect);
             }
             if ui
-                .add_enabled(connected, egui::Button::new("⟳ Refresh"))
+                .add_enabled(connected, egui::Button::new("🔄 Refresh"))
                 .clicked()
             {
                 action = Some(ConnectAction::Refresh);
@@ -228,6 +210,26 @@ impl QuickConnect {
         }
         action
     }
+}
+
+/// A labelled text field (the label names it for screen readers and tests).
+fn field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    width: f32,
+    password: bool,
+) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .password(password)
+            .desired_width(width)
+            .id_salt(label.id),
+    )
+    .labelled_by(label.id)
 }
 
 #[cfg(test)]

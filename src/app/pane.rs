@@ -285,7 +285,7 @@ impl Pane {
         actions: &mut Vec<PaneAction>,
     ) {
         ui.horizontal(|ui| {
-            ui.strong(title);
+            let title_label = ui.strong(title);
             let enabled = connected || self.side == Side::Local;
             ui.add_enabled_ui(enabled, |ui| {
                 if ui.small_button("⬅").on_hover_text("Back").clicked()
@@ -310,14 +310,20 @@ impl Pane {
                 if ui.small_button("~").on_hover_text("Home").clicked() && !self.home.is_empty() {
                     self.navigate(self.home.clone(), actions);
                 }
-                if ui.small_button("⟳").on_hover_text("Refresh (F5)").clicked() {
+                if ui
+                    .small_button("🔄")
+                    .on_hover_text("Refresh (F5)")
+                    .clicked()
+                {
                     self.navigate(self.path.clone(), actions);
                 }
-                let edit = ui.add(
-                    egui::TextEdit::singleline(&mut self.path_edit)
-                        .desired_width(f32::INFINITY)
-                        .id_salt((title, "path")),
-                );
+                let edit = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.path_edit)
+                            .desired_width(f32::INFINITY)
+                            .id_salt((title, "path")),
+                    )
+                    .labelled_by(title_label.id);
                 if edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                     let target = self.path_edit.trim().to_string();
                     if !target.is_empty() {
@@ -361,8 +367,8 @@ impl Pane {
                 for (key, label) in columns {
                     header.col(|ui| {
                         let arrow = match (sort_key == *key, ascending) {
-                            (true, true) => " ▲",
-                            (true, false) => " ▼",
+                            (true, true) => " ⬆",
+                            (true, false) => " ⬇",
                             _ => "",
                         };
                         if ui
@@ -618,8 +624,10 @@ impl Pane {
                 Editing::Rename { to, .. } => ("Rename", to),
                 Editing::Chmod { octal, .. } => ("File permissions (octal, e.g. 755)", octal),
             };
-            ui.heading(title);
-            let field = ui.add(egui::TextEdit::singleline(text).id_salt("pane-edit"));
+            let heading = ui.heading(title);
+            let field = ui
+                .add(egui::TextEdit::singleline(text).id_salt("pane-edit"))
+                .labelled_by(heading.id);
             field.request_focus();
             if field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                 done = Some(true);

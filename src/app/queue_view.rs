@@ -184,9 +184,10 @@ impl QueueView {
                 self.paused = !self.paused;
                 actions.push(QueueAction::Pause(self.paused));
             }
-            ui.label("Parallel:");
+            let label = ui.label("Parallel:");
             let before = self.parallel;
-            ui.add(egui::DragValue::new(&mut self.parallel).range(1..=crate::api::MAX_PARALLEL));
+            ui.add(egui::DragValue::new(&mut self.parallel).range(1..=crate::api::MAX_PARALLEL))
+                .labelled_by(label.id);
             if self.parallel != before {
                 actions.push(QueueAction::SetParallel(self.parallel));
             }

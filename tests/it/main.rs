@@ -8,3 +8,4 @@ mod matrix;
 mod modes;
 mod support;
 mod tls;
+mod ui;

@@ -1,0 +1,329 @@
+//! The desktop app driven like a user would, with egui_kittest, against the in-process server:
+//! quick-connect, browsing, double-click download, drag-and-drop upload from the OS, the context
+//! menu's directory operations, and the dialogs answering the worker's prompts.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use ferry::app::{AppStart, FerryApp};
+use ferry::localserver::ServerTls;
+use ferry::*;
+
+use crate::support::*;
+
+type AppHarness = Harness<'static, Option<FerryApp>>;
+
+fn harness(start: AppStart) -> AppHarness {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(
+            move |ui, app: &mut Option<FerryApp>| {
+                app.get_or_insert_with(|| FerryApp::new(ui.ctx(), None, start.clone()))
+                    .frame(ui);
+            },
+            None,
+        )
+}
+
+fn start(local: &Path, connect: Option<Site>) -> AppStart {
+    AppStart {
+        connect,
+        local_dir: Some(local.to_path_buf()),
+        config_dir: None,
+    }
+}
+
+/// Steps the UI until `done` holds (the worker answers asynchronously), 20 s at most.
+fn run_until(h: &mut AppHarness, what: &str, done: impl Fn(&FerryApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        h.step();
+        if h.state().as_ref().is_some_and(&done) {
+            // Let the layout settle (new windows size themselves over a few frames).
+            h.run_steps(3);
+            return;
+        }
+        if Instant::now() > deadline {
+            let app = h.state().as_ref();
+            let log = app.map(|a| a.log.text()).unwrap_or_default();
+            let remote = app.map(|a| {
+                (
+                    a.remote.path.clone(),
+                    a.remote.loading,
+                    a.remote.error.clone(),
+                )
+            });
+            panic!("UI never reached: {what}; remote pane {remote:?}; log: {log:#?}");
+        }
+        std::thread::sleep(Duration::from_millis(15));
+    }
+}
+
+fn app(h: &AppHarness) -> &FerryApp {
+    h.state().as_ref().expect("the app started")
+}
+
+fn remote_has(name: &str) -> impl Fn(&FerryApp) -> bool + '_ {
+    move |app| !app.remote.loading && app.remote.entries().iter().any(|e| e.name == name)
+}
+
+/// Where the remote pane's row named `label` is (the right half of the window).
+fn remote_row(h: &AppHarness, label: &str) -> egui::Pos2 {
+    let centers: Vec<egui::Pos2> = h
+        .get_all_by_label(label)
+        .map(|node| node.rect().center())
+        .filter(|center| center.x > 640.0)
+        .collect();
+    assert_eq!(centers.len(), 1, "remote rows named {label:?}: {centers:?}");
+    centers[0]
+}
+
+/// Presses and releases `button` at `pos` `times` times, a frame apart (as a person would).
+fn click_at(h: &mut AppHarness, pos: egui::Pos2, button: egui::PointerButton, times: usize) {
+    h.event(egui::Event::PointerMoved(pos));
+    h.step();
+    for _ in 0..times {
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton {
+                pos,
+                button,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        h.step();
+    }
+}
+
+/// A double-click on a remote row, after resting the pointer on it a moment as a person does.
+fn double_click(h: &mut AppHarness, label: &str) {
+    let pos = remote_row(h, label);
+    h.event(egui::Event::PointerMoved(pos));
+    h.run_steps(10);
+    click_at(h, pos, egui::PointerButton::Primary, 2);
+}
+
+fn connected_app(server: &Server, local: &Path) -> AppHarness {
+    let mut h = harness(start(local, Some(server.site(Protocol::Ftp))));
+    run_until(&mut h, "connected with the listing shown", |a| {
+        a.is_connected() && !a.remote.loading
+    });
+    h
+}
+
+#[test]
+fn quick_connect_browse_and_download_by_double_click() {
+    let server = Server::plain();
+    std::fs::create_dir(server.path("folder")).unwrap();
+    let data = pattern(300_000, 8);
+    std::fs::write(server.path("folder/inner.bin"), &data).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut h = harness(start(local.path(), None));
+    h.step();
+    let port = server.server.addr().port().to_string();
+    for (label, text) in [
+        ("Host:", "127.0.0.1"),
+        ("Username:", USER),
+        ("Password:", PASSWORD),
+        ("Port:", port.as_str()),
+    ] {
+        h.get_by_label(label).focus();
+        h.step();
+        h.get_by_label(label).type_text(text);
+        h.step();
+    }
+    h.get_by_label("Quickconnect").click();
+    run_until(&mut h, "the remote listing", remote_has("folder"));
+    // The port field still has the keyboard focus; a person's next click goes to the list.
+    h.key_press(egui::Key::Escape);
+    h.step();
+
+    double_click(&mut h, "folder");
+    run_until(&mut h, "inside folder", |a| {
+        a.remote.path == "/folder" && !a.remote.loading
+    });
+    run_until(&mut h, "inner.bin listed", remote_has("inner.bin"));
+
+    double_click(&mut h, "inner.bin");
+    let target = local.path().join("inner.bin");
+    run_until(&mut h, "the download", |_| target.exists());
+    assert_eq!(sha256_file(&target), sha256(&data));
+
+    let log = app(&h).log.text();
+    assert!(
+        log.iter().any(|l| l == "Command:\tPASS ********"),
+        "{log:#?}"
+    );
+    assert!(log.iter().any(|l| l.starts_with("Response:\t230")));
+    assert!(!log.iter().any(|l| l.contains("s3cret")));
+}
+
+/// A file dragged in from the OS file manager.
+#[derive(Debug)]
+struct OsFile(PathBuf);
+
+impl egui::DroppedFile for OsFile {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn files_dropped_from_the_os_upload_into_the_remote_folder() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let data = pattern(123_456, 2);
+    let dropped = outside.path().join("dropped.bin");
+    std::fs::write(&dropped, &data).unwrap();
+    std::fs::create_dir_all(outside.path().join("folder/sub")).unwrap();
+    std::fs::write(outside.path().join("folder/sub/deep.txt"), b"deep").unwrap();
+    let mut h = connected_app(&server, local.path());
+
+    h.input_mut().hovered_files.push(egui::HoveredFile {
+        path: Some(dropped.clone()),
+        ..Default::default()
+    });
+    h.run_steps(2);
+    assert!(
+        app(&h).remote.drop_highlight,
+        "no drop highlight while hovering"
+    );
+    h.input_mut().hovered_files.clear();
+    h.input_mut().dropped_files.push(Arc::new(OsFile(dropped)));
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(OsFile(outside.path().join("folder"))));
+    h.step();
+    let uploaded = server.path("dropped.bin");
+    let deep = server.path("folder/sub/deep.txt");
+    run_until(&mut h, "the upload", |_| {
+        std::fs::read(&uploaded).is_ok_and(|b| b.len() == data.len()) && deep.exists()
+    });
+    assert_eq!(sha256_file(&uploaded), sha256(&data));
+    run_until(&mut h, "the refreshed listing", remote_has("dropped.bin"));
+    assert!(!app(&h).remote.drop_highlight);
+}
+
+fn context_menu(h: &mut AppHarness, row: &str, item: &str) {
+    let pos = remote_row(h, row);
+    click_at(h, pos, egui::PointerButton::Secondary, 1);
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    h.run_steps(2);
+}
+
+/// Replaces the text of the open dialog (its field has the keyboard focus) and presses OK.
+fn type_into_dialog(h: &mut AppHarness, text: &str) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    let focused: Vec<_> = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .filter(|n| n.is_focused())
+        .collect();
+    assert_eq!(focused.len(), 1, "one focused field in the dialog");
+    focused[0].type_text(text);
+    h.step();
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+}
+
+#[test]
+fn create_rename_and_delete_through_the_context_menu() {
+    let server = Server::plain();
+    std::fs::write(server.path("existing.txt"), b"x").unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut h = connected_app(&server, local.path());
+    run_until(&mut h, "the listing", remote_has("existing.txt"));
+
+    context_menu(&mut h, "existing.txt", "Create directory");
+    type_into_dialog(&mut h, "made by menu");
+    run_until(&mut h, "the new folder listed", remote_has("made by menu"));
+    assert!(server.path("made by menu").is_dir());
+
+    context_menu(&mut h, "existing.txt", "Rename");
+    type_into_dialog(&mut h, "renamed.txt");
+    run_until(&mut h, "the renamed file listed", remote_has("renamed.txt"));
+    assert!(server.path("renamed.txt").is_file() && !server.path("existing.txt").exists());
+
+    context_menu(&mut h, "renamed.txt", "Delete");
+    for _ in 0..10 {
+        if h.query_by_label("Confirm deletion").is_some() {
+            break;
+        }
+        h.step();
+    }
+    h.get_by_label("Delete").click();
+    let gone = server.path("renamed.txt");
+    run_until(&mut h, "the deletion", |a| {
+        !gone.exists() && !a.remote.entries().iter().any(|e| e.name == "renamed.txt")
+    });
+}
+
+#[test]
+fn the_file_exists_dialog_offers_the_actions_and_obeys() {
+    let server = Server::plain();
+    std::fs::write(server.path("same.txt"), b"from the server").unwrap();
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(local.path().join("same.txt"), b"local").unwrap();
+    let mut h = connected_app(&server, local.path());
+    run_until(&mut h, "the listing", remote_has("same.txt"));
+    double_click(&mut h, "same.txt");
+    run_until(&mut h, "the dialog", |a| a.prompts_waiting() == 1);
+    for action in [
+        "Overwrite",
+        "Resume",
+        "Rename",
+        "Skip",
+        "Overwrite if source newer",
+        "Overwrite if size differs",
+    ] {
+        assert!(h.query_by_label(action).is_some(), "{action} missing");
+    }
+    h.get_by_label("Rename").click();
+    h.run_steps(2);
+    h.get_by_label("OK").click();
+    let renamed = local.path().join("same (1).txt");
+    run_until(&mut h, "the renamed download", |a| {
+        a.prompts_waiting() == 0 && renamed.exists()
+    });
+    assert_eq!(std::fs::read(&renamed).unwrap(), b"from the server");
+    assert_eq!(
+        std::fs::read(local.path().join("same.txt")).unwrap(),
+        b"local"
+    );
+}
+
+#[test]
+fn the_certificate_dialog_shows_the_fingerprint_and_trusts() {
+    let server = Server::start(ServerTls::Explicit);
+    let local = tempfile::tempdir().unwrap();
+    let mut h = harness(start(
+        local.path(),
+        Some(server.site(Protocol::ExplicitTls)),
+    ));
+    run_until(&mut h, "the certificate dialog", |a| {
+        a.prompts_waiting() == 1
+    });
+    assert!(
+        h.query_by_label(&server.fingerprint()).is_some(),
+        "fingerprint not shown"
+    );
+    assert!(
+        h.query_all_by_label_contains("self-signed")
+            .next()
+            .is_some()
+    );
+    h.get_by_label("Trust").click();
+    run_until(&mut h, "connected over TLS", |a| {
+        a.is_connected() && !a.remote.loading
+    });
+    assert!(app(&h).log.text().iter().any(|l| l == "Command:\tPROT P"));
+}
