@@ -111,17 +111,12 @@ impl QuickConnect {
         self.recent.truncate(RECENT);
     }
 
-    pub fn show(
-        &mut self,
-        ui: &mut egui::Ui,
-        connected: bool,
-        mode_in_use: &str,
-    ) -> Option<ConnectAction> {
+    pub fn show(&mut self, ui: &mut egui::Ui, connected: bool) -> Option<ConnectAction> {
         let mut action = None;
         ui.horizontal_wrapped(|ui| {
-            let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 150.0, false);
-            field(ui, "Username:", &mut self.user, "anonymous", 100.0, false);
-            let password = field(ui, "Password:", &mut self.password, "", 100.0, true);
+            let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 130.0, false);
+            field(ui, "Username:", &mut self.user, "anonymous", 90.0, false);
+            let password = field(ui, "Password:", &mut self.password, "", 90.0, true);
             let port = field(ui, "Port:", &mut self.port, "21", 45.0, false);
             let protocol_label = ui.label("Protocol:");
             egui::ComboBox::from_id_salt("qc-protocol")
@@ -133,7 +128,7 @@ impl QuickConnect {
                 })
                 .response
                 .labelled_by(protocol_label.id);
-            let mode_label = ui.label("Transfer mode:");
+            let mode_label = ui.label("Mode:");
             egui::ComboBox::from_id_salt("qc-mode")
                 .selected_text(match self.mode {
                     DataMode::Auto => "Auto",
@@ -198,12 +193,12 @@ impl QuickConnect {
                 action = Some(ConnectAction::Disconnect);
             }
             if ui
-                .add_enabled(connected, egui::Button::new("🔄 Refresh"))
+                .add_enabled(connected, egui::Button::new("🔄"))
+                .on_hover_text("Refresh both sides")
                 .clicked()
             {
                 action = Some(ConnectAction::Refresh);
             }
-            ui.label(format!("Mode: {mode_in_use}"));
         });
         if let Some(error) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, error);

@@ -431,7 +431,7 @@ impl FerryApp {
         let mode = self.mode_in_use();
         egui::Panel::top("quickconnect").show(ui, |ui| {
             ui.add_space(2.0);
-            match self.quick.show(ui, self.connected, &mode) {
+            match self.quick.show(ui, self.connected) {
                 Some(ConnectAction::Connect(site)) => self.connect(*site),
                 Some(ConnectAction::Disconnect) => self.disconnect(),
                 Some(ConnectAction::Refresh) => {
@@ -444,15 +444,21 @@ impl FerryApp {
         egui::Panel::top("message-log")
             .resizable(true)
             .default_size(150.0)
+            .min_size(80.0)
             .show(ui, |ui| {
                 self.log.show(ui);
             });
         egui::Panel::bottom("status").show(ui, |ui| {
-            ui.small(&self.status);
+            ui.horizontal(|ui| {
+                ui.small(&self.status);
+                ui.separator();
+                ui.small(format!("Data connections: {mode}"));
+            });
         });
         egui::Panel::bottom("queue")
             .resizable(true)
             .default_size(180.0)
+            .min_size(120.0)
             .show(ui, |ui| {
                 for action in self.queue.show(ui) {
                     self.queue_action(action);
