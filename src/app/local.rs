@@ -16,6 +16,8 @@ pub enum LocalResult {
     },
     /// A change (mkdir, rename, delete) in `dir`, which should be listed again.
     Changed { dir: String, error: Option<String> },
+    /// The folder chosen in the system's dialog (`None`: cancelled, or no dialog available).
+    Picked(Option<PathBuf>),
 }
 
 pub struct LocalFs {
@@ -99,6 +101,13 @@ impl LocalFs {
                 error: (!errors.is_empty()).then(|| errors.join("; ")),
             }
         });
+    }
+
+    /// Opens the system's folder dialog off the UI thread (rfd; it blocks while open).
+    pub fn pick_folder(&self, start: String) {
+        self.spawn(move || {
+            LocalResult::Picked(rfd::FileDialog::new().set_directory(start).pick_folder())
+        })
     }
 
     pub fn poll(&self) -> Vec<LocalResult> {

@@ -183,6 +183,13 @@ impl FerryApp {
                     Ok(entries) => self.local.set_listing(&path, entries),
                     Err(error) => self.local.finish_listing(Some(error)),
                 },
+                LocalResult::Picked(Some(folder)) => {
+                    self.local_fs.list(folder.display().to_string())
+                }
+                LocalResult::Picked(None) => {
+                    self.status =
+                        "No folder chosen: type a path in the local path bar instead".to_string();
+                }
                 LocalResult::Changed { dir, error } => {
                     if let Some(error) = error {
                         self.status = error;
@@ -341,7 +348,7 @@ impl FerryApp {
                     ctx.copy_text(site_url(site, &path));
                 }
             }
-            PaneAction::OpenInFileManager => {}
+            PaneAction::OpenInFileManager | PaneAction::PickFolder => {}
         }
     }
 
@@ -370,6 +377,7 @@ impl FerryApp {
             PaneAction::Rename { from, to } => self.local_fs.rename(from, to),
             PaneAction::Mkdir(path) => self.local_fs.mkdir(path),
             PaneAction::OpenInFileManager => open_in_file_manager(&self.local.path),
+            PaneAction::PickFolder => self.local_fs.pick_folder(self.local.path.clone()),
             PaneAction::Chmod { .. } | PaneAction::CopyUrl(_) => {}
         }
     }

@@ -36,6 +36,8 @@ pub enum PaneAction {
     },
     CopyUrl(String),
     OpenInFileManager,
+    /// Pick a local folder with the system's file dialog.
+    PickFolder,
 }
 
 /// The columns, in order.
@@ -134,9 +136,12 @@ impl Pane {
         self.error = None;
     }
 
+    /// More entries of the listing under way: shown at once in arrival order, sorted when the
+    /// listing ends (re-sorting 100,000 entries for every batch would stall the window).
     pub fn extend(&mut self, entries: Vec<Entry>) {
+        let start = self.entries.len();
         self.entries.extend(entries);
-        self.resort();
+        self.order.extend(start..self.entries.len());
     }
 
     /// The listing ended, with an error to show if it failed.
@@ -144,6 +149,7 @@ impl Pane {
         self.loading = false;
         self.error = error;
         self.path_edit = self.path.clone();
+        self.resort();
     }
 
     /// Replaces the whole listing at once (the local side).
@@ -169,12 +175,18 @@ impl Pane {
     fn resort(&mut self) {
         let (key, ascending) = self.sort;
         let entries = &self.entries;
+        // Natural name keys are computed once per entry, not once per comparison.
+        let names: Vec<_> = if key == SortKey::Name {
+            entries.iter().map(|e| natural_key(&e.name)).collect()
+        } else {
+            Vec::new()
+        };
         let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&entries[a], &entries[b]);
+        order.sort_by(|&i, &j| {
+            let (a, b) = (&entries[i], &entries[j]);
             let dirs_first = (b.kind == EntryKind::Dir).cmp(&(a.kind == EntryKind::Dir));
             let by_key = match key {
-                SortKey::Name => natural_key(&a.name).cmp(&natural_key(&b.name)),
+                SortKey::Name => names[i].cmp(&names[j]),
                 SortKey::Size => a.size.cmp(&b.size),
                 SortKey::Kind => kind_label(a).cmp(kind_label(b)),
                 SortKey::Modified => a.modified.map(|t| t.time).cmp(&b.modified.map(|t| t.time)),
@@ -316,6 +328,14 @@ impl Pane {
                     .clicked()
                 {
                     self.navigate(self.path.clone(), actions);
+                }
+                if self.side == Side::Local
+                    && ui
+                        .small_button("📂")
+                        .on_hover_text("Choose a folder...")
+                        .clicked()
+                {
+                    actions.push(PaneAction::PickFolder);
                 }
                 let edit = ui
                     .add(
@@ -936,6 +956,28 @@ mod tests {
         assert_eq!(pane.selected.len(), 4);
         pane.click(2, egui::Modifiers::NONE);
         assert_eq!(pane.selected_entries().len(), 1);
+    }
+
+    #[test]
+    fn a_listing_of_100000_entries_arrives_and_sorts_quickly() {
+        let mut pane = Pane::new(Side::Remote);
+        pane.begin_listing("/big");
+        let started = std::time::Instant::now();
+        for batch in 0..50 {
+            pane.extend(
+                (0..2000)
+                    .map(|i| entry(&format!("file{}", batch * 2000 + i), EntryKind::File, 1))
+                    .collect(),
+            );
+        }
+        pane.finish_listing(None);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(pane.order.len(), 100_000);
+        assert_eq!(pane.entries[pane.order[10]].name, "file10");
     }
 
     #[test]
