@@ -2,13 +2,28 @@
 //! and local line endings become CRLF on upload, across buffer boundaries.
 
 /// Converts CRLF to the local line ending in an ASCII download, across buffer boundaries.
+/// A line-ending conversion that keeps its state across buffers.
+pub trait LineEndings {
+    fn convert(&mut self, input: &[u8], out: &mut Vec<u8>);
+
+    /// The bytes to move: `input` itself in binary mode, converted in ASCII mode.
+    fn apply<'a>(&mut self, ascii: bool, input: &'a [u8], out: &'a mut Vec<u8>) -> &'a [u8] {
+        if ascii {
+            self.convert(input, out);
+            out
+        } else {
+            input
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct AsciiIn {
     pending_cr: bool,
 }
 
-impl AsciiIn {
-    pub fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) {
+impl LineEndings for AsciiIn {
+    fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) {
         out.clear();
         for &b in input {
             if self.pending_cr {
@@ -32,8 +47,8 @@ pub struct AsciiOut {
     last_cr: bool,
 }
 
-impl AsciiOut {
-    pub fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) {
+impl LineEndings for AsciiOut {
+    fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) {
         out.clear();
         for &b in input {
             if b == b'\n' && !self.last_cr {

@@ -18,7 +18,7 @@ use crate::api::{
 use crate::control::Control;
 use crate::error::{EngineError, EngineResult};
 
-use ascii::{AsciiIn, AsciiOut};
+use ascii::{AsciiIn, AsciiOut, LineEndings};
 use exists::{
     Decision, free_local_name, free_remote_name, local_facts, remote_facts, resolve_conflict,
 };
@@ -261,12 +261,7 @@ async fn receive(
         if n == 0 {
             break;
         }
-        let bytes = if job.ascii {
-            ascii.convert(&buf[..n], &mut converted);
-            &converted[..]
-        } else {
-            &buf[..n]
-        };
+        let bytes = ascii.apply(job.ascii, &buf[..n], &mut converted);
         if let Err(e) = writer.write_all(bytes).await {
             ctl.abort(Some(data)).await;
             return Err(EngineError::local(part, e));
@@ -385,12 +380,7 @@ async fn send(
         if n == 0 {
             break;
         }
-        let bytes = if job.ascii {
-            ascii.convert(&buf[..n], &mut converted);
-            &converted[..]
-        } else {
-            &buf[..n]
-        };
+        let bytes = ascii.apply(job.ascii, &buf[..n], &mut converted);
         match timeout(ctl.timeouts.inactivity, data.write_all(bytes)).await {
             Ok(Ok(())) => meter.add(n),
             Ok(Err(e)) => {

@@ -27,6 +27,14 @@ fn payload() -> std::sync::Arc<Vec<u8>> {
     std::sync::Arc::new(pattern(100_000, 4))
 }
 
+/// The error a transfer ended with; any other end fails the test.
+fn failure(state: TransferState) -> ErrorReport {
+    match state {
+        TransferState::Failed(error) => error,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
 fn download(rig: &mut Rig, local: &std::path::Path, name: &str) -> TransferState {
     let request = rig.request(Direction::Download, &local.join(name), "/f");
     let id = request.id;
@@ -79,24 +87,20 @@ fn when_both_modes_fail_the_error_explains_each_quickly() {
     let mut rig = Rig::new();
     rig.connect(site(&server, DataMode::Auto, 5)).unwrap();
     let started = Instant::now();
-    match download(&mut rig, local.path(), "f") {
-        TransferState::Failed(error) => {
-            assert_eq!(error.kind, ErrorKind::DataConnection);
-            for part in [
-                "Passive mode failed",
-                "firewall may not open its passive port range",
-                "Active mode also failed",
-                "refused PORT (500 Illegal PORT command.)",
-                "may not allow active mode",
-            ] {
-                assert!(
-                    error.message.contains(part),
-                    "{part:?} missing: {}",
-                    error.message
-                );
-            }
-        }
-        other => panic!("{other:?}"),
+    let error = failure(download(&mut rig, local.path(), "f"));
+    assert_eq!(error.kind, ErrorKind::DataConnection);
+    for part in [
+        "Passive mode failed",
+        "firewall may not open its passive port range",
+        "Active mode also failed",
+        "refused PORT (500 Illegal PORT command.)",
+        "may not allow active mode",
+    ] {
+        assert!(
+            error.message.contains(part),
+            "{part:?} missing: {}",
+            error.message
+        );
     }
     assert!(
         started.elapsed() < Duration::from_secs(3),
@@ -118,27 +122,23 @@ fn active_mode_never_waits_past_the_data_timeout_and_explains_nat() {
     let mut rig = Rig::new();
     rig.connect(site(&server, DataMode::Active, 2)).unwrap();
     let started = Instant::now();
-    match download(&mut rig, local.path(), "f") {
-        TransferState::Failed(error) => {
-            assert!(
-                error
-                    .message
-                    .contains("data connection failed in active mode"),
-                "{error:?}"
-            );
-            assert!(
-                error
-                    .message
-                    .contains("could not connect back to 127.0.0.1:"),
-                "{error:?}"
-            );
-            assert!(
-                error.message.contains("behind NAT or a firewall"),
-                "{error:?}"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    let error = failure(download(&mut rig, local.path(), "f"));
+    assert!(
+        error
+            .message
+            .contains("data connection failed in active mode"),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .message
+            .contains("could not connect back to 127.0.0.1:"),
+        "{error:?}"
+    );
+    assert!(
+        error.message.contains("behind NAT or a firewall"),
+        "{error:?}"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(6),
         "{:?}",
@@ -157,19 +157,15 @@ fn an_active_connection_that_never_comes_ends_at_the_data_timeout() {
     let mut rig = Rig::new();
     rig.connect(site(&server, DataMode::Active, 1)).unwrap();
     let started = Instant::now();
-    match download(&mut rig, local.path(), "f") {
-        TransferState::Failed(error) => {
-            assert!(
-                error.message.contains("no connection within 1 s"),
-                "{error:?}"
-            );
-            assert!(
-                error.message.contains("behind NAT or a firewall"),
-                "{error:?}"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    let error = failure(download(&mut rig, local.path(), "f"));
+    assert!(
+        error.message.contains("no connection within 1 s"),
+        "{error:?}"
+    );
+    assert!(
+        error.message.contains("behind NAT or a firewall"),
+        "{error:?}"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(4),
         "{:?}",
@@ -256,17 +252,13 @@ fn trusting_the_pasv_address_connects_where_the_reply_says() {
     // By default Ferry uses the server's own address, where nothing listens for data here.
     let mut rig = Rig::new();
     rig.connect(site(&server, DataMode::Passive, 2)).unwrap();
-    match download(&mut rig, local.path(), "default") {
-        TransferState::Failed(error) => {
-            assert!(
-                error
-                    .message
-                    .contains("data connection failed in passive mode"),
-                "{error:?}"
-            )
-        }
-        other => panic!("{other:?}"),
-    }
+    let error = failure(download(&mut rig, local.path(), "default"));
+    assert!(
+        error
+            .message
+            .contains("data connection failed in passive mode"),
+        "{error:?}"
+    );
     assert!(rig.has_log(
         LogKind::Status,
         "using the server's address 127.0.0.1 instead"
@@ -332,36 +324,28 @@ fn a_server_silent_after_port_is_an_explained_active_failure() {
     let local = tempfile::tempdir().unwrap();
     let mut rig = Rig::new();
     rig.connect(site(&server, DataMode::Active, 1)).unwrap();
-    match download(&mut rig, local.path(), "f") {
-        TransferState::Failed(error) => {
-            assert!(
-                error
-                    .message
-                    .contains("data connection failed in active mode"),
-                "{error:?}"
-            );
-            assert!(
-                error.message.contains("no answer to PORT within 1 s"),
-                "{error:?}"
-            );
-            assert!(
-                error.message.contains("behind NAT or a firewall"),
-                "{error:?}"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    let error = failure(download(&mut rig, local.path(), "f"));
+    assert!(
+        error
+            .message
+            .contains("data connection failed in active mode"),
+        "{error:?}"
+    );
+    assert!(
+        error.message.contains("no answer to PORT within 1 s"),
+        "{error:?}"
+    );
+    assert!(
+        error.message.contains("behind NAT or a firewall"),
+        "{error:?}"
+    );
     // In auto mode, after passive failed too, the error names both.
     let mut rig = Rig::new();
     rig.connect(site(&server, DataMode::Auto, 1)).unwrap();
-    match download(&mut rig, local.path(), "g") {
-        TransferState::Failed(error) => {
-            assert!(error.message.contains("Passive mode failed"), "{error:?}");
-            assert!(
-                error.message.contains("Active mode also failed"),
-                "{error:?}"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    let error = failure(download(&mut rig, local.path(), "g"));
+    assert!(error.message.contains("Passive mode failed"), "{error:?}");
+    assert!(
+        error.message.contains("Active mode also failed"),
+        "{error:?}"
+    );
 }
