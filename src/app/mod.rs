@@ -312,17 +312,34 @@ impl FerryApp {
         }
     }
 
+    /// Remote entries (of the folder shown) into the local folder shown.
+    fn download(&mut self, entries: Vec<Entry>) {
+        for entry in entries {
+            let local = PathBuf::from(&self.local.path).join(&entry.name);
+            let remote = self.remote.child(&entry.name);
+            let recursive = entry.kind == EntryKind::Dir;
+            self.transfer(Direction::Download, local, remote, recursive);
+        }
+    }
+
+    /// Local entries (of the folder shown) into the remote folder shown.
+    fn upload(&mut self, entries: Vec<Entry>) {
+        if !self.connected {
+            self.status = "Connect to a server to upload".to_string();
+            return;
+        }
+        for entry in entries {
+            let local = PathBuf::from(&self.local.path).join(&entry.name);
+            let remote = self.remote.child(&entry.name);
+            let recursive = entry.kind == EntryKind::Dir;
+            self.transfer(Direction::Upload, local, remote, recursive);
+        }
+    }
+
     fn remote_action(&mut self, ctx: &egui::Context, action: PaneAction) {
         match action {
             PaneAction::Navigate(path) => self.send_op(Operation::List(Some(path)), After::Listing),
-            PaneAction::Transfer(entries) => {
-                for entry in entries {
-                    let local = PathBuf::from(&self.local.path).join(&entry.name);
-                    let remote = self.remote.child(&entry.name);
-                    let recursive = entry.kind == EntryKind::Dir;
-                    self.transfer(Direction::Download, local, remote, recursive);
-                }
-            }
+            PaneAction::Transfer(entries) => self.download(entries),
             PaneAction::Delete(entries) => {
                 for entry in entries {
                     let path = self.remote.child(&entry.name);
@@ -348,6 +365,8 @@ impl FerryApp {
                     ctx.copy_text(site_url(site, &path));
                 }
             }
+            // Local rows dropped on the remote pane.
+            PaneAction::Receive(entries) => self.upload(entries),
             PaneAction::OpenInFileManager | PaneAction::PickFolder => {}
         }
     }
@@ -355,18 +374,7 @@ impl FerryApp {
     fn local_action(&mut self, action: PaneAction) {
         match action {
             PaneAction::Navigate(path) => self.local_fs.list(path),
-            PaneAction::Transfer(entries) => {
-                if !self.connected {
-                    self.status = "Connect to a server to upload".to_string();
-                    return;
-                }
-                for entry in entries {
-                    let local = PathBuf::from(&self.local.path).join(&entry.name);
-                    let remote = self.remote.child(&entry.name);
-                    let recursive = entry.kind == EntryKind::Dir;
-                    self.transfer(Direction::Upload, local, remote, recursive);
-                }
-            }
+            PaneAction::Transfer(entries) => self.upload(entries),
             PaneAction::Delete(entries) => {
                 let paths = entries
                     .iter()
@@ -378,6 +386,8 @@ impl FerryApp {
             PaneAction::Mkdir(path) => self.local_fs.mkdir(path),
             PaneAction::OpenInFileManager => open_in_file_manager(&self.local.path),
             PaneAction::PickFolder => self.local_fs.pick_folder(self.local.path.clone()),
+            // Remote rows dropped on the local pane.
+            PaneAction::Receive(entries) => self.download(entries),
             PaneAction::Chmod { .. } | PaneAction::CopyUrl(_) => {}
         }
     }

@@ -38,6 +38,15 @@ pub enum PaneAction {
     OpenInFileManager,
     /// Pick a local folder with the system's file dialog.
     PickFolder,
+    /// Rows dragged from the other pane were dropped here: transfer them to this side.
+    Receive(Vec<Entry>),
+}
+
+/// What a row drag carries from one pane to the other.
+#[derive(Debug, Clone)]
+pub struct DraggedRows {
+    pub from: Side,
+    pub entries: Vec<Entry>,
 }
 
 /// The columns, in order.
@@ -88,6 +97,8 @@ pub struct Pane {
     pending_delete: Option<Vec<Entry>>,
     /// Files from the OS hover over this pane.
     pub drop_highlight: bool,
+    /// Rows from the other pane hover over this one (seen last frame).
+    rows_hovering: bool,
 }
 
 impl Pane {
@@ -109,6 +120,7 @@ impl Pane {
             editing: None,
             pending_delete: None,
             drop_highlight: false,
+            rows_hovering: false,
         }
     }
 
@@ -261,19 +273,32 @@ impl Pane {
         self.dialogs(ui, &mut actions);
         let status_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let table_height = (ui.available_height() - status_height).max(60.0);
-        let frame = if self.drop_highlight {
+        let frame = if self.drop_highlight || self.rows_hovering {
             egui::Frame::new().stroke(egui::Stroke::new(2.0, ui.visuals().selection.stroke.color))
         } else {
             egui::Frame::new()
         };
-        frame.show(ui, |ui| {
-            ui.set_height(table_height);
-            if !connected && self.side == Side::Remote {
-                ui.centered_and_justified(|ui| ui.weak("Not connected to any server"));
-            } else {
-                self.table(ui, &mut actions);
-            }
-        });
+        let area = frame
+            .show(ui, |ui| {
+                ui.set_height(table_height);
+                if !connected && self.side == Side::Remote {
+                    ui.centered_and_justified(|ui| ui.weak("Not connected to any server"));
+                } else {
+                    self.table(ui, &mut actions);
+                }
+            })
+            .response;
+        let from_other_side = |rows: &DraggedRows| rows.from != self.side;
+        self.rows_hovering = connected
+            && area
+                .dnd_hover_payload::<DraggedRows>()
+                .is_some_and(|r| from_other_side(&r));
+        if let Some(rows) = area.dnd_release_payload::<DraggedRows>()
+            && from_other_side(&rows)
+            && connected
+        {
+            actions.push(PaneAction::Receive(rows.entries.clone()));
+        }
         ui.horizontal(|ui| {
             ui.small(self.status_line());
             if self.loading {
@@ -365,7 +390,7 @@ impl Pane {
             .id_salt(side_id(side))
             .striped(true)
             .resizable(true)
-            .sense(Sense::click())
+            .sense(Sense::click_and_drag())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::initial(200.0).at_least(80.0).clip(true))
             .column(Column::initial(70.0).at_least(40.0))
@@ -441,6 +466,20 @@ impl Pane {
                         });
                     }
                     let response = row.response();
+                    if response.drag_started() {
+                        let entries = if self.selected.contains(&entry.name) {
+                            self.selected_entries()
+                        } else {
+                            vec![entry.clone()]
+                        };
+                        egui::DragAndDrop::set_payload(
+                            &response.ctx,
+                            DraggedRows {
+                                from: side,
+                                entries,
+                            },
+                        );
+                    }
                     if response.double_clicked() {
                         double_clicked = Some(position);
                     } else if response.clicked() {

@@ -327,3 +327,57 @@ fn the_certificate_dialog_shows_the_fingerprint_and_trusts() {
     });
     assert!(app(&h).log.text().iter().any(|l| l == "Command:\tPROT P"));
 }
+
+#[test]
+fn dragging_rows_between_the_panes_downloads_and_uploads() {
+    let server = Server::plain();
+    let data = pattern(77_777, 5);
+    std::fs::write(server.path("dragged.bin"), &data).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(local.path().join("going up.txt"), b"up we go").unwrap();
+    let mut h = connected_app(&server, local.path());
+    run_until(&mut h, "the listing", remote_has("dragged.bin"));
+
+    // Remote row onto the local pane.
+    let from = remote_row(&h, "dragged.bin");
+    drag(&mut h, from, egui::pos2(300.0, 500.0));
+    let target = local.path().join("dragged.bin");
+    run_until(&mut h, "the dragged download", |_| target.exists());
+    assert_eq!(sha256_file(&target), sha256(&data));
+
+    // Local row onto the remote pane.
+    run_until(&mut h, "the local listing", |a| {
+        a.local.entries().iter().any(|e| e.name == "going up.txt")
+    });
+    let from = h.get_by_label("going up.txt").rect().center();
+    drag(&mut h, from, egui::pos2(950.0, 500.0));
+    let uploaded = server.path("going up.txt");
+    run_until(&mut h, "the dragged upload", |_| uploaded.exists());
+    assert_eq!(std::fs::read(uploaded).unwrap(), b"up we go");
+}
+
+/// Presses at `from`, moves in steps to `to`, releases there.
+fn drag(h: &mut AppHarness, from: egui::Pos2, to: egui::Pos2) {
+    h.event(egui::Event::PointerMoved(from));
+    h.run_steps(5);
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    for i in 1..=10 {
+        h.event(egui::Event::PointerMoved(
+            from + (to - from) * (i as f32 / 10.0),
+        ));
+        h.step();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run_steps(2);
+}
