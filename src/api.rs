@@ -544,4 +544,9 @@ pub enum Event {
     QueueIdle {
         session: SessionId,
     },
+    /// Auto mode found which data connections work (`Passive` or `Active`) for this session.
+    ModeInUse {
+        session: SessionId,
+        mode: DataMode,
+    },
 }

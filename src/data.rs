@@ -187,8 +187,12 @@ impl DataPolicy {
         *self.learned.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn learn(&self, way: Way) {
-        *self.learned.lock().unwrap_or_else(|e| e.into_inner()) = Some(way);
+    /// Remembers `way`; true when that changed what the session uses.
+    fn learn(&self, way: Way) -> bool {
+        let mut learned = self.learned.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = *learned != Some(way);
+        *learned = Some(way);
+        changed
     }
 }
 
@@ -259,7 +263,7 @@ impl Control {
         let first_failure = match self.open_data_way(first, command, rest).await {
             Ok(stream) => {
                 if learned.is_none() {
-                    self.data.learn(first);
+                    self.learned(first);
                 }
                 return Ok(stream);
             }
@@ -275,7 +279,7 @@ impl Control {
         ));
         match self.open_data_way(second, command, rest).await {
             Ok(stream) => {
-                self.data.learn(second);
+                self.learned(second);
                 self.log.status(format!(
                     "{} mode works with this server: using it for the rest of the session.",
                     capitalized(second.label())
@@ -290,6 +294,20 @@ impl Control {
                 Err(EngineError::DataBoth { passive, active })
             }
             Err(other) => Err(other),
+        }
+    }
+
+    /// Auto mode found `way` to work: remembered, and the front end told.
+    fn learned(&self, way: Way) {
+        if self.data.learn(way) {
+            let mode = match way {
+                Way::Passive => DataMode::Passive,
+                Way::Active => DataMode::Active,
+            };
+            self.log.sink().send(crate::api::Event::ModeInUse {
+                session: self.log.session,
+                mode,
+            });
         }
     }
 

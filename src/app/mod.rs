@@ -57,6 +57,8 @@ pub struct FerryApp {
     local_fs: LocalFs,
     requests: HashMap<RequestId, After>,
     listing_started: bool,
+    /// What auto mode settled on, once it has.
+    mode_in_use: Option<DataMode>,
     /// Every transfer asked for, to retry it.
     asked: HashMap<TransferId, TransferRequest>,
     status: String,
@@ -103,6 +105,7 @@ impl FerryApp {
             local_fs,
             requests: HashMap::new(),
             listing_started: false,
+            mode_in_use: None,
             asked: HashMap::new(),
             status: String::new(),
         };
@@ -152,6 +155,7 @@ impl FerryApp {
             self.disconnect();
         }
         self.session = SessionId(self.worker.next_id());
+        self.mode_in_use = None;
         self.quick.remember(&site);
         self.status = format!("Connecting to {}...", site.host);
         self.queue.parallel = site.parallel;
@@ -258,6 +262,9 @@ impl FerryApp {
             }
             Event::Transfer { session, id, state } if session == self.session => {
                 self.queue.update(id, state);
+            }
+            Event::ModeInUse { session, mode } if session == self.session => {
+                self.mode_in_use = Some(mode);
             }
             Event::QueueIdle { session } if session == self.session => {
                 self.refresh_remote();
@@ -420,10 +427,16 @@ impl FerryApp {
         }
     }
 
-    fn mode_in_use(&self) -> String {
-        match &self.site {
-            Some(site) if self.connected => format!("{:?}", site.mode).to_lowercase(),
-            _ => "not connected".to_string(),
+    /// "auto (passive in use)", "active", ...
+    pub fn mode_in_use(&self) -> String {
+        let name = |mode: DataMode| format!("{mode:?}").to_lowercase();
+        match (&self.site, self.mode_in_use) {
+            (Some(site), _) if !self.connected => format!("{} (not connected)", name(site.mode)),
+            (Some(site), Some(used)) if site.mode == DataMode::Auto => {
+                format!("auto ({} in use)", name(used))
+            }
+            (Some(site), _) => name(site.mode),
+            (None, _) => "not connected".to_string(),
         }
     }
 

@@ -65,6 +65,19 @@ fn auto_falls_back_to_active_when_passive_cannot_connect_and_remembers_it() {
     );
     assert!(rig.has_log(LogKind::Status, "Trying active mode"));
     assert!(rig.has_log(LogKind::Status, "Active mode works with this server"));
+    let learned: Vec<DataMode> = rig
+        .transcript
+        .iter()
+        .filter_map(|e| match e {
+            Event::ModeInUse { mode, .. } => Some(*mode),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        learned,
+        [DataMode::Active],
+        "the front end hears once what works"
+    );
 
     // The browsing connection learned it too: the listing goes straight to active mode.
     let epsv_before = server.received().iter().filter(|c| *c == "EPSV").count();

@@ -153,6 +153,7 @@ fn quick_connect_browse_and_download_by_double_click() {
     run_until(&mut h, "the download", |_| target.exists());
     assert_eq!(sha256_file(&target), sha256(&data));
 
+    assert_eq!(app(&h).mode_in_use(), "auto (passive in use)");
     let log = app(&h).log.text();
     assert!(
         log.iter().any(|l| l == "Command:\tPASS ********"),
