@@ -382,3 +382,38 @@ fn drag(h: &mut AppHarness, from: egui::Pos2, to: egui::Pos2) {
     });
     h.run_steps(2);
 }
+
+#[test]
+fn keyboard_shortcuts_act_on_the_pane_under_the_pointer() {
+    let server = Server::plain();
+    std::fs::create_dir(server.path("sub")).unwrap();
+    std::fs::write(server.path("a.txt"), b"a").unwrap();
+    std::fs::write(server.path("b.txt"), b"b").unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut h = connected_app(&server, local.path());
+    run_until(&mut h, "the listing", remote_has("b.txt"));
+
+    let row = remote_row(&h, "a.txt");
+    click_at(&mut h, row, egui::PointerButton::Primary, 1);
+    assert_eq!(app(&h).remote.selected_entries().len(), 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(2);
+    assert_eq!(
+        app(&h).remote.selected_entries().len(),
+        3,
+        "Ctrl+A selects everything"
+    );
+
+    double_click(&mut h, "sub");
+    run_until(&mut h, "inside sub", |a| {
+        a.remote.path == "/sub" && !a.remote.loading
+    });
+    h.key_press(egui::Key::Backspace);
+    run_until(&mut h, "back up with Backspace", |a| {
+        a.remote.path == "/" && !a.remote.loading
+    });
+    h.key_press(egui::Key::F5);
+    run_until(&mut h, "refreshed with F5", |a| {
+        !a.remote.loading && a.remote.entries().len() == 3
+    });
+}
