@@ -612,7 +612,7 @@ impl Pane {
     fn keyboard(&mut self, ui: &mut egui::Ui, actions: &mut Vec<PaneAction>) {
         // Keys act on the pane the pointer is over, unless a text field has focus.
         let hovered = ui.ui_contains_pointer();
-        let typing = ui.ctx().egui_wants_keyboard_input();
+        let typing = ui.ctx().text_edit_focused();
         if !hovered || typing || self.editing.is_some() || self.pending_delete.is_some() {
             return;
         }
