@@ -67,11 +67,12 @@ pub struct FerryApp {
 const RECENT_KEY: &str = "ferry-recent-connections";
 
 impl FerryApp {
+    /// The app, with its worker thread started.
     pub fn new(
         ctx: &egui::Context,
         storage: Option<&dyn eframe::Storage>,
         start: AppStart,
-    ) -> Self {
+    ) -> std::io::Result<Self> {
         let waker = ctx.clone();
         let (sink, events) = EventSink::channel();
         let sink = sink.with_wake(move || waker.request_repaint());
@@ -80,8 +81,7 @@ impl FerryApp {
                 config_dir: start.config_dir.clone(),
             },
             sink,
-        )
-        .expect("the worker thread starts");
+        )?;
         let mut local_fs = LocalFs::default();
         local_fs.set_waker(ctx);
         let mut quick = QuickConnect::default();
@@ -121,7 +121,7 @@ impl FerryApp {
             app.quick.fill(&site);
             app.connect(site);
         }
-        app
+        Ok(app)
     }
 
     pub fn is_connected(&self) -> bool {
@@ -569,7 +569,7 @@ pub fn run(start: AppStart) -> Result<(), String> {
     eframe::run_native(
         "Ferry",
         options,
-        Box::new(move |cc| Ok(Box::new(FerryApp::new(&cc.egui_ctx, cc.storage, start)))),
+        Box::new(move |cc| Ok(Box::new(FerryApp::new(&cc.egui_ctx, cc.storage, start)?))),
     )
     .map_err(|e| e.to_string())
 }

@@ -22,8 +22,10 @@ fn harness(start: AppStart) -> AppHarness {
         .with_step_dt(1.0 / 60.0)
         .build_ui_state(
             move |ui, app: &mut Option<FerryApp>| {
-                app.get_or_insert_with(|| FerryApp::new(ui.ctx(), None, start.clone()))
-                    .frame(ui);
+                app.get_or_insert_with(|| {
+                    FerryApp::new(ui.ctx(), None, start.clone()).expect("the app starts")
+                })
+                .frame(ui);
             },
             None,
         )
