@@ -1,0 +1,157 @@
+//! What a pane does when asked: open (enter a folder or transfer a file), the context menu's
+//! choices, and the keyboard shortcuts (Enter, Backspace, F5, F2, Delete, Ctrl+A) for the pane
+//! under the pointer.
+
+use egui::Key;
+
+use super::dialogs::{Editing, octal_of};
+use super::{Pane, PaneAction, Side};
+use crate::api::EntryKind;
+
+impl Pane {
+    /// Double-click or Enter: into a directory, or transfer a file.
+    pub(super) fn open(&mut self, position: usize, actions: &mut Vec<PaneAction>) {
+        let entry = self.entries[self.order[position]].clone();
+        match entry.kind {
+            EntryKind::Dir => {
+                self.forward.clear();
+                let target = self.child(&entry.name);
+                self.navigate(target, actions);
+            }
+            EntryKind::Link if self.side == Side::Remote && entry.size.is_none() => {
+                let target = self.child(&entry.name);
+                self.navigate(target, actions);
+            }
+            EntryKind::Unknown => {}
+            _ => actions.push(PaneAction::Transfer(vec![entry])),
+        }
+    }
+
+    pub(super) fn menu_choice(&mut self, choice: MenuChoice, actions: &mut Vec<PaneAction>) {
+        let selected = self.selected_entries();
+        match choice {
+            MenuChoice::Transfer if !selected.is_empty() => {
+                actions.push(PaneAction::Transfer(selected))
+            }
+            MenuChoice::Open => {
+                if let Some(first) = selected.first()
+                    && let Some(position) = self
+                        .order
+                        .iter()
+                        .position(|&i| self.entries[i].name == first.name)
+                {
+                    self.open(position, actions);
+                }
+            }
+            MenuChoice::Mkdir => self.editing = Some(Editing::Mkdir(String::new())),
+            MenuChoice::Rename => {
+                if let Some(first) = selected.first() {
+                    self.editing = Some(Editing::Rename {
+                        from: first.name.clone(),
+                        to: first.name.clone(),
+                    });
+                }
+            }
+            MenuChoice::Delete if !selected.is_empty() => self.pending_delete = Some(selected),
+            MenuChoice::Chmod if !selected.is_empty() => {
+                let octal = selected
+                    .first()
+                    .and_then(|e| e.permissions.as_deref())
+                    .and_then(octal_of)
+                    .map(|m| format!("{m:03o}"))
+                    .unwrap_or_else(|| "644".to_string());
+                self.editing = Some(Editing::Chmod {
+                    names: selected.iter().map(|e| e.name.clone()).collect(),
+                    octal,
+                });
+            }
+            MenuChoice::CopyUrl => {
+                if let Some(first) = selected.first() {
+                    actions.push(PaneAction::CopyUrl(self.child(&first.name)));
+                }
+            }
+            MenuChoice::Refresh => self.navigate(self.path.clone(), actions),
+            MenuChoice::FileManager => actions.push(PaneAction::OpenInFileManager),
+            _ => {}
+        }
+    }
+
+    pub(super) fn keyboard(&mut self, ui: &mut egui::Ui, actions: &mut Vec<PaneAction>) {
+        // Keys act on the pane the pointer is over, unless a text field has focus.
+        let hovered = ui.ui_contains_pointer();
+        let typing = ui.ctx().text_edit_focused();
+        if !hovered || typing || self.editing.is_some() || self.pending_delete.is_some() {
+            return;
+        }
+        let (enter, back, f5, f2, delete, all) = ui.input(|i| {
+            (
+                i.key_pressed(Key::Enter),
+                i.key_pressed(Key::Backspace),
+                i.key_pressed(Key::F5),
+                i.key_pressed(Key::F2),
+                i.key_pressed(Key::Delete),
+                i.modifiers.command && i.key_pressed(Key::A),
+            )
+        });
+        if enter {
+            self.menu_choice(MenuChoice::Open, actions);
+        }
+        if back && let Some(parent) = self.parent() {
+            self.navigate(parent, actions);
+        }
+        if f5 {
+            self.navigate(self.path.clone(), actions);
+        }
+        if f2 {
+            self.menu_choice(MenuChoice::Rename, actions);
+        }
+        if delete {
+            self.menu_choice(MenuChoice::Delete, actions);
+        }
+        if all {
+            self.selected = self.entries.iter().map(|e| e.name.clone()).collect();
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum MenuChoice {
+    Transfer,
+    Open,
+    Mkdir,
+    Rename,
+    Delete,
+    Chmod,
+    CopyUrl,
+    Refresh,
+    FileManager,
+}
+
+pub(super) fn context_menu(ui: &mut egui::Ui, side: Side) -> Option<MenuChoice> {
+    let mut choice = None;
+    let transfer = match side {
+        Side::Remote => "Download",
+        Side::Local => "Upload",
+    };
+    let mut item = |ui: &mut egui::Ui, label: &str, what: MenuChoice| {
+        if ui.button(label).clicked() {
+            choice = Some(what);
+            ui.close();
+        }
+    };
+    item(ui, transfer, MenuChoice::Transfer);
+    item(ui, "Open / Enter", MenuChoice::Open);
+    ui.separator();
+    item(ui, "Create directory", MenuChoice::Mkdir);
+    item(ui, "Rename", MenuChoice::Rename);
+    item(ui, "Delete", MenuChoice::Delete);
+    if side == Side::Remote {
+        item(ui, "File permissions...", MenuChoice::Chmod);
+        item(ui, "Copy URL to clipboard", MenuChoice::CopyUrl);
+    } else {
+        item(ui, "Open in file manager", MenuChoice::FileManager);
+    }
+    ui.separator();
+    item(ui, "Refresh", MenuChoice::Refresh);
+    choice
+}
