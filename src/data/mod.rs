@@ -4,132 +4,23 @@
 //! transfer command, the TLS handshake that resumes the control connection's session, and the
 //! final reply. Every step is bounded by the session's timeouts.
 
+mod address;
+mod stream;
+
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
-use tokio_rustls::client::TlsStream;
 
-use std::sync::{Arc, Mutex};
+pub use address::{eprt_argument, parse_epsv, parse_pasv, port_argument};
+pub use stream::DataStream;
 
 use crate::api::{ActiveOptions, DataMode, PortRange, Site};
 use crate::control::Control;
 use crate::error::{EngineError, EngineResult};
 use crate::reply::{Reply, command_verb};
-
-/// An open data connection, plain or TLS.
-pub enum DataStream {
-    Plain(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
-}
-
-impl AsyncRead for DataStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            DataStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            DataStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for DataStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            DataStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            DataStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            DataStream::Plain(s) => Pin::new(s).poll_flush(cx),
-            DataStream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            DataStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            DataStream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
-    }
-}
-
-impl DataStream {
-    /// Ends an upload: TLS close_notify where secured, the TCP FIN, then reads until the server
-    /// closes its side. Closing a socket with unread data in it (TLS 1.3 session tickets the
-    /// server sent) makes the kernel send a reset, and servers then drop the upload's tail.
-    pub async fn close(mut self) -> io::Result<()> {
-        self.shutdown().await?;
-        let mut sink = [0u8; 4096];
-        loop {
-            match self.read(&mut sink).await {
-                Ok(0) => return Ok(()),
-                Ok(_) => {}
-                // The server may close without close_notify or reset after its FIN: the upload
-                // itself is judged by the final reply and the size check.
-                Err(_) => return Ok(()),
-            }
-        }
-    }
-}
-
-/// The address in a `227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)` reply.
-pub fn parse_pasv(text: &str) -> Option<SocketAddr> {
-    let first_line = text.lines().next()?;
-    let after_code = first_line.get(4..)?;
-    after_code
-        .split(|c: char| !(c.is_ascii_digit() || c == ','))
-        .find_map(|token| {
-            let numbers: Vec<u8> = token
-                .split(',')
-                .map(|n| n.parse::<u8>().ok())
-                .collect::<Option<Vec<u8>>>()?;
-            let [h1, h2, h3, h4, p1, p2] = numbers[..] else {
-                return None;
-            };
-            let port = u16::from(p1) * 256 + u16::from(p2);
-            Some(SocketAddr::from(([h1, h2, h3, h4], port)))
-        })
-}
-
-/// The port in a `229 Entering Extended Passive Mode (|||port|)` reply.
-pub fn parse_epsv(text: &str) -> Option<u16> {
-    let first_line = text.lines().next()?;
-    let inner = &first_line[first_line.find('(')? + 1..];
-    let inner = &inner[..inner.find(')')?];
-    let delimiter = inner.chars().next()?;
-    let fields: Vec<&str> = inner.split(delimiter).collect();
-    // "|||6446|" splits into ["", "", "", "6446", ""].
-    match fields[..] {
-        [_, _, _, port, _] => port.parse().ok().filter(|p| *p != 0),
-        _ => None,
-    }
-}
-
-/// The PORT argument for `addr`: `h1,h2,h3,h4,p1,p2` with `port = p1*256 + p2`.
-pub fn port_argument(ip: std::net::Ipv4Addr, port: u16) -> String {
-    let [h1, h2, h3, h4] = ip.octets();
-    format!("{h1},{h2},{h3},{h4},{},{}", port / 256, port % 256)
-}
-
-/// The EPRT argument: `|1|ip|port|` or `|2|ip|port|`.
-pub fn eprt_argument(addr: SocketAddr) -> String {
-    let family = if addr.is_ipv4() { 1 } else { 2 };
-    format!("|{family}|{}|{}|", addr.ip(), addr.port())
-}
 
 fn data_error(way: Way, detail: impl Into<String>) -> EngineError {
     EngineError::Data {
@@ -638,46 +529,5 @@ fn capitalized(word: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pasv_reply_port_arithmetic() {
-        let addr = parse_pasv("227 Entering Passive Mode (192,168,1,2,117,48).").unwrap();
-        assert_eq!(addr, "192.168.1.2:30000".parse().unwrap());
-        let bare = parse_pasv("227 =10,0,0,1,4,1").unwrap();
-        assert_eq!(bare.port(), 4 * 256 + 1);
-        assert_eq!(parse_pasv("227 Entering Passive Mode (1,2,3,4,5)"), None);
-        assert_eq!(
-            parse_pasv("227 Entering Passive Mode (1,2,3,4,5,300)"),
-            None
-        );
-    }
-
-    #[test]
-    fn epsv_reply_port() {
-        assert_eq!(
-            parse_epsv("229 Entering Extended Passive Mode (|||6446|)"),
-            Some(6446)
-        );
-        assert_eq!(parse_epsv("229 ok (!!!6446!)"), Some(6446));
-        assert_eq!(
-            parse_epsv("229 Entering Extended Passive Mode (|||0|)"),
-            None
-        );
-        assert_eq!(parse_epsv("229 nothing"), None);
-    }
-
-    #[test]
-    fn port_and_eprt_arguments() {
-        assert_eq!(
-            port_argument("10.0.0.5".parse().unwrap(), 50123),
-            "10,0,0,5,195,203"
-        );
-        assert_eq!(eprt_argument("[::1]:2000".parse().unwrap()), "|2|::1|2000|");
     }
 }

@@ -2,7 +2,9 @@
 //! worker the desktop app uses, answers its prompts on the terminal (or refuses them when there
 //! is none), and turns the outcome into an exit status and one line on stderr.
 
-use std::io::{BufRead, IsTerminal, Write};
+mod terminal;
+
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
@@ -16,6 +18,9 @@ use crate::paths::{check_remote_name, join_remote, remote_basename, resolve_remo
 use crate::tls::normalize_fingerprint;
 use crate::url::{FtpUrl, parse};
 use crate::worker::{Worker, WorkerConfig};
+
+pub use terminal::format_entry;
+use terminal::{ask_certificate, ask_exists};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -531,82 +536,4 @@ impl Drop for Client {
             session: self.session,
         });
     }
-}
-
-/// One `ls` line: type, size, modification time, name (and link target).
-pub fn format_entry(entry: &Entry) -> String {
-    let kind = match entry.kind {
-        EntryKind::Dir => 'd',
-        EntryKind::File => '-',
-        EntryKind::Link => 'l',
-        EntryKind::Device => 'c',
-        EntryKind::Other => 'o',
-        EntryKind::Unknown => '?',
-    };
-    let size = entry
-        .size
-        .map_or_else(|| "-".to_string(), |s| s.to_string());
-    let modified = match entry.modified {
-        Some(t) if t.precision == TimePrecision::Day => t.time.format("%Y-%m-%d      ").to_string(),
-        Some(t) => t.time.format("%Y-%m-%d %H:%M").to_string(),
-        None => format!("{:16}", "-"),
-    };
-    let name = match (&entry.kind, &entry.link_target) {
-        (EntryKind::Unknown, _) => entry.raw.clone(),
-        (_, Some(target)) => format!("{} -> {target}", entry.name),
-        _ => entry.name.clone(),
-    };
-    let name: String = name
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    format!("{kind} {size:>12} {modified} {name}")
-}
-
-fn read_line() -> String {
-    let mut line = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut line);
-    line.trim().to_string()
-}
-
-fn ask_certificate(cert: &CertificateInfo) -> CertAnswer {
-    eprintln!(
-        "The certificate of {}:{} is not trusted: {}.",
-        cert.host, cert.port, cert.reason
-    );
-    eprintln!("  Subject:     {}", cert.subject);
-    eprintln!("  Issuer:      {}", cert.issuer);
-    eprintln!("  Valid:       {} to {}", cert.not_before, cert.not_after);
-    eprintln!("  SHA-256:     {}", cert.fingerprint);
-    eprint!("Trust it? [o]nce, [a]lways, [N]o: ");
-    match read_line().to_ascii_lowercase().as_str() {
-        "o" | "once" => CertAnswer::TrustOnce,
-        "a" | "always" => CertAnswer::TrustAlways,
-        _ => CertAnswer::Reject,
-    }
-}
-
-fn ask_exists(source: &FileFacts, destination: &FileFacts) -> (ExistsAction, bool) {
-    let size = |f: &FileFacts| f.size.map_or("?".to_string(), |s| format!("{s} bytes"));
-    eprintln!(
-        "{} exists ({}); the source has {}.",
-        destination.path,
-        size(destination),
-        size(source)
-    );
-    eprint!(
-        "[o]verwrite, [n]ewer only, [d]ifferent size only, [r]esume, r[e]name, [s]kip, [c]ancel (capital letter: for all): "
-    );
-    let reply = read_line();
-    let for_all = reply.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-    let action = match reply.to_ascii_lowercase().as_str() {
-        "o" => ExistsAction::Overwrite,
-        "n" => ExistsAction::OverwriteIfNewer,
-        "d" => ExistsAction::OverwriteIfSizeDiffers,
-        "r" => ExistsAction::Resume,
-        "e" | "rename" => ExistsAction::Rename,
-        "s" => ExistsAction::Skip,
-        _ => ExistsAction::Cancel,
-    };
-    (action, for_all)
 }
