@@ -237,12 +237,7 @@ fn recursive_upload_then_download_of_a_tree() {
     let mut up = rig.request(Direction::Upload, &tree, "/copy");
     up.recursive = true;
     let states = rig.transfer(vec![up]);
-    assert!(
-        states
-            .values()
-            .all(|s| matches!(s, TransferState::Finished { .. })),
-        "{states:?}"
-    );
+    Rig::assert_all_finished(&states);
     for (name, _) in files {
         assert_eq!(
             sha256_file(&server.path(&format!("copy/{name}"))),
@@ -255,12 +250,7 @@ fn recursive_upload_then_download_of_a_tree() {
     let mut down = rig.request(Direction::Download, &back, "/copy");
     down.recursive = true;
     let states = rig.transfer(vec![down]);
-    assert!(
-        states
-            .values()
-            .all(|s| matches!(s, TransferState::Finished { .. })),
-        "{states:?}"
-    );
+    Rig::assert_all_finished(&states);
     for (name, _) in files {
         assert_eq!(sha256_file(&back.join(name)), sha256_file(&tree.join(name)));
     }

@@ -27,6 +27,14 @@ fn payload() -> std::sync::Arc<Vec<u8>> {
     std::sync::Arc::new(pattern(100_000, 4))
 }
 
+/// A rig connected to `server` in `mode`, and a local folder to transfer into.
+fn connected(server: &FakeServer, mode: DataMode, timeout_secs: u64) -> (tempfile::TempDir, Rig) {
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    rig.connect(site(server, mode, timeout_secs)).unwrap();
+    (local, rig)
+}
+
 /// The error a transfer ended with; any other end fails the test.
 fn failure(state: TransferState) -> ErrorReport {
     match state {
@@ -48,9 +56,7 @@ fn auto_falls_back_to_active_when_passive_cannot_connect_and_remembers_it() {
         file: payload(),
         ..Script::default()
     });
-    let local = tempfile::tempdir().unwrap();
-    let mut rig = Rig::new();
-    rig.connect(site(&server, DataMode::Auto, 5)).unwrap();
+    let (local, mut rig) = connected(&server, DataMode::Auto, 5);
     let first = download(&mut rig, local.path(), "one");
     assert!(
         matches!(first, TransferState::Finished { .. }),
@@ -96,9 +102,7 @@ fn when_both_modes_fail_the_error_explains_each_quickly() {
         file: payload(),
         ..Script::default()
     });
-    let local = tempfile::tempdir().unwrap();
-    let mut rig = Rig::new();
-    rig.connect(site(&server, DataMode::Auto, 5)).unwrap();
+    let (local, mut rig) = connected(&server, DataMode::Auto, 5);
     let started = Instant::now();
     let error = failure(download(&mut rig, local.path(), "f"));
     assert_eq!(error.kind, ErrorKind::DataConnection);
@@ -131,9 +135,7 @@ fn active_mode_never_waits_past_the_data_timeout_and_explains_nat() {
         file: payload(),
         ..Script::default()
     });
-    let local = tempfile::tempdir().unwrap();
-    let mut rig = Rig::new();
-    rig.connect(site(&server, DataMode::Active, 2)).unwrap();
+    let (local, mut rig) = connected(&server, DataMode::Active, 2);
     let started = Instant::now();
     let error = failure(download(&mut rig, local.path(), "f"));
     assert!(
@@ -166,9 +168,7 @@ fn an_active_connection_that_never_comes_ends_at_the_data_timeout() {
         file: payload(),
         ..Script::default()
     });
-    let local = tempfile::tempdir().unwrap();
-    let mut rig = Rig::new();
-    rig.connect(site(&server, DataMode::Active, 1)).unwrap();
+    let (local, mut rig) = connected(&server, DataMode::Active, 1);
     let started = Instant::now();
     let error = failure(download(&mut rig, local.path(), "f"));
     assert!(
@@ -195,9 +195,7 @@ fn active_mode_accepts_only_the_server_as_its_peer() {
         file: payload(),
         ..Script::default()
     });
-    let local = tempfile::tempdir().unwrap();
-    let mut rig = Rig::new();
-    rig.connect(site(&server, DataMode::Active, 2)).unwrap();
+    let (local, mut rig) = connected(&server, DataMode::Active, 2);
     let state = download(&mut rig, local.path(), "f");
     assert!(matches!(state, TransferState::Failed(_)), "{state:?}");
     assert!(
@@ -307,9 +305,7 @@ fn active_mode_copes_with_a_server_that_finishes_before_the_accept() {
         listing: std::sync::Arc::new(|| b"type=file;size=1; a\r\n".to_vec()),
         ..Script::default()
     });
-    let local = tempfile::tempdir().unwrap();
-    let mut rig = Rig::new();
-    rig.connect(site(&server, DataMode::Active, 5)).unwrap();
+    let (local, mut rig) = connected(&server, DataMode::Active, 5);
     for i in 0..12 {
         assert_eq!(rig.list("/").len(), 1, "listing {i}: {:#?}", rig.log_text());
         let state = download(&mut rig, local.path(), &format!("f{i}"));
@@ -334,9 +330,7 @@ fn a_server_silent_after_port_is_an_explained_active_failure() {
         file: payload(),
         ..Script::default()
     });
-    let local = tempfile::tempdir().unwrap();
-    let mut rig = Rig::new();
-    rig.connect(site(&server, DataMode::Active, 1)).unwrap();
+    let (local, mut rig) = connected(&server, DataMode::Active, 1);
     let error = failure(download(&mut rig, local.path(), "f"));
     assert!(
         error

@@ -275,6 +275,16 @@ impl Rig {
         }
     }
 
+    /// Asserts that every transfer in `states` finished.
+    pub fn assert_all_finished(states: &HashMap<TransferId, TransferState>) {
+        assert!(
+            states
+                .values()
+                .all(|s| matches!(s, TransferState::Finished { .. })),
+            "{states:?}"
+        );
+    }
+
     pub fn log_lines(&self) -> Vec<LogLine> {
         self.transcript
             .iter()
