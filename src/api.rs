@@ -56,6 +56,10 @@ pub enum Protocol {
     ExplicitTls,
     /// FTP with implicit TLS (TLS from the first byte, default port 990).
     ImplicitTls,
+    /// Explicit TLS when the server offers it; when the server refuses `AUTH TLS` (and only
+    /// then: never after a failed handshake or an untrusted certificate), plain FTP with a
+    /// warning in the log.
+    ExplicitTlsIfAvailable,
 }
 
 impl Protocol {
@@ -65,6 +69,7 @@ impl Protocol {
             _ => 21,
         }
     }
+    /// Whether the connection starts by asking for TLS.
     pub fn is_tls(self) -> bool {
         !matches!(self, Protocol::Ftp)
     }
@@ -175,6 +180,9 @@ pub struct Site {
     /// Empty means anonymous.
     pub user: String,
     pub password: Secret,
+    /// Ask for the password (a [`Prompt::Password`]) when connecting instead of using
+    /// `password`; the answer is kept for the session's other connections and reconnects.
+    pub ask_password: bool,
     pub mode: DataMode,
     /// Try EPSV before PASV in passive mode.
     pub use_epsv: bool,
@@ -201,6 +209,7 @@ impl Site {
             protocol,
             user: String::new(),
             password: Secret::default(),
+            ask_password: false,
             mode: DataMode::Auto,
             use_epsv: true,
             trust_pasv_address: false,
@@ -438,6 +447,11 @@ pub enum Prompt {
         source: FileFacts,
         destination: FileFacts,
     },
+    /// The site asks for its password at logon ("ask for password" sites).
+    Password {
+        host: String,
+        user: String,
+    },
 }
 
 /// The answer to a certificate prompt.
@@ -462,7 +476,7 @@ pub enum ExistsAction {
 }
 
 /// An answer to a [`Prompt`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     Certificate(CertAnswer),
     FileExists {
@@ -470,6 +484,8 @@ pub enum Answer {
         /// Use this action for every later conflict in this queue.
         for_all: bool,
     },
+    /// The password for a [`Prompt::Password`]; `None` gives up connecting.
+    Password(Option<Secret>),
 }
 
 /// Where a transfer stands.

@@ -170,6 +170,19 @@ async fn bounded<T>(
     }
 }
 
+/// A plain TCP connection to the site and its welcome message.
+async fn greet(site: &Site, log: &LogCtx) -> EngineResult<AsyncRustlsFtpStream> {
+    let tcp = connect_tcp(site, log).await?;
+    log.status("Connection established, waiting for welcome message...");
+    bounded(
+        site.timeouts.reply,
+        "waiting for the welcome message",
+        AsyncRustlsFtpStream::connect_with_stream(tcp),
+    )
+    .await?
+    .map_err(|r| greeting_refused(&r))
+}
+
 impl Control {
     /// Connects, secures, logs in and prepares a session as `site` says.
     pub async fn connect(
@@ -185,6 +198,7 @@ impl Control {
         } else {
             None
         };
+        let mut tls_refused = false;
         let ftp = match (&tls, site.protocol) {
             (Some((config, rejected, _)), Protocol::ImplicitTls) => {
                 let tcp = connect_tcp(site, log).await?;
@@ -218,15 +232,7 @@ impl Control {
                 }
             }
             _ => {
-                let tcp = connect_tcp(site, log).await?;
-                log.status("Connection established, waiting for welcome message...");
-                let ftp = bounded(
-                    t.reply,
-                    "waiting for the welcome message",
-                    AsyncRustlsFtpStream::connect_with_stream(tcp),
-                )
-                .await?
-                .map_err(|r| greeting_refused(&r))?;
+                let ftp = greet(site, log).await?;
                 match &tls {
                     Some((config, rejected, _)) => {
                         log.status("Initializing TLS...");
@@ -240,6 +246,19 @@ impl Control {
                             }
                             Ok(Err(FtpError::SecureError(detail))) => {
                                 return Err(tls_failure(detail, rejected));
+                            }
+                            Ok(Err(FtpError::UnexpectedResponse(r)))
+                                if site.protocol == Protocol::ExplicitTlsIfAvailable
+                                    && Reply::from_response(&r).code >= 500 =>
+                            {
+                                let reply = Reply::from_response(&r);
+                                log.error(format!(
+                                    "The server does not support FTP over TLS ({} {}): continuing WITHOUT encryption, so the password and the files cross the network in the clear",
+                                    reply.code,
+                                    reply.message()
+                                ));
+                                tls_refused = true;
+                                greet(site, log).await?
                             }
                             Ok(Err(FtpError::UnexpectedResponse(r))) => {
                                 let reply = Reply::from_response(&r);
@@ -269,6 +288,7 @@ impl Control {
                 _ => return Err(EngineError::Lost("the connection closed".to_string())),
             }
         };
+        let tls = if tls_refused { None } else { tls };
         let welcome = ftp.get_welcome_msg().unwrap_or("").to_string();
         let mut control = Control {
             ftp,
@@ -289,7 +309,7 @@ impl Control {
             kept: None,
             broken: false,
         };
-        if site.tls.insecure && site.protocol.is_tls() {
+        if site.tls.insecure && control.tls.is_some() {
             log.error("Certificate verification is disabled (--insecure): anyone on the network path could read or change this session.");
         }
         if site.protocol == Protocol::ImplicitTls {

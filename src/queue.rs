@@ -58,7 +58,7 @@ impl JobEnv for QueueEnv {
     async fn ask(&self, prompt: Prompt) -> Option<(ExistsAction, bool)> {
         match self.ctx.prompts.ask(self.ctx.id, prompt).await? {
             Answer::FileExists { action, for_all } => Some((action, for_all)),
-            Answer::Certificate(_) => None,
+            Answer::Certificate(_) | Answer::Password(_) => None,
         }
     }
 

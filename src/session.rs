@@ -10,7 +10,11 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
-use crate::api::{Answer, CertAnswer, Event, Operation, Prompt, RequestId, SessionId, Site};
+use std::borrow::Cow;
+
+use crate::api::{
+    Answer, CertAnswer, Event, Operation, Prompt, RequestId, Secret, SessionId, Site,
+};
 use crate::control::Control;
 use crate::data::{DataPolicy, Way};
 use crate::error::{EngineError, EngineResult};
@@ -35,6 +39,9 @@ pub struct SessionCtx {
     pub cwd: Mutex<String>,
     /// What auto mode found to work, for every connection of the session.
     pub learned_way: Arc<Mutex<Option<Way>>>,
+    /// The password the user typed for an "ask for password" site; parallel connections wait
+    /// for one question instead of asking each.
+    pub asked_password: tokio::sync::Mutex<Option<Secret>>,
 }
 
 impl SessionCtx {
@@ -55,9 +62,17 @@ impl SessionCtx {
     pub async fn connect(&self, log: &LogCtx) -> EngineResult<Control> {
         let mut rounds = 0;
         loop {
-            let data = DataPolicy::new(&self.site, Arc::clone(&self.learned_way));
-            let error = match Control::connect(&self.site, &self.trust, data, log).await {
+            let site = self.logon_site().await?;
+            let data = DataPolicy::new(&site, Arc::clone(&self.learned_way));
+            let error = match Control::connect(&site, &self.trust, data, log).await {
                 Err(EngineError::Untrusted(info)) => info,
+                Err(error @ EngineError::Login(_)) => {
+                    if self.site.ask_password {
+                        // A wrong password is asked again on the next attempt.
+                        *self.asked_password.lock().await = None;
+                    }
+                    return Err(error);
+                }
                 other => return other,
             };
             rounds += 1;
@@ -91,6 +106,41 @@ impl SessionCtx {
             }
             log.status(format!("Trusting certificate {}", error.fingerprint));
         }
+    }
+}
+
+impl SessionCtx {
+    /// The site with the password to log on with: asked from the user once per session for
+    /// an "ask for password" site.
+    async fn logon_site(&self) -> EngineResult<Cow<'_, Site>> {
+        if !self.site.ask_password {
+            return Ok(Cow::Borrowed(&self.site));
+        }
+        let mut known = self.asked_password.lock().await;
+        let password = match &*known {
+            Some(password) => password.clone(),
+            None => {
+                let prompt = Prompt::Password {
+                    host: self.site.host.clone(),
+                    user: self.site.user.clone(),
+                };
+                match self.prompts.ask(self.id, prompt).await {
+                    Some(Answer::Password(Some(password))) => {
+                        *known = Some(password.clone());
+                        password
+                    }
+                    _ => {
+                        return Err(EngineError::Invalid(format!(
+                            "no password was given for {}@{}",
+                            self.site.user, self.site.host
+                        )));
+                    }
+                }
+            }
+        };
+        let mut site = self.site.clone();
+        site.password = password;
+        Ok(Cow::Owned(site))
     }
 }
 

@@ -138,6 +138,7 @@ async fn serve(
                     ids: Arc::clone(&ids),
                     cwd: Mutex::new(String::new()),
                     learned_way: Arc::default(),
+                    asked_password: Default::default(),
                 });
                 if let Some(problem) = &store_problem {
                     ctx.log(0).error(format!(

@@ -43,6 +43,7 @@ fn protocol_name(protocol: Protocol) -> &'static str {
         Protocol::Ftp => "FTP",
         Protocol::ExplicitTls => "FTPES (explicit TLS)",
         Protocol::ImplicitTls => "FTPS (implicit TLS)",
+        Protocol::ExplicitTlsIfAvailable => "FTP (explicit TLS if available)",
     }
 }
 
@@ -50,6 +51,7 @@ fn protocol_from(name: &str) -> Protocol {
     match name {
         "FTPES (explicit TLS)" => Protocol::ExplicitTls,
         "FTPS (implicit TLS)" => Protocol::ImplicitTls,
+        "FTP (explicit TLS if available)" => Protocol::ExplicitTlsIfAvailable,
         _ => Protocol::Ftp,
     }
 }

@@ -528,7 +528,7 @@ impl eframe::App for FerryApp {
 /// `ftp://user@host:port/path` for a remote path (never with the password).
 fn site_url(site: &Site, path: &str) -> String {
     let scheme = match site.protocol {
-        Protocol::Ftp => "ftp",
+        Protocol::Ftp | Protocol::ExplicitTlsIfAvailable => "ftp",
         Protocol::ExplicitTls => "ftpes",
         Protocol::ImplicitTls => "ftps",
     };

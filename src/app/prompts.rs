@@ -1,6 +1,7 @@
 //! The dialogs that answer the worker's prompts: an unknown certificate (subject, issuer,
 //! validity, fingerprint, what failed, "always trust") and an existing file (both sides' size
-//! and date, every action, "always use this action"). Prompts queue up and show one at a time.
+//! and date, every action, "always use this action") and a password asked at logon. Prompts
+//! queue up and show one at a time.
 
 use std::collections::VecDeque;
 use std::time::SystemTime;
@@ -8,7 +9,7 @@ use std::time::SystemTime;
 use egui::RichText;
 
 use super::pane::human_size;
-use crate::api::{Answer, CertAnswer, ExistsAction, FileFacts, Prompt, PromptId};
+use crate::api::{Answer, CertAnswer, ExistsAction, FileFacts, Prompt, PromptId, Secret};
 
 pub struct PromptQueue {
     waiting: VecDeque<(PromptId, Prompt)>,
@@ -16,6 +17,7 @@ pub struct PromptQueue {
     always_trust: bool,
     action: ExistsAction,
     for_all: bool,
+    password: String,
 }
 
 impl Default for PromptQueue {
@@ -25,6 +27,7 @@ impl Default for PromptQueue {
             always_trust: false,
             action: ExistsAction::Overwrite,
             for_all: false,
+            password: String::new(),
         }
     }
 }
@@ -64,6 +67,7 @@ impl PromptQueue {
                     destination,
                     ..
                 } => self.file_exists(ui, source, destination),
+                Prompt::Password { host, user } => self.password(ui, host, user),
             };
             if self.waiting.len() > 1 {
                 ui.weak(format!("{} more questions waiting", self.waiting.len() - 1));
@@ -73,6 +77,7 @@ impl PromptQueue {
         self.waiting.pop_front();
         self.always_trust = false;
         self.for_all = false;
+        self.password.clear();
         Some((id, answer))
     }
 
@@ -148,6 +153,36 @@ impl PromptQueue {
                 for_all: self.for_all,
             });
         }
+        answer
+    }
+}
+
+impl PromptQueue {
+    fn password(&mut self, ui: &mut egui::Ui, host: &str, user: &str) -> Option<Answer> {
+        ui.heading("Password needed");
+        ui.label(format!("Enter the password for {user} on {host}."));
+        let mut submitted = false;
+        ui.horizontal(|ui| {
+            let label = ui.label("Password:");
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut self.password).password(true))
+                .labelled_by(label.id);
+            if !field.has_focus() && !field.lost_focus() {
+                field.request_focus();
+            }
+            submitted = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        });
+        let mut answer = None;
+        ui.horizontal(|ui| {
+            if ui.button("OK").clicked() || submitted {
+                answer = Some(Answer::Password(Some(Secret::new(std::mem::take(
+                    &mut self.password,
+                )))));
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Some(Answer::Password(None));
+            }
+        });
         answer
     }
 }

@@ -330,6 +330,16 @@ impl Client {
                 };
                 Answer::FileExists { action, for_all }
             }
+            Prompt::Password { host, user } => Answer::Password(
+                std::env::var("FERRY_PASSWORD")
+                    .ok()
+                    .or_else(|| {
+                        std::io::stdin().is_terminal().then(|| {
+                            rpassword::prompt_password(format!("Password for {user}@{host}: ")).ok()
+                        })?
+                    })
+                    .map(Secret::new),
+            ),
         }
     }
 

@@ -553,3 +553,71 @@ fn keepalive_sends_noop_while_idle_and_only_when_enabled() {
         assert_eq!(rig.has_log(LogKind::Command, "NOOP"), keepalive.is_some());
     }
 }
+
+fn password_prompts(rig: &Rig) -> Vec<(String, String)> {
+    rig.transcript
+        .iter()
+        .filter_map(|e| match e {
+            Event::Prompt {
+                prompt: Prompt::Password { host, user },
+                ..
+            } => Some((host.clone(), user.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_ask_for_password_site_asks_once_for_the_session_and_its_transfers() {
+    let server = Server::plain();
+    std::fs::write(server.path("one.bin"), pattern(300_000, 1)).unwrap();
+    std::fs::write(server.path("two.bin"), pattern(300_000, 2)).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    rig.on_prompt(|prompt| match prompt {
+        Prompt::Password { .. } => Some(Answer::Password(Some(Secret::new(PASSWORD)))),
+        _ => None,
+    });
+    let mut site = server.site(Protocol::Ftp);
+    site.password = Secret::default();
+    site.ask_password = true;
+    site.parallel = 2;
+    rig.connect(site).unwrap();
+    for name in ["one.bin", "two.bin"] {
+        let request = rig.request(Direction::Download, &local.path().join(name), name);
+        rig.transfer_ok(request);
+    }
+    assert_eq!(
+        password_prompts(&rig),
+        vec![("127.0.0.1".to_string(), "ferry".to_string())]
+    );
+    assert_eq!(
+        std::fs::read(local.path().join("two.bin")).unwrap(),
+        pattern(300_000, 2)
+    );
+    assert!(!format!("{:?}", rig.transcript).contains(PASSWORD));
+}
+
+#[test]
+fn an_ask_for_password_site_fails_clearly_when_the_user_gives_none_or_a_wrong_one() {
+    let server = Server::plain();
+    let mut site = server.site(Protocol::Ftp);
+    site.password = Secret::default();
+    site.ask_password = true;
+
+    let mut rig = Rig::new();
+    rig.on_prompt(|_| Some(Answer::Password(None)));
+    let error = rig.connect(site.clone()).unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("no password was given for ferry@127.0.0.1"),
+        "{error:?}"
+    );
+    assert!(!rig.has_log(LogKind::Command, "USER"));
+
+    let mut rig = Rig::new();
+    rig.on_prompt(|_| Some(Answer::Password(Some(Secret::new("wrong")))));
+    let error = rig.connect(site).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Login, "{error:?}");
+}

@@ -115,6 +115,7 @@ fn protocol_label(protocol: Protocol) -> &'static str {
         Protocol::Ftp => "plain",
         Protocol::ExplicitTls => "explicit",
         Protocol::ImplicitTls => "implicit",
+        Protocol::ExplicitTlsIfAvailable => "if-available",
     }
 }
 

@@ -147,3 +147,37 @@ fn explicit_tls_to_a_server_without_tls_is_a_clear_error() {
         "{error:?}"
     );
 }
+
+#[test]
+fn tls_if_available_falls_back_to_plain_only_when_auth_is_refused_and_warns() {
+    let server = Server::plain();
+    std::fs::write(server.path("plain.txt"), b"in the clear").unwrap();
+    let mut rig = Rig::new();
+    let info = rig
+        .connect(server.site(Protocol::ExplicitTlsIfAvailable))
+        .unwrap();
+    assert!(!info.tls, "{info:?}");
+    assert!(rig.has_log(LogKind::Command, "AUTH TLS"));
+    assert!(rig.has_log(LogKind::Error, "continuing WITHOUT encryption"));
+    let names: Vec<String> = rig.list("/").into_iter().map(|e| e.name).collect();
+    assert!(names.contains(&"plain.txt".to_string()), "{names:?}");
+}
+
+#[test]
+fn tls_if_available_uses_tls_when_offered_and_never_falls_back_on_a_rejected_certificate() {
+    let server = Server::start(ServerTls::Explicit);
+    let mut rig = Rig::new();
+    answer_certificates(&mut rig, CertAnswer::Reject);
+    let error = rig
+        .connect(server.site(Protocol::ExplicitTlsIfAvailable))
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Certificate, "{error:?}");
+    assert!(!rig.has_log(LogKind::Error, "WITHOUT encryption"));
+
+    let mut rig = Rig::new();
+    let mut site = server.site(Protocol::ExplicitTlsIfAvailable);
+    site.tls.pinned.push(server.fingerprint());
+    let info = rig.connect(site).unwrap();
+    assert!(info.tls, "{info:?}");
+    assert!(!rig.has_log(LogKind::Error, "WITHOUT encryption"));
+}

@@ -50,6 +50,7 @@ impl Real {
             Protocol::Ftp => tls != "implicit",
             Protocol::ExplicitTls => tls == "explicit",
             Protocol::ImplicitTls => tls == "implicit",
+            Protocol::ExplicitTlsIfAvailable => tls != "implicit",
         }
     }
 
