@@ -8,6 +8,7 @@ mod log_view;
 mod pane;
 mod prompts;
 mod queue_view;
+mod tab;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -23,6 +24,8 @@ pub use log_view::LogView;
 pub use pane::{Pane, PaneAction, Side, human_size};
 use prompts::PromptQueue;
 use queue_view::{QueueAction, QueueView};
+pub use tab::Tab;
+use tab::{After, TabEffect};
 
 /// How the app starts.
 #[derive(Debug, Clone, Default)]
@@ -35,33 +38,20 @@ pub struct AppStart {
     pub config_dir: Option<PathBuf>,
 }
 
-/// What to refresh when an operation ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum After {
-    Listing,
-    RefreshRemote,
-}
-
 pub struct FerryApp {
     worker: Worker,
     events: Receiver<Event>,
-    session: SessionId,
-    connected: bool,
-    site: Option<Site>,
     quick: QuickConnect,
-    pub log: LogView,
+    /// One per connection; never empty.
+    tabs: Vec<Tab>,
+    active: usize,
     pub local: Pane,
-    pub remote: Pane,
     queue: QueueView,
     prompts: PromptQueue,
     local_fs: LocalFs,
-    requests: HashMap<RequestId, After>,
-    listing_started: bool,
-    /// What auto mode settled on, once it has.
-    mode_in_use: Option<DataMode>,
-    /// Every transfer asked for, to retry it.
-    asked: HashMap<TransferId, TransferRequest>,
-    status: String,
+    /// Which session each transfer was queued on.
+    transfer_sessions: HashMap<TransferId, SessionId>,
+    log_cap: usize,
 }
 
 const RECENT_KEY: &str = "ferry-recent-connections";
@@ -89,25 +79,20 @@ impl FerryApp {
         {
             quick.recent = recent;
         }
-        let session = SessionId(worker.next_id());
+        let log_cap = log_view::DEFAULT_CAP;
+        let first = Tab::new(SessionId(worker.next_id()), log_cap);
         let mut app = FerryApp {
             worker,
             events,
-            session,
-            connected: false,
-            site: None,
             quick,
-            log: LogView::default(),
+            tabs: vec![first],
+            active: 0,
             local: Pane::new(Side::Local),
-            remote: Pane::new(Side::Remote),
             queue: QueueView::default(),
             prompts: PromptQueue::default(),
             local_fs,
-            requests: HashMap::new(),
-            listing_started: false,
-            mode_in_use: None,
-            asked: HashMap::new(),
-            status: String::new(),
+            transfer_sessions: HashMap::new(),
+            log_cap,
         };
         let home = start
             .local_dir
@@ -119,13 +104,36 @@ impl FerryApp {
         app.local_fs.list(home);
         if let Some(site) = start.connect {
             app.quick.fill(&site);
-            app.connect(site);
+            app.connect(site, None);
         }
         Ok(app)
     }
 
+    /// The tab shown.
+    pub fn tab(&self) -> &Tab {
+        &self.tabs[self.active]
+    }
+
+    fn tab_mut(&mut self) -> &mut Tab {
+        &mut self.tabs[self.active]
+    }
+
+    pub fn tabs(&self) -> &[Tab] {
+        &self.tabs
+    }
+
+    /// The remote pane of the tab shown.
+    pub fn remote(&self) -> &Pane {
+        &self.tab().remote
+    }
+
+    /// The message log of the tab shown.
+    pub fn log(&self) -> &LogView {
+        &self.tab().log
+    }
+
     pub fn is_connected(&self) -> bool {
-        self.connected
+        self.tab().connected
     }
 
     pub fn queue(&self) -> &QueueView {
@@ -136,44 +144,60 @@ impl FerryApp {
         self.prompts.len()
     }
 
-    fn send_op(&mut self, op: Operation, after: After) {
+    fn send_op(&mut self, tab: usize, op: Operation, after: After) {
         let request = RequestId(self.worker.next_id());
-        self.requests.insert(request, after);
-        if after == After::Listing {
-            self.listing_started = false;
-            self.remote.loading = true;
-        }
+        let tab = &mut self.tabs[tab];
+        tab.sent(request, after);
         self.worker.send(Command::Run {
-            session: self.session,
+            session: tab.session,
             request,
             op,
         });
     }
 
-    fn connect(&mut self, site: Site) {
-        if self.connected {
-            self.disconnect();
+    /// Connects `site` in the tab shown when it is idle, else in a new tab. `label` names the
+    /// tab (a site manager entry's name and colour); `None` names it after the user and host.
+    pub fn connect(&mut self, site: Site, label: Option<(String, Option<egui::Color32>)>) {
+        if self.tab().connected || self.tab().remote.loading {
+            self.tabs.push(Tab::new(SessionId(0), self.log_cap));
+            self.active = self.tabs.len() - 1;
         }
-        self.session = SessionId(self.worker.next_id());
-        self.mode_in_use = None;
         self.quick.remember(&site);
-        self.status = format!("Connecting to {}...", site.host);
-        self.queue.parallel = site.parallel;
-        self.site = Some(site.clone());
-        self.remote.clear();
-        self.remote.loading = true;
-        self.worker.send(Command::Connect {
-            session: self.session,
-            site,
+        let (name, colour) = label.unwrap_or_else(|| {
+            let name = if site.user.is_empty() {
+                site.host.clone()
+            } else {
+                format!("{}@{}", site.user, site.host)
+            };
+            (name, None)
         });
+        let session = SessionId(self.worker.next_id());
+        self.queue.parallel = site.parallel;
+        let tab = self.tab_mut();
+        tab.begin(session, &site, name);
+        tab.colour = colour;
+        self.worker.send(Command::Connect { session, site });
     }
 
-    fn disconnect(&mut self) {
+    fn disconnect(&mut self, tab: usize) {
+        let tab = &mut self.tabs[tab];
         self.worker.send(Command::Disconnect {
-            session: self.session,
+            session: tab.session,
         });
-        self.connected = false;
-        self.remote.clear();
+        tab.closed_locally();
+    }
+
+    /// Disconnects and removes a tab; the last one is replaced by an empty tab.
+    fn close_tab(&mut self, index: usize) {
+        self.disconnect(index);
+        self.tabs.remove(index);
+        if self.tabs.is_empty() {
+            self.tabs
+                .push(Tab::new(SessionId(self.worker.next_id()), self.log_cap));
+        }
+        if self.active >= index && self.active > 0 {
+            self.active -= 1;
+        }
     }
 
     /// Everything the worker said since the last frame.
@@ -191,12 +215,12 @@ impl FerryApp {
                     self.local_fs.list(folder.display().to_string())
                 }
                 LocalResult::Picked(None) => {
-                    self.status =
+                    self.tab_mut().status =
                         "No folder chosen: type a path in the local path bar instead".to_string();
                 }
                 LocalResult::Changed { dir, error } => {
                     if let Some(error) = error {
-                        self.status = error;
+                        self.tab_mut().status = error;
                     }
                     if dir == self.local.path {
                         self.local_fs.list(dir);
@@ -208,82 +232,52 @@ impl FerryApp {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::Log(line) if line.session == self.session => self.log.push(line),
-            Event::Connected { session, info } if session == self.session => {
-                self.connected = true;
-                self.status = format!("Connected{}", if info.tls { " (TLS)" } else { "" });
-                self.remote.set_home(&info.cwd);
-                self.send_op(Operation::List(None), After::Listing);
-            }
-            Event::SessionClosed { session, error } if session == self.session => {
-                self.connected = false;
-                self.remote.clear();
-                self.status = error.map_or_else(|| "Disconnected".to_string(), |e| e.message);
-            }
-            Event::Listing {
-                request,
-                path,
-                entries,
-                ..
-            } if self.requests.get(&request) == Some(&After::Listing) => {
-                if !self.listing_started {
-                    self.listing_started = true;
-                    self.remote.begin_listing(&path);
-                }
-                self.remote.extend(entries);
-            }
-            Event::OpDone {
-                request, result, ..
-            } => match self.requests.remove(&request) {
-                Some(After::Listing) => match result {
-                    Ok(OpOutput::Listed { path, .. }) => {
-                        if !self.listing_started {
-                            self.remote.begin_listing(&path);
-                        }
-                        self.remote.finish_listing(None);
-                    }
-                    Ok(_) => self.remote.finish_listing(None),
-                    Err(error) => self.remote.finish_listing(Some(error.message)),
-                },
-                Some(After::RefreshRemote) => {
-                    if let Err(error) = result {
-                        self.status = error.message;
-                    }
-                    self.refresh_remote();
-                }
-                None => {}
-            },
-            Event::Prompt {
-                id,
-                session,
-                prompt,
-            } if session == self.session => {
-                self.prompts.push(id, prompt);
-            }
-            Event::Transfer { session, id, state } if session == self.session => {
+            Event::Prompt { id, prompt, .. } => self.prompts.push(id, prompt),
+            Event::Transfer { session, id, state } => {
+                self.transfer_sessions.insert(id, session);
                 self.queue.update(id, state);
             }
-            Event::ModeInUse { session, mode } if session == self.session => {
-                self.mode_in_use = Some(mode);
+            event => {
+                let session = match &event {
+                    Event::Log(line) => line.session,
+                    Event::Connected { session, .. }
+                    | Event::SessionClosed { session, .. }
+                    | Event::Listing { session, .. }
+                    | Event::OpDone { session, .. }
+                    | Event::QueueIdle { session }
+                    | Event::ModeInUse { session, .. } => *session,
+                    Event::Prompt { session, .. } | Event::Transfer { session, .. } => *session,
+                };
+                // Events of a closed tab's session are dropped.
+                let Some(index) = self.tabs.iter().position(|t| t.session == session) else {
+                    return;
+                };
+                match self.tabs[index].handle(event) {
+                    Some(TabEffect::Run(op, after)) => self.send_op(index, op, after),
+                    Some(TabEffect::RefreshBoth) => {
+                        self.refresh_remote(index);
+                        self.local_fs.list(self.local.path.clone());
+                    }
+                    None => {}
+                }
             }
-            Event::QueueIdle { session } if session == self.session => {
-                self.refresh_remote();
-                self.local_fs.list(self.local.path.clone());
-            }
-            _ => {}
         }
     }
 
-    fn refresh_remote(&mut self) {
-        if self.connected {
-            self.send_op(
-                Operation::List(Some(self.remote.path.clone())),
-                After::Listing,
-            );
+    fn refresh_remote(&mut self, tab: usize) {
+        if let Some(TabEffect::Run(op, after)) = self.tabs[tab].refresh() {
+            self.send_op(tab, op, after);
         }
     }
 
-    fn transfer(&mut self, direction: Direction, local: PathBuf, remote: String, recursive: bool) {
+    fn transfer(
+        &mut self,
+        session: SessionId,
+        direction: Direction,
+        local: PathBuf,
+        remote: String,
+        recursive: bool,
+    ) {
         let request = TransferRequest {
             id: TransferId(self.worker.next_id()),
             direction,
@@ -292,17 +286,17 @@ impl FerryApp {
             recursive,
             ascii: false,
         };
-        self.asked.insert(request.id, request.clone());
+        self.transfer_sessions.insert(request.id, session);
         self.worker.send(Command::Enqueue {
-            session: self.session,
+            session,
             transfers: vec![request],
         });
     }
 
     /// Files dropped from the OS file manager: uploaded into the remote folder shown.
     pub fn upload_paths(&mut self, paths: Vec<PathBuf>) {
-        if !self.connected {
-            self.status = "Connect to a server before dropping files on it".to_string();
+        if !self.is_connected() {
+            self.tab_mut().status = "Connect to a server before dropping files on it".to_string();
             return;
         }
         for path in paths {
@@ -313,9 +307,15 @@ impl FerryApp {
             else {
                 continue;
             };
-            let remote = self.remote.child(&name);
+            let remote = self.remote().child(&name);
             let recursive = path.is_dir();
-            self.transfer(Direction::Upload, path, remote, recursive);
+            self.transfer(
+                self.tab().session,
+                Direction::Upload,
+                path,
+                remote,
+                recursive,
+            );
         }
     }
 
@@ -323,52 +323,69 @@ impl FerryApp {
     fn download(&mut self, entries: Vec<Entry>) {
         for entry in entries {
             let local = PathBuf::from(&self.local.path).join(&entry.name);
-            let remote = self.remote.child(&entry.name);
+            let remote = self.remote().child(&entry.name);
             let recursive = entry.kind == EntryKind::Dir;
-            self.transfer(Direction::Download, local, remote, recursive);
+            self.transfer(
+                self.tab().session,
+                Direction::Download,
+                local,
+                remote,
+                recursive,
+            );
         }
     }
 
     /// Local entries (of the folder shown) into the remote folder shown.
     fn upload(&mut self, entries: Vec<Entry>) {
-        if !self.connected {
-            self.status = "Connect to a server to upload".to_string();
+        if !self.is_connected() {
+            self.tab_mut().status = "Connect to a server to upload".to_string();
             return;
         }
         for entry in entries {
             let local = PathBuf::from(&self.local.path).join(&entry.name);
-            let remote = self.remote.child(&entry.name);
+            let remote = self.remote().child(&entry.name);
             let recursive = entry.kind == EntryKind::Dir;
-            self.transfer(Direction::Upload, local, remote, recursive);
+            self.transfer(
+                self.tab().session,
+                Direction::Upload,
+                local,
+                remote,
+                recursive,
+            );
         }
     }
 
     fn remote_action(&mut self, ctx: &egui::Context, action: PaneAction) {
+        let tab = self.active;
         match action {
-            PaneAction::Navigate(path) => self.send_op(Operation::List(Some(path)), After::Listing),
+            PaneAction::Navigate(path) => {
+                self.send_op(tab, Operation::List(Some(path)), After::Listing)
+            }
             PaneAction::Transfer(entries) => self.download(entries),
             PaneAction::Delete(entries) => {
                 for entry in entries {
-                    let path = self.remote.child(&entry.name);
+                    let path = self.remote().child(&entry.name);
                     let op = if entry.kind == EntryKind::Dir {
                         Operation::DeleteRecursive(path)
                     } else {
                         Operation::Delete(path)
                     };
-                    self.send_op(op, After::RefreshRemote);
+                    self.send_op(tab, op, After::RefreshRemote);
                 }
             }
             PaneAction::Rename { from, to } => {
-                self.send_op(Operation::Rename { from, to }, After::RefreshRemote)
+                self.send_op(tab, Operation::Rename { from, to }, After::RefreshRemote)
             }
-            PaneAction::Mkdir(path) => self.send_op(Operation::Mkdir(path), After::RefreshRemote),
+            PaneAction::Mkdir(path) => {
+                self.send_op(tab, Operation::Mkdir(path), After::RefreshRemote)
+            }
             PaneAction::Chmod { names, mode } => {
                 for path in names {
-                    self.send_op(Operation::Chmod { path, mode }, After::RefreshRemote);
+                    self.send_op(tab, Operation::Chmod { path, mode }, After::RefreshRemote);
                 }
             }
             PaneAction::CopyUrl(path) => {
-                if let Some(site) = &self.site {
+                if let Some(site) = &self.tab().site {
                     ctx.copy_text(site_url(site, &path));
                 }
             }
@@ -399,44 +416,92 @@ impl FerryApp {
         }
     }
 
+    /// The sessions of open tabs (queue-wide settings go to each).
+    fn sessions(&self) -> Vec<SessionId> {
+        self.tabs.iter().map(|t| t.session).collect()
+    }
+
     fn queue_action(&mut self, action: QueueAction) {
         match action {
-            QueueAction::Cancel(transfer) => self.worker.send(Command::CancelTransfer {
-                session: self.session,
-                transfer,
-            }),
-            QueueAction::Retry(id) => {
-                if let Some(row) = self.queue.row(id) {
-                    let (direction, local, remote, recursive) = (
-                        row.direction,
-                        row.local.clone(),
-                        row.remote.clone(),
-                        row.is_dir,
-                    );
-                    self.transfer(direction, local, remote, recursive);
+            QueueAction::Cancel(transfer) => {
+                if let Some(&session) = self.transfer_sessions.get(&transfer) {
+                    self.worker
+                        .send(Command::CancelTransfer { session, transfer });
                 }
             }
-            QueueAction::SetParallel(parallel) => self.worker.send(Command::SetParallel {
-                session: self.session,
-                parallel,
-            }),
-            QueueAction::Pause(paused) => self.worker.send(Command::SetPaused {
-                session: self.session,
-                paused,
-            }),
+            QueueAction::Retry(id) => {
+                let session = self
+                    .transfer_sessions
+                    .get(&id)
+                    .copied()
+                    .filter(|s| self.tabs.iter().any(|t| t.session == *s && t.connected));
+                match (self.queue.row(id), session) {
+                    (Some(row), Some(session)) => {
+                        let (direction, local, remote, recursive) = (
+                            row.direction,
+                            row.local.clone(),
+                            row.remote.clone(),
+                            row.is_dir,
+                        );
+                        self.transfer(session, direction, local, remote, recursive);
+                    }
+                    _ => {
+                        self.tab_mut().status =
+                            "That transfer's connection is closed: reconnect to retry it"
+                                .to_string()
+                    }
+                }
+            }
+            QueueAction::SetParallel(parallel) => {
+                for session in self.sessions() {
+                    self.worker.send(Command::SetParallel { session, parallel });
+                }
+            }
+            QueueAction::Pause(paused) => {
+                for session in self.sessions() {
+                    self.worker.send(Command::SetPaused { session, paused });
+                }
+            }
         }
     }
 
-    /// "auto (passive in use)", "active", ...
+    /// "auto (passive in use)", "active", ... for the tab shown.
     pub fn mode_in_use(&self) -> String {
-        let name = |mode: DataMode| format!("{mode:?}").to_lowercase();
-        match (&self.site, self.mode_in_use) {
-            (Some(site), _) if !self.connected => format!("{} (not connected)", name(site.mode)),
-            (Some(site), Some(used)) if site.mode == DataMode::Auto => {
-                format!("auto ({} in use)", name(used))
+        self.tab().mode_in_use()
+    }
+
+    /// The connection tabs: click to show one, × to close it.
+    fn tab_strip(&mut self, ui: &mut egui::Ui) {
+        let mut close = None;
+        ui.horizontal(|ui| {
+            for (index, tab) in self.tabs.iter().enumerate() {
+                let state = if tab.connected { "" } else { " (disconnected)" };
+                let mut text = egui::RichText::new(format!("{}{state}", tab.label));
+                if let Some(colour) = tab.colour {
+                    text = text.color(colour);
+                }
+                if ui
+                    .selectable_label(index == self.active, text)
+                    .on_hover_text(tab.site.as_ref().map_or(String::new(), |s| {
+                        format!("{}:{}", s.host, s.port)
+                    }))
+                    .clicked()
+                {
+                    self.active = index;
+                }
+                if self.tabs.len() > 1 || tab.site.is_some() {
+                    let button = ui
+                        .small_button("×")
+                        .on_hover_text(format!("Close the tab {}", tab.label));
+                    if button.clicked() {
+                        close = Some(index);
+                    }
+                }
+                ui.separator();
             }
-            (Some(site), _) => name(site.mode),
-            (None, _) => "not connected".to_string(),
+        });
+        if let Some(index) = close {
+            self.close_tab(index);
         }
     }
 
@@ -455,18 +520,18 @@ impl FerryApp {
                     .collect::<Vec<_>>(),
             )
         });
-        self.remote.drop_highlight = hovering;
+        self.tab_mut().remote.drop_highlight = hovering;
         if !dropped.is_empty() {
             self.upload_paths(dropped);
         }
         let mode = self.mode_in_use();
         egui::Panel::top("quickconnect").show(ui, |ui| {
             ui.add_space(2.0);
-            match self.quick.show(ui, self.connected) {
-                Some(ConnectAction::Connect(site)) => self.connect(*site),
-                Some(ConnectAction::Disconnect) => self.disconnect(),
+            match self.quick.show(ui, self.is_connected()) {
+                Some(ConnectAction::Connect(site)) => self.connect(*site, None),
+                Some(ConnectAction::Disconnect) => self.disconnect(self.active),
                 Some(ConnectAction::Refresh) => {
-                    self.refresh_remote();
+                    self.refresh_remote(self.active);
                     self.local_fs.list(self.local.path.clone());
                 }
                 None => {}
@@ -477,11 +542,12 @@ impl FerryApp {
             .default_size(150.0)
             .min_size(80.0)
             .show(ui, |ui| {
-                self.log.show(ui);
+                self.tabs[self.active].log.show(ui);
             });
+        egui::Panel::top("connection-tabs").show(ui, |ui| self.tab_strip(ui));
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.small(&self.status);
+                ui.small(&self.tab().status);
                 ui.separator();
                 ui.small(format!("Data connections: {mode}"));
             });
@@ -504,8 +570,8 @@ impl FerryApp {
                 }
             });
         egui::CentralPanel::default().show(ui, |ui| {
-            let connected = self.connected;
-            for action in self.remote.show(ui, connected) {
+            let connected = self.is_connected();
+            for action in self.tabs[self.active].remote.show(ui, connected) {
                 self.remote_action(&ctx, action);
             }
         });

@@ -18,6 +18,7 @@ pub struct PromptQueue {
     action: ExistsAction,
     for_all: bool,
     password: String,
+    password_focused: bool,
 }
 
 impl Default for PromptQueue {
@@ -28,6 +29,7 @@ impl Default for PromptQueue {
             action: ExistsAction::Overwrite,
             for_all: false,
             password: String::new(),
+            password_focused: false,
         }
     }
 }
@@ -78,6 +80,7 @@ impl PromptQueue {
         self.always_trust = false;
         self.for_all = false;
         self.password.clear();
+        self.password_focused = false;
         Some((id, answer))
     }
 
@@ -160,14 +163,15 @@ impl PromptQueue {
 impl PromptQueue {
     fn password(&mut self, ui: &mut egui::Ui, host: &str, user: &str) -> Option<Answer> {
         ui.heading("Password needed");
-        ui.label(format!("Enter the password for {user} on {host}."));
+        ui.label("The site asks for its password at logon. It is kept for this connection only.");
         let mut submitted = false;
         ui.horizontal(|ui| {
-            let label = ui.label("Password:");
+            let label = ui.label(format!("Password for {user}@{host}:"));
             let field = ui
                 .add(egui::TextEdit::singleline(&mut self.password).password(true))
                 .labelled_by(label.id);
-            if !field.has_focus() && !field.lost_focus() {
+            if !self.password_focused {
+                self.password_focused = true;
                 field.request_focus();
             }
             submitted = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));

@@ -51,12 +51,12 @@ fn run_until(h: &mut AppHarness, what: &str, done: impl Fn(&FerryApp) -> bool) {
         }
         if Instant::now() > deadline {
             let app = h.state().as_ref();
-            let log = app.map(|a| a.log.text()).unwrap_or_default();
+            let log = app.map(|a| a.log().text()).unwrap_or_default();
             let remote = app.map(|a| {
                 (
-                    a.remote.path.clone(),
-                    a.remote.loading,
-                    a.remote.error.clone(),
+                    a.remote().path.clone(),
+                    a.remote().loading,
+                    a.remote().error.clone(),
                 )
             });
             panic!("UI never reached: {what}; remote pane {remote:?}; log: {log:#?}");
@@ -70,7 +70,7 @@ fn app(h: &AppHarness) -> &FerryApp {
 }
 
 fn remote_has(name: &str) -> impl Fn(&FerryApp) -> bool + '_ {
-    move |app| !app.remote.loading && app.remote.entries().iter().any(|e| e.name == name)
+    move |app| !app.remote().loading && app.remote().entries().iter().any(|e| e.name == name)
 }
 
 /// Where the remote pane's row named `label` is (the right half of the window).
@@ -112,7 +112,7 @@ fn double_click(h: &mut AppHarness, label: &str) {
 fn connected_app(server: &Server, local: &Path) -> AppHarness {
     let mut h = harness(start(local, Some(server.site(Protocol::Ftp))));
     run_until(&mut h, "connected with the listing shown", |a| {
-        a.is_connected() && !a.remote.loading
+        a.is_connected() && !a.remote().loading
     });
     h
 }
@@ -146,7 +146,7 @@ fn quick_connect_browse_and_download_by_double_click() {
 
     double_click(&mut h, "folder");
     run_until(&mut h, "inside folder", |a| {
-        a.remote.path == "/folder" && !a.remote.loading
+        a.remote().path == "/folder" && !a.remote().loading
     });
     run_until(&mut h, "inner.bin listed", remote_has("inner.bin"));
 
@@ -155,8 +155,14 @@ fn quick_connect_browse_and_download_by_double_click() {
     run_until(&mut h, "the download", |_| target.exists());
     assert_eq!(sha256_file(&target), sha256(&data));
 
+    // The breadcrumb leads back to the root.
+    let root = remote_row(&h, "/");
+    click_at(&mut h, root, egui::PointerButton::Primary, 1);
+    run_until(&mut h, "back at the root", remote_has("folder"));
+    assert_eq!(app(&h).remote().path, "/");
+
     assert_eq!(app(&h).mode_in_use(), "auto (passive in use)");
-    let log = app(&h).log.text();
+    let log = app(&h).log().text();
     assert!(
         log.iter().any(|l| l == "Command:\tPASS ********"),
         "{log:#?}"
@@ -196,7 +202,7 @@ fn files_dropped_from_the_os_upload_into_the_remote_folder() {
     });
     h.run_steps(2);
     assert!(
-        app(&h).remote.drop_highlight,
+        app(&h).remote().drop_highlight,
         "no drop highlight while hovering"
     );
     h.input_mut().hovered_files.clear();
@@ -212,7 +218,7 @@ fn files_dropped_from_the_os_upload_into_the_remote_folder() {
     });
     assert_eq!(sha256_file(&uploaded), sha256(&data));
     run_until(&mut h, "the refreshed listing", remote_has("dropped.bin"));
-    assert!(!app(&h).remote.drop_highlight);
+    assert!(!app(&h).remote().drop_highlight);
 }
 
 fn context_menu(h: &mut AppHarness, row: &str, item: &str) {
@@ -266,7 +272,7 @@ fn create_rename_and_delete_through_the_context_menu() {
     h.get_by_label("Delete").click();
     let gone = server.path("renamed.txt");
     run_until(&mut h, "the deletion", |a| {
-        !gone.exists() && !a.remote.entries().iter().any(|e| e.name == "renamed.txt")
+        !gone.exists() && !a.remote().entries().iter().any(|e| e.name == "renamed.txt")
     });
 }
 
@@ -326,9 +332,9 @@ fn the_certificate_dialog_shows_the_fingerprint_and_trusts() {
     );
     h.get_by_label("Trust").click();
     run_until(&mut h, "connected over TLS", |a| {
-        a.is_connected() && !a.remote.loading
+        a.is_connected() && !a.remote().loading
     });
-    assert!(app(&h).log.text().iter().any(|l| l == "Command:\tPROT P"));
+    assert!(app(&h).log().text().iter().any(|l| l == "Command:\tPROT P"));
 }
 
 #[test]
@@ -397,25 +403,99 @@ fn keyboard_shortcuts_act_on_the_pane_under_the_pointer() {
 
     let row = remote_row(&h, "a.txt");
     click_at(&mut h, row, egui::PointerButton::Primary, 1);
-    assert_eq!(app(&h).remote.selected_entries().len(), 1);
+    assert_eq!(app(&h).remote().selected_entries().len(), 1);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run_steps(2);
     assert_eq!(
-        app(&h).remote.selected_entries().len(),
+        app(&h).remote().selected_entries().len(),
         3,
         "Ctrl+A selects everything"
     );
 
     double_click(&mut h, "sub");
     run_until(&mut h, "inside sub", |a| {
-        a.remote.path == "/sub" && !a.remote.loading
+        a.remote().path == "/sub" && !a.remote().loading
     });
     h.key_press(egui::Key::Backspace);
     run_until(&mut h, "back up with Backspace", |a| {
-        a.remote.path == "/" && !a.remote.loading
+        a.remote().path == "/" && !a.remote().loading
     });
     h.key_press(egui::Key::F5);
     run_until(&mut h, "refreshed with F5", |a| {
-        !a.remote.loading && a.remote.entries().len() == 3
+        !a.remote().loading && a.remote().entries().len() == 3
     });
+}
+
+#[test]
+fn the_password_dialog_answers_an_ask_for_password_site() {
+    let server = Server::plain();
+    std::fs::write(server.path("behind a password.txt"), b"x").unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut site = server.site(Protocol::Ftp);
+    site.password = Secret::default();
+    site.ask_password = true;
+    let mut h = harness(start(local.path(), Some(site)));
+    run_until(&mut h, "the password dialog", |a| a.prompts_waiting() == 1);
+    let label = format!("Password for {USER}@127.0.0.1:");
+    // The field has the keyboard focus: typing and Enter answer.
+    h.get_by_label(&label).type_text(PASSWORD);
+    h.step();
+    h.key_press(egui::Key::Enter);
+    run_until(&mut h, "connected", remote_has("behind a password.txt"));
+    assert_eq!(app(&h).prompts_waiting(), 0);
+    let log = app(&h).log().text();
+    assert!(log.iter().any(|l| l == "Command:\tPASS ********"), "{log:#?}");
+    assert!(!log.iter().any(|l| l.contains(PASSWORD)));
+}
+
+/// Empties a focused text field the way a person would.
+fn clear_field(h: &mut AppHarness, label: &str) {
+    h.get_by_label(label).focus();
+    h.step();
+    for _ in 0..40 {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.step();
+}
+
+#[test]
+fn a_second_connection_opens_its_own_tab_with_its_own_log_and_listing() {
+    let first = Server::plain();
+    std::fs::write(first.path("on the first.txt"), b"1").unwrap();
+    let second = Server::plain();
+    std::fs::write(second.path("on the second.txt"), b"2").unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut h = connected_app(&first, local.path());
+    run_until(&mut h, "first listing", remote_has("on the first.txt"));
+
+    let port = second.server.addr().port().to_string();
+    clear_field(&mut h, "Port:");
+    h.get_by_label("Port:").type_text(&port);
+    clear_field(&mut h, "Password:");
+    h.get_by_label("Password:").type_text(PASSWORD);
+    h.step();
+    h.get_by_label("Quickconnect").click();
+    run_until(&mut h, "second listing", remote_has("on the second.txt"));
+    assert_eq!(app(&h).tabs().len(), 2);
+    let first_port = format!(":{}", first.server.addr().port());
+    let second_port = format!(":{port}");
+    let log = app(&h).log().text();
+    assert!(log.iter().any(|l| l.contains(&second_port)), "{log:#?}");
+    assert!(!log.iter().any(|l| l.contains(&first_port)), "{log:#?}");
+    assert!(app(&h).tabs()[0].connected, "the first tab stays connected");
+
+    // The first tab brings back its own listing and log.
+    h.key_press(egui::Key::Escape);
+    h.get_all_by_label_contains("ferry@127.0.0.1")
+        .next()
+        .expect("a tab")
+        .click();
+    run_until(&mut h, "first tab shown", remote_has("on the first.txt"));
+    assert!(app(&h).log().text().iter().any(|l| l.contains(&first_port)));
+
+    // Closing it leaves the second connection.
+    h.get_all_by_label("×").next().expect("a close button").click();
+    run_until(&mut h, "one tab left", |a| a.tabs().len() == 1);
+    run_until(&mut h, "second tab shown", remote_has("on the second.txt"));
+    assert!(app(&h).is_connected());
 }

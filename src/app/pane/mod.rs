@@ -377,7 +377,69 @@ impl Pane {
                 }
             });
         });
+        if connected || self.side == Side::Local {
+            self.breadcrumb(ui, actions);
+        }
     }
+
+    /// The folders from the root down to the one shown, each a click away.
+    fn breadcrumb(&mut self, ui: &mut egui::Ui, actions: &mut Vec<PaneAction>) {
+        let crumbs = crumbs(&self.path);
+        let mut target = None;
+        egui::ScrollArea::horizontal()
+            .id_salt((side_id(self.side), "breadcrumb"))
+            .stick_to_right(true)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.spacing_mut().item_spacing.x = 2.0;
+                    let last = crumbs.len().saturating_sub(1);
+                    for (index, (label, path)) in crumbs.iter().enumerate() {
+                        if index > 0 {
+                            ui.weak("›");
+                        }
+                        let text = egui::RichText::new(label.as_str()).small();
+                        let text = if index == last { text.strong() } else { text };
+                        if ui
+                            .add(egui::Button::new(text).frame(false))
+                            .on_hover_text(path.as_str())
+                            .clicked()
+                            && index != last
+                        {
+                            target = Some(path.clone());
+                        }
+                    }
+                });
+            });
+        if let Some(path) = target {
+            self.navigate(path, actions);
+        }
+    }
+}
+
+/// Each folder on the way to `path`, as (name, full path): `/`, `/home`, `/home/ann` for
+/// `/home/ann`; `C:\`, `C:\Users` on Windows paths.
+pub fn crumbs(path: &str) -> Vec<(String, String)> {
+    let windows = path.contains('\\') && !path.starts_with('/');
+    let separator = if windows { '\\' } else { '/' };
+    let mut crumbs = Vec::new();
+    let mut so_far = String::new();
+    if path.starts_with('/') {
+        so_far.push('/');
+        crumbs.push(("/".to_string(), "/".to_string()));
+    }
+    for part in path.split(separator).filter(|p| !p.is_empty()) {
+        if !so_far.is_empty() && !so_far.ends_with(separator) {
+            so_far.push(separator);
+        }
+        so_far.push_str(part);
+        let full = if windows && crumbs.is_empty() {
+            format!("{so_far}{separator}")
+        } else {
+            so_far.clone()
+        };
+        crumbs.push((part.to_string(), full));
+    }
+    crumbs
 }
 
 fn side_id(side: Side) -> &'static str {
@@ -468,6 +530,23 @@ mod tests {
         );
         assert_eq!(pane.order.len(), 100_000);
         assert_eq!(pane.entries[pane.order[10]].name, "file10");
+    }
+
+    #[test]
+    fn breadcrumbs_of_unix_and_windows_paths() {
+        let names = |path: &str| crumbs(path);
+        assert_eq!(
+            names("/home/ann"),
+            [("/", "/"), ("home", "/home"), ("ann", "/home/ann")]
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        assert_eq!(names("/"), [("/".to_string(), "/".to_string())]);
+        assert_eq!(
+            names("C:\\Users\\ann"),
+            [("C:", "C:\\"), ("Users", "C:\\Users"), ("ann", "C:\\Users\\ann")]
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        assert!(names("").is_empty());
     }
 
     #[test]
