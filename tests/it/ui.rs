@@ -499,3 +499,64 @@ fn a_second_connection_opens_its_own_tab_with_its_own_log_and_listing() {
     run_until(&mut h, "second tab shown", remote_has("on the second.txt"));
     assert!(app(&h).is_connected());
 }
+
+/// The left edge of the remote pane: where the user put the split between the panes.
+fn remote_pane_left(h: &AppHarness) -> f32 {
+    // The remote table's "Name" header starts a margin right of the split.
+    h.get_all_by_label_contains("Name")
+        .map(|node| node.rect().left())
+        .fold(f32::MIN, f32::max)
+}
+
+#[test]
+fn the_pane_split_and_column_widths_survive_a_restart() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    let mut h = connected_app(&server, local.path());
+    let before = remote_pane_left(&h);
+    // The split sits between the panes; drag it 80 points to the left.
+    let y = 450.0;
+    let from = egui::pos2(before - 8.0, y);
+    drag(&mut h, from, egui::pos2(before - 88.0, y));
+    h.run_steps(3);
+    let moved = remote_pane_left(&h);
+    assert!(
+        (moved - (before - 80.0)).abs() < 10.0,
+        "the split did not move: {before} -> {moved}"
+    );
+    // And the remote table's Name column made narrower by its header's edge.
+    let size_header = |h: &AppHarness| {
+        h.get_all_by_label("Size")
+            .map(|node| node.rect())
+            .max_by(|a, b| a.left().total_cmp(&b.left()))
+            .expect("a Size header")
+    };
+    let header = size_header(&h);
+    let edge = egui::pos2(header.left() - 4.0, header.center().y);
+    drag(&mut h, edge, edge - egui::vec2(60.0, 0.0));
+    h.run_steps(3);
+    let narrowed = size_header(&h).left();
+    assert!(
+        (narrowed - (header.left() - 60.0)).abs() < 10.0,
+        "the column did not narrow: {} -> {narrowed}",
+        header.left()
+    );
+    // What eframe writes to its storage on exit, and reads back on the next start.
+    let saved = h.ctx.memory(|m| ron::to_string(m).expect("memory serializes"));
+    drop(h);
+
+    let mut h = connected_app(&server, local.path());
+    h.ctx
+        .memory_mut(|m| *m = ron::from_str(&saved).expect("memory restores"));
+    h.run_steps(3);
+    let restored = remote_pane_left(&h);
+    assert!(
+        (restored - moved).abs() < 2.0,
+        "the split came back at {restored}, not {moved}"
+    );
+    let column = size_header(&h).left();
+    assert!(
+        (column - narrowed).abs() < 2.0,
+        "the column came back at {column}, not {narrowed}"
+    );
+}
