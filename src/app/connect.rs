@@ -122,7 +122,12 @@ impl QuickConnect {
             let port = field(ui, "Port:", &mut self.port, "21", 45.0, false);
             let protocol_label = ui.label("Protocol:");
             egui::ComboBox::from_id_salt("qc-protocol")
-                .selected_text(protocol_name(self.protocol))
+                .selected_text(match self.protocol {
+                    Protocol::Ftp => "FTP",
+                    Protocol::ExplicitTls => "FTPES",
+                    Protocol::ImplicitTls => "FTPS",
+                    Protocol::ExplicitTlsIfAvailable => "FTP (TLS if available)",
+                })
                 .show_ui(ui, |ui| {
                     for protocol in [Protocol::Ftp, Protocol::ExplicitTls, Protocol::ImplicitTls] {
                         ui.selectable_value(&mut self.protocol, protocol, protocol_name(protocol));

@@ -362,6 +362,10 @@ impl FerryApp {
                 self.send_op(tab, Operation::List(Some(path)), After::Listing)
             }
             PaneAction::Transfer(entries) => self.download(entries),
+            PaneAction::AddToQueue(entries) => {
+                self.hold_queue();
+                self.download(entries);
+            }
             PaneAction::Delete(entries) => {
                 for entry in entries {
                     let path = self.remote().child(&entry.name);
@@ -399,6 +403,10 @@ impl FerryApp {
         match action {
             PaneAction::Navigate(path) => self.local_fs.list(path),
             PaneAction::Transfer(entries) => self.upload(entries),
+            PaneAction::AddToQueue(entries) => {
+                self.hold_queue();
+                self.upload(entries);
+            }
             PaneAction::Delete(entries) => {
                 let paths = entries
                     .iter()
@@ -465,6 +473,14 @@ impl FerryApp {
         }
     }
 
+    /// Pauses the queue (if it runs) so what is added next waits for the user's go.
+    fn hold_queue(&mut self) {
+        if !self.queue.paused {
+            self.queue.paused = true;
+            self.queue_action(QueueAction::Pause(true));
+        }
+    }
+
     /// "auto (passive in use)", "active", ... for the tab shown.
     pub fn mode_in_use(&self) -> String {
         self.tab().mode_in_use()
@@ -482,9 +498,11 @@ impl FerryApp {
                 }
                 if ui
                     .selectable_label(index == self.active, text)
-                    .on_hover_text(tab.site.as_ref().map_or(String::new(), |s| {
-                        format!("{}:{}", s.host, s.port)
-                    }))
+                    .on_hover_text(
+                        tab.site
+                            .as_ref()
+                            .map_or(String::new(), |s| format!("{}:{}", s.host, s.port)),
+                    )
                     .clicked()
                 {
                     self.active = index;

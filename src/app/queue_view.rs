@@ -70,6 +70,15 @@ impl Default for QueueView {
 }
 
 impl QueueView {
+    /// How many transfers the queue knows of (in any tab).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     pub fn row(&self, id: TransferId) -> Option<&Row> {
         self.rows.get(&id)
     }

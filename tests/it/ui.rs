@@ -14,6 +14,8 @@ use ferry::*;
 
 use crate::support::*;
 
+mod snapshots;
+
 type AppHarness = Harness<'static, Option<FerryApp>>;
 
 fn harness(start: AppStart) -> AppHarness {
@@ -444,7 +446,10 @@ fn the_password_dialog_answers_an_ask_for_password_site() {
     run_until(&mut h, "connected", remote_has("behind a password.txt"));
     assert_eq!(app(&h).prompts_waiting(), 0);
     let log = app(&h).log().text();
-    assert!(log.iter().any(|l| l == "Command:\tPASS ********"), "{log:#?}");
+    assert!(
+        log.iter().any(|l| l == "Command:\tPASS ********"),
+        "{log:#?}"
+    );
     assert!(!log.iter().any(|l| l.contains(PASSWORD)));
 }
 
@@ -494,7 +499,10 @@ fn a_second_connection_opens_its_own_tab_with_its_own_log_and_listing() {
     assert!(app(&h).log().text().iter().any(|l| l.contains(&first_port)));
 
     // Closing it leaves the second connection.
-    h.get_all_by_label("×").next().expect("a close button").click();
+    h.get_all_by_label("×")
+        .next()
+        .expect("a close button")
+        .click();
     run_until(&mut h, "one tab left", |a| a.tabs().len() == 1);
     run_until(&mut h, "second tab shown", remote_has("on the second.txt"));
     assert!(app(&h).is_connected());
@@ -542,7 +550,9 @@ fn the_pane_split_and_column_widths_survive_a_restart() {
         header.left()
     );
     // What eframe writes to its storage on exit, and reads back on the next start.
-    let saved = h.ctx.memory(|m| ron::to_string(m).expect("memory serializes"));
+    let saved = h
+        .ctx
+        .memory(|m| ron::to_string(m).expect("memory serializes"));
     drop(h);
 
     let mut h = connected_app(&server, local.path());
@@ -559,4 +569,22 @@ fn the_pane_split_and_column_widths_survive_a_restart() {
         (column - narrowed).abs() < 2.0,
         "the column came back at {column}, not {narrowed}"
     );
+}
+
+#[test]
+fn add_to_queue_holds_the_transfers_until_the_queue_resumes() {
+    let server = Server::plain();
+    let data = pattern(123_456, 9);
+    std::fs::write(server.path("later.bin"), &data).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut h = connected_app(&server, local.path());
+    run_until(&mut h, "the listing", remote_has("later.bin"));
+    context_menu(&mut h, "later.bin", "Add to queue");
+    run_until(&mut h, "queued", |a| a.queue().len() == 1);
+    h.run_steps(30);
+    let target = local.path().join("later.bin");
+    assert!(!target.exists(), "an added transfer must wait");
+    h.get_by_label("Resume queue").click();
+    run_until(&mut h, "the download", |_| target.exists());
+    assert_eq!(sha256_file(&target), sha256(&data));
 }

@@ -33,6 +33,9 @@ impl Pane {
             MenuChoice::Transfer if !selected.is_empty() => {
                 actions.push(PaneAction::Transfer(selected))
             }
+            MenuChoice::AddToQueue if !selected.is_empty() => {
+                actions.push(PaneAction::AddToQueue(selected))
+            }
             MenuChoice::Open => {
                 if let Some(first) = selected.first()
                     && let Some(position) = self
@@ -122,6 +125,7 @@ pub(super) enum MenuChoice {
     Rename,
     Delete,
     Chmod,
+    AddToQueue,
     CopyUrl,
     Refresh,
     FileManager,
@@ -140,6 +144,7 @@ pub(super) fn context_menu(ui: &mut egui::Ui, side: Side) -> Option<MenuChoice> 
         }
     };
     item(ui, transfer, MenuChoice::Transfer);
+    item(ui, "Add to queue", MenuChoice::AddToQueue);
     item(ui, "Open / Enter", MenuChoice::Open);
     ui.separator();
     item(ui, "Create directory", MenuChoice::Mkdir);

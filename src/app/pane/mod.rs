@@ -32,6 +32,9 @@ pub enum PaneAction {
     Navigate(String),
     /// Transfer these entries to the other side (recursively for directories).
     Transfer(Vec<Entry>),
+    /// Queue these entries for the other side without starting: the queue is held until the
+    /// user resumes it (FileZilla's "Add files to queue").
+    AddToQueue(Vec<Entry>),
     Delete(Vec<Entry>),
     Rename {
         from: String,
@@ -302,7 +305,7 @@ impl Pane {
         ui.horizontal(|ui| {
             ui.small(self.status_line());
             if self.loading {
-                ui.spinner();
+                ui.small("Loading...");
             }
         });
         self.keyboard(ui, &mut actions);
@@ -543,8 +546,12 @@ mod tests {
         assert_eq!(names("/"), [("/".to_string(), "/".to_string())]);
         assert_eq!(
             names("C:\\Users\\ann"),
-            [("C:", "C:\\"), ("Users", "C:\\Users"), ("ann", "C:\\Users\\ann")]
-                .map(|(a, b)| (a.to_string(), b.to_string()))
+            [
+                ("C:", "C:\\"),
+                ("Users", "C:\\Users"),
+                ("ann", "C:\\Users\\ann")
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
         );
         assert!(names("").is_empty());
     }

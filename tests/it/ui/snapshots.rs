@@ -1,0 +1,233 @@
+//! Snapshot images of the app, rendered with wgpu on Mesa's software Vulkan and compared with the
+//! references in `tests/snapshots/` (`UPDATE_SNAPSHOTS=1` rewrites them): the main window
+//! connected to the demo server in both themes, the queue with transfers, and each dialog.
+//! What changes from run to run (ports, the TLS fingerprint) is painted over before comparing;
+//! file dates and folders are fixed. `.ci/run` runs them as root after installing Mesa.
+
+use std::path::PathBuf;
+use std::time::{Duration, UNIX_EPOCH};
+
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotOptions};
+use ferry::app::{AppStart, FerryApp};
+use ferry::demo::Demo;
+use ferry::localserver::ServerTls;
+use ferry::*;
+
+use super::{AppHarness, app, context_menu, remote_has, run_until};
+use crate::support::*;
+
+/// 2026-06-12 14:05 UTC, and a day before it.
+const DATE: u64 = 1_781_273_100;
+
+fn dated(path: &std::path::Path, seconds: u64) {
+    std::fs::File::open(path)
+        .and_then(|f| f.set_modified(UNIX_EPOCH + Duration::from_secs(seconds)))
+        .expect("dating a test file");
+}
+
+/// A local folder at a fixed path (it shows in the path bar) with dated files.
+fn local_folder(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ferry-snapshot-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("Documents")).unwrap();
+    std::fs::create_dir_all(dir.join("Pictures")).unwrap();
+    std::fs::write(dir.join("notes.txt"), "Shopping list\n").unwrap();
+    std::fs::write(dir.join("holiday.jpg"), pattern(250_000, 3)).unwrap();
+    for (entry, age) in [
+        ("Documents", 1),
+        ("Pictures", 2),
+        ("notes.txt", 3),
+        ("holiday.jpg", 4),
+    ] {
+        dated(&dir.join(entry), DATE - age * 86_400);
+    }
+    dir
+}
+
+fn snapshot_harness(start: AppStart, theme: egui::Theme) -> AppHarness {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 860.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_theme(theme)
+        .with_render_cursor(false)
+        .wgpu()
+        .build_ui_state(
+            move |ui, app: &mut Option<FerryApp>| {
+                app.get_or_insert_with(|| {
+                    FerryApp::new(ui.ctx(), None, start.clone()).expect("the app starts")
+                })
+                .frame(ui);
+            },
+            None,
+        )
+}
+
+/// Renders the window, paints over every widget whose text contains one of `varying` (and the
+/// quick-connect port field), and compares with `tests/snapshots/NAME.png`.
+fn snapshot(h: &mut AppHarness, name: &str, varying: &[&str]) {
+    h.run_steps(4);
+    let mut masks: Vec<egui::Rect> = vec![h.get_by_label("Port:").rect()];
+    for needle in varying {
+        masks.extend(h.query_all_by_label_contains(needle).map(|n| n.rect()));
+    }
+    let mut image = h.render().expect("rendering with wgpu");
+    let (width, height) = image.dimensions();
+    for rect in masks {
+        let x0 = rect.left().max(0.0) as u32;
+        let y0 = rect.top().max(0.0) as u32;
+        let x1 = (rect.right().ceil() as u32).min(width);
+        let y1 = (rect.bottom().ceil() as u32).min(height);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                image.put_pixel(x, y, image::Rgba([128, 0, 128, 255]));
+            }
+        }
+    }
+    egui_kittest::image_snapshot_options(&image, name, &SnapshotOptions::new());
+}
+
+/// Log lines and fields that carry the server's random ports.
+const PORTS: [&str; 2] = ["127.0.0.1:", "|||"];
+
+fn demo_window(theme: egui::Theme, name: &str) {
+    let demo = Demo::start().unwrap();
+    let local = local_folder(name);
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(demo.site.clone()),
+            local_dir: Some(local),
+            config_dir: None,
+        },
+        theme,
+    );
+    run_until(&mut h, "the demo listing", remote_has("big download.iso"));
+    run_until(&mut h, "the local listing", |a| {
+        a.local.entries().len() == 4
+    });
+    snapshot(&mut h, name, &PORTS);
+}
+
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn main_window_connected_to_the_demo_dark() {
+    demo_window(egui::Theme::Dark, "main_window_dark");
+}
+
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn main_window_connected_to_the_demo_light() {
+    demo_window(egui::Theme::Light, "main_window_light");
+}
+
+/// A connected window over a server holding dated sample files.
+fn connected(server: &Server, name: &str) -> AppHarness {
+    for (file, bytes, age) in [
+        ("report.pdf", 180_000, 1),
+        ("same.txt", 15, 2),
+        ("site.tar.gz", 2_400_000, 3),
+    ] {
+        std::fs::write(server.path(file), pattern(bytes, age)).unwrap();
+        dated(&server.path(file), DATE - age * 3_600);
+    }
+    let local = local_folder(name);
+    std::fs::write(local.join("same.txt"), b"local").unwrap();
+    dated(&local.join("same.txt"), DATE - 7_200);
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(server.site(Protocol::Ftp)),
+            local_dir: Some(local),
+            config_dir: None,
+        },
+        egui::Theme::Dark,
+    );
+    run_until(&mut h, "the listing", remote_has("site.tar.gz"));
+    run_until(&mut h, "the local listing", |a| {
+        a.local.entries().len() == 5
+    });
+    h
+}
+
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_queue_with_transfers_waiting() {
+    let server = Server::plain();
+    let mut h = connected(&server, "queue");
+    for row in ["report.pdf", "site.tar.gz"] {
+        context_menu(&mut h, row, "Add to queue");
+    }
+    run_until(&mut h, "two queued", |a| a.queue().len() == 2);
+    snapshot(&mut h, "queue_paused_with_transfers", &PORTS);
+}
+
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_dialogs() {
+    let server = Server::plain();
+    let mut h = connected(&server, "dialogs");
+
+    context_menu(&mut h, "report.pdf", "Delete");
+    snapshot(&mut h, "dialog_confirm_delete", &PORTS);
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+
+    context_menu(&mut h, "report.pdf", "Rename");
+    snapshot(&mut h, "dialog_rename", &PORTS);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+
+    context_menu(&mut h, "report.pdf", "File permissions...");
+    snapshot(&mut h, "dialog_permissions", &PORTS);
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+
+    context_menu(&mut h, "same.txt", "Download");
+    run_until(&mut h, "the file-exists dialog", |a| {
+        a.prompts_waiting() == 1
+    });
+    snapshot(&mut h, "dialog_file_exists", &PORTS);
+    h.get_by_label("Skip").click();
+    h.get_by_label("OK").click();
+    run_until(&mut h, "answered", |a| a.prompts_waiting() == 0);
+}
+
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_certificate_and_password_dialogs() {
+    let server = Server::start(ServerTls::Explicit);
+    let local = local_folder("certificate");
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(server.site(Protocol::ExplicitTls)),
+            local_dir: Some(local.clone()),
+            config_dir: None,
+        },
+        egui::Theme::Dark,
+    );
+    run_until(&mut h, "the certificate dialog", |a| {
+        a.prompts_waiting() == 1
+    });
+    let fingerprint = server.fingerprint();
+    snapshot(
+        &mut h,
+        "dialog_certificate",
+        &[PORTS[0], PORTS[1], &fingerprint],
+    );
+    drop(h);
+
+    let plain = Server::plain();
+    let mut site = plain.site(Protocol::Ftp);
+    site.password = Secret::default();
+    site.ask_password = true;
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(site),
+            local_dir: Some(local),
+            config_dir: None,
+        },
+        egui::Theme::Dark,
+    );
+    run_until(&mut h, "the password dialog", |a| a.prompts_waiting() == 1);
+    snapshot(&mut h, "dialog_password", &PORTS);
+    assert!(app(&h).prompts_waiting() == 1);
+}
