@@ -19,7 +19,8 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Writes `bytes` to `.NAME.PID.tmp` beside `path` and flushes it to disk.
+    /// Writes `bytes` to `.NAME.PID.tmp` beside `path` (readable by the user only, on Unix) and
+    /// flushes it to disk.
     pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<Prepared> {
         let dir = parent(path);
         std::fs::create_dir_all(dir)?;
@@ -29,7 +30,12 @@ impl Prepared {
             path: path.to_path_buf(),
             committed: false,
         };
-        let mut file = std::fs::File::create(&prepared.tmp)?;
+        let mut options = std::fs::File::options();
+        options.write(true).create(true).truncate(true);
+        // Only the user reads Ferry's files (sites name hosts and users).
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&prepared.tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         Ok(prepared)
@@ -107,6 +113,12 @@ mod tests {
         write_atomically(&path, b"one").unwrap();
         write_atomically(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(names.len(), 1);
     }

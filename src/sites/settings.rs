@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use super::model::{DataOptions, KeepAlive, TransferMode, check_keepalive};
 use crate::api::{ExistsPolicy, MAX_PARALLEL};
 
-/// What to do when a transfer's destination exists (the engine's `ExistsPolicy`, as stored).
+/// The default action when a transfer's destination exists (the engine's `ExistsPolicy`, as
+/// stored).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ExistsAction {
+pub enum OnExists {
     #[default]
     Ask,
     Overwrite,
@@ -20,38 +21,38 @@ pub enum ExistsAction {
     Skip,
 }
 
-impl ExistsAction {
-    pub const ALL: [ExistsAction; 7] = [
-        ExistsAction::Ask,
-        ExistsAction::Overwrite,
-        ExistsAction::OverwriteIfNewer,
-        ExistsAction::OverwriteIfSizeDiffers,
-        ExistsAction::Resume,
-        ExistsAction::Rename,
-        ExistsAction::Skip,
+impl OnExists {
+    pub const ALL: [OnExists; 7] = [
+        OnExists::Ask,
+        OnExists::Overwrite,
+        OnExists::OverwriteIfNewer,
+        OnExists::OverwriteIfSizeDiffers,
+        OnExists::Resume,
+        OnExists::Rename,
+        OnExists::Skip,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
-            ExistsAction::Ask => "Ask",
-            ExistsAction::Overwrite => "Overwrite",
-            ExistsAction::OverwriteIfNewer => "Overwrite if newer",
-            ExistsAction::OverwriteIfSizeDiffers => "Overwrite if the size differs",
-            ExistsAction::Resume => "Resume",
-            ExistsAction::Rename => "Rename",
-            ExistsAction::Skip => "Skip",
+            OnExists::Ask => "Ask",
+            OnExists::Overwrite => "Overwrite",
+            OnExists::OverwriteIfNewer => "Overwrite if newer",
+            OnExists::OverwriteIfSizeDiffers => "Overwrite if the size differs",
+            OnExists::Resume => "Resume",
+            OnExists::Rename => "Rename",
+            OnExists::Skip => "Skip",
         }
     }
 
     pub fn policy(self) -> ExistsPolicy {
         match self {
-            ExistsAction::Ask => ExistsPolicy::Ask,
-            ExistsAction::Overwrite => ExistsPolicy::Overwrite,
-            ExistsAction::OverwriteIfNewer => ExistsPolicy::OverwriteIfNewer,
-            ExistsAction::OverwriteIfSizeDiffers => ExistsPolicy::OverwriteIfSizeDiffers,
-            ExistsAction::Resume => ExistsPolicy::Resume,
-            ExistsAction::Rename => ExistsPolicy::Rename,
-            ExistsAction::Skip => ExistsPolicy::Skip,
+            OnExists::Ask => ExistsPolicy::Ask,
+            OnExists::Overwrite => ExistsPolicy::Overwrite,
+            OnExists::OverwriteIfNewer => ExistsPolicy::OverwriteIfNewer,
+            OnExists::OverwriteIfSizeDiffers => ExistsPolicy::OverwriteIfSizeDiffers,
+            OnExists::Resume => ExistsPolicy::Resume,
+            OnExists::Rename => ExistsPolicy::Rename,
+            OnExists::Skip => ExistsPolicy::Skip,
         }
     }
 }
@@ -91,7 +92,7 @@ pub struct Settings {
     /// (1-3600 seconds).
     pub timeout_seconds: u32,
     pub keepalive: KeepAlive,
-    pub on_exists: ExistsAction,
+    pub on_exists: OnExists,
     pub log_timestamps: bool,
     /// Lines the message log keeps (100-1000000); the oldest go first.
     pub log_line_cap: u32,
@@ -106,7 +107,7 @@ impl Default for Settings {
             simultaneous_transfers: 2,
             timeout_seconds: 20,
             keepalive: KeepAlive::Off,
-            on_exists: ExistsAction::Ask,
+            on_exists: OnExists::Ask,
             log_timestamps: false,
             log_line_cap: 10_000,
             theme: Theme::System,

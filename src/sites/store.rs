@@ -119,7 +119,7 @@ impl<D: Document> Store<D> {
         self.problem = None;
         let mut value = loaded.value;
         let result = edit(&mut value).map_err(Into::into)?;
-        value.check().map_err(|m| EditError::Invalid(m))?;
+        value.check().map_err(EditError::Invalid)?;
         let text = value.to_json();
         if loaded.bytes.as_deref() != Some(text.as_bytes()) {
             self.stamp = file::replace(&self.path, loaded.bytes.as_deref(), text.as_bytes())?;

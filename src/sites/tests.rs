@@ -542,7 +542,7 @@ fn settings_round_trip_and_ranges_are_checked() {
         simultaneous_transfers: 5,
         timeout_seconds: 45,
         keepalive: KeepAlive::Seconds(30),
-        on_exists: ExistsAction::OverwriteIfNewer,
+        on_exists: OnExists::OverwriteIfNewer,
         log_timestamps: true,
         log_line_cap: 500,
         theme: Theme::Dark,
@@ -641,7 +641,7 @@ fn the_engine_site_takes_the_globals_where_the_site_says_default() {
         simultaneous_transfers: 7,
         timeout_seconds: 33,
         keepalive: KeepAlive::Seconds(120),
-        on_exists: ExistsAction::Skip,
+        on_exists: OnExists::Skip,
         ..Settings::default()
     };
     let mut entry = site("S", " ftp.example.com ");
