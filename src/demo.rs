@@ -22,8 +22,7 @@ impl Demo {
         // Unique per process and per demo (tests start several in one process).
         static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let root =
-            std::env::temp_dir().join(format!("ferry-demo-{}-{n}", std::process::id()));
+        let root = std::env::temp_dir().join(format!("ferry-demo-{}-{n}", std::process::id()));
         fill(&root)
             .map_err(|e| format!("cannot create the demo folder {}: {e}", root.display()))?;
         let runtime = tokio::runtime::Builder::new_multi_thread()

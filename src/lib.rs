@@ -18,6 +18,7 @@ mod prompts;
 mod queue;
 mod reply;
 mod session;
+pub mod sites;
 pub mod tls;
 mod transfer;
 pub mod url;

@@ -36,6 +36,16 @@ fn open_app(demo: bool, url: Option<String>) -> Result<(), String> {
     let demo = if demo { Some(Demo::start()?) } else { None };
     if let Some(demo) = &demo {
         start.connect = Some(demo.site.clone());
+    } else if let Some(url) = url.as_deref().filter(|u| ferry::sites::is_site_url(u)) {
+        let dir = start
+            .config_dir
+            .clone()
+            .ok_or("no config folder to find sites in")?;
+        let keyring = ferry::sites::Keyring::system();
+        let connection =
+            ferry::sites::open_site_url(url, &dir, &keyring).map_err(|e| e.to_string())?;
+        start.keyring = Some(keyring);
+        start.open_site = Some(connection);
     } else if let Some(url) = url {
         start.connect = Some(ferry::url::parse(&url).map_err(|e| e.to_string())?.site);
     }

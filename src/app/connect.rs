@@ -34,6 +34,8 @@ pub struct QuickConnect {
 #[derive(Debug, Clone)]
 pub enum ConnectAction {
     Connect(Box<Site>),
+    OpenSiteManager,
+    OpenSettings,
     Disconnect,
     Refresh,
 }
@@ -116,6 +118,17 @@ impl QuickConnect {
     pub fn show(&mut self, ui: &mut egui::Ui, connected: bool) -> Option<ConnectAction> {
         let mut action = None;
         ui.horizontal_wrapped(|ui| {
+            if ui
+                .button("Site Manager")
+                .on_hover_text("Your saved sites")
+                .clicked()
+            {
+                action = Some(ConnectAction::OpenSiteManager);
+            }
+            if ui.button("Settings").clicked() {
+                action = Some(ConnectAction::OpenSettings);
+            }
+            ui.separator();
             let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 130.0, false);
             field(ui, "Username:", &mut self.user, "anonymous", 90.0, false);
             let password = field(ui, "Password:", &mut self.password, "", 90.0, true);

@@ -35,8 +35,16 @@ impl LogView {
         }
     }
 
+    /// Keeps at most `cap` lines from now on (the oldest go first).
+    pub fn set_cap(&mut self, cap: usize) {
+        self.cap = cap.max(1);
+        while self.lines.len() > self.cap {
+            self.lines.pop_front();
+        }
+    }
+
     pub fn push(&mut self, line: LogLine) {
-        if self.lines.len() == self.cap {
+        while self.lines.len() >= self.cap {
             self.lines.pop_front();
         }
         self.lines.push_back(line);

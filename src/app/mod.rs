@@ -8,6 +8,8 @@ mod log_view;
 mod pane;
 mod prompts;
 mod queue_view;
+mod settings_view;
+mod site_manager;
 mod tab;
 
 use std::collections::HashMap;
@@ -16,6 +18,7 @@ use std::sync::mpsc::Receiver;
 
 use crate::api::*;
 use crate::events::EventSink;
+use crate::sites::{Keyring, Settings, SettingsStore, SiteConnection, SiteStore};
 use crate::worker::{Worker, WorkerConfig};
 
 use connect::{ConnectAction, QuickConnect, Recent};
@@ -24,6 +27,8 @@ pub use log_view::LogView;
 pub use pane::{Pane, PaneAction, Side, human_size};
 use prompts::PromptQueue;
 use queue_view::{QueueAction, QueueView};
+use settings_view::SettingsWindow;
+use site_manager::{ManagerAction, SiteManager, colour32};
 pub use tab::Tab;
 use tab::{After, TabEffect};
 
@@ -34,8 +39,13 @@ pub struct AppStart {
     pub connect: Option<Site>,
     /// The folder the local pane shows first (default: the home folder).
     pub local_dir: Option<PathBuf>,
-    /// Where the worker keeps trusted certificates (`None`: nowhere).
+    /// Where the worker keeps trusted certificates and the app its sites and settings
+    /// (`None`: nowhere; the Site Manager and Settings are then unavailable).
     pub config_dir: Option<PathBuf>,
+    /// Where site passwords live (`None`: the OS keyring).
+    pub keyring: Option<Keyring>,
+    /// Connect to this stored site at once (`ferry site:Folder/Name`).
+    pub open_site: Option<SiteConnection>,
 }
 
 pub struct FerryApp {
@@ -52,6 +62,14 @@ pub struct FerryApp {
     /// Which session each transfer was queued on.
     transfer_sessions: HashMap<TransferId, SessionId>,
     log_cap: usize,
+    /// The Site Manager's and Settings' files (`None` without a config folder).
+    stores: Option<(SiteStore, SettingsStore)>,
+    keyring: Keyring,
+    manager: SiteManager,
+    settings_window: SettingsWindow,
+    /// "No keyring" was said once already.
+    keyring_warned: bool,
+    log_timestamps: bool,
 }
 
 const RECENT_KEY: &str = "ferry-recent-connections";
@@ -79,7 +97,15 @@ impl FerryApp {
         {
             quick.recent = recent;
         }
-        let log_cap = log_view::DEFAULT_CAP;
+        let stores = start
+            .config_dir
+            .as_deref()
+            .map(|dir| (SiteStore::open(dir), SettingsStore::open(dir)));
+        let settings = stores
+            .as_ref()
+            .map(|(_, s)| s.settings().clone())
+            .unwrap_or_default();
+        let log_cap = settings.log_line_cap as usize;
         let first = Tab::new(SessionId(worker.next_id()), log_cap);
         let mut app = FerryApp {
             worker,
@@ -93,7 +119,14 @@ impl FerryApp {
             local_fs,
             transfer_sessions: HashMap::new(),
             log_cap,
+            stores,
+            keyring: start.keyring.unwrap_or_else(Keyring::system),
+            manager: SiteManager::default(),
+            settings_window: SettingsWindow::default(),
+            keyring_warned: false,
+            log_timestamps: false,
         };
+        app.apply_settings(ctx, &settings);
         let home = start
             .local_dir
             .or_else(|| directories::UserDirs::new().map(|d| d.home_dir().to_path_buf()))
@@ -105,6 +138,9 @@ impl FerryApp {
         if let Some(site) = start.connect {
             app.quick.fill(&site);
             app.connect(site, None);
+        }
+        if let Some(connection) = start.open_site {
+            app.connect_site(connection);
         }
         Ok(app)
     }
@@ -159,7 +195,9 @@ impl FerryApp {
     /// tab (a site manager entry's name and colour); `None` names it after the user and host.
     pub fn connect(&mut self, site: Site, label: Option<(String, Option<egui::Color32>)>) {
         if self.tab().connected || self.tab().remote.loading {
-            self.tabs.push(Tab::new(SessionId(0), self.log_cap));
+            let mut tab = Tab::new(SessionId(0), self.log_cap);
+            tab.log.timestamps = self.log_timestamps;
+            self.tabs.push(tab);
             self.active = self.tabs.len() - 1;
         }
         self.quick.remember(&site);
@@ -185,6 +223,67 @@ impl FerryApp {
             session: tab.session,
         });
         tab.closed_locally();
+    }
+
+    /// Connects to a site from the Site Manager: its name and colour on the tab, its folders.
+    fn connect_site(&mut self, connection: SiteConnection) {
+        if let Some(note) = site_manager::keyring_note(&connection.keyring_note)
+            && !self.keyring_warned
+        {
+            self.keyring_warned = true;
+            self.tab_mut().status = note;
+        }
+        if let Some(dir) = &connection.local_dir {
+            self.local_fs.list(dir.display().to_string());
+        }
+        let label = (connection.name.clone(), colour32(connection.colour));
+        self.connect(connection.site, Some(label));
+        self.tab_mut().initial_path = connection.remote_path;
+    }
+
+    /// The settings for everything from now on: the log, the theme, quick connections.
+    fn apply_settings(&mut self, ctx: &egui::Context, settings: &Settings) {
+        self.log_cap = settings.log_line_cap as usize;
+        self.log_timestamps = settings.log_timestamps;
+        for tab in &mut self.tabs {
+            tab.log.set_cap(self.log_cap);
+            tab.log.timestamps = settings.log_timestamps;
+        }
+        ctx.set_theme(match settings.theme {
+            crate::sites::Theme::System => egui::ThemePreference::System,
+            crate::sites::Theme::Light => egui::ThemePreference::Light,
+            crate::sites::Theme::Dark => egui::ThemePreference::Dark,
+        });
+    }
+
+    /// A quick-connect site with the global settings (timeouts, keep-alive, parallel
+    /// transfers, file-exists action, data options) under the bar's own mode.
+    fn with_settings(&self, site: Site) -> Site {
+        let Some((_, settings)) = &self.stores else {
+            return site;
+        };
+        let settings = settings.settings();
+        let mut entry = crate::sites::SiteEntry::new("Quickconnect");
+        entry.host = site.host.clone();
+        entry.port = Some(site.port);
+        entry.protocol = match site.protocol {
+            Protocol::Ftp => crate::sites::SiteProtocol::Ftp,
+            Protocol::ExplicitTls => crate::sites::SiteProtocol::Ftpes,
+            Protocol::ImplicitTls => crate::sites::SiteProtocol::Ftps,
+            Protocol::ExplicitTlsIfAvailable => crate::sites::SiteProtocol::FtpesIfAvailable,
+        };
+        entry.logon = if site.user.is_empty() {
+            crate::sites::Logon::Anonymous
+        } else {
+            crate::sites::Logon::Normal
+        };
+        entry.user = site.user.clone();
+        entry.mode = Some(match site.mode {
+            DataMode::Auto => crate::sites::TransferMode::Auto,
+            DataMode::Passive => crate::sites::TransferMode::Passive,
+            DataMode::Active => crate::sites::TransferMode::Active,
+        });
+        crate::sites::engine_site(&entry, settings, Some(site.password))
     }
 
     /// Disconnects and removes a tab; the last one is replaced by an empty tab.
@@ -546,7 +645,24 @@ impl FerryApp {
         egui::Panel::top("quickconnect").show(ui, |ui| {
             ui.add_space(2.0);
             match self.quick.show(ui, self.is_connected()) {
-                Some(ConnectAction::Connect(site)) => self.connect(*site, None),
+                Some(ConnectAction::Connect(site)) => {
+                    let site = self.with_settings(*site);
+                    self.connect(site, None)
+                }
+                Some(ConnectAction::OpenSiteManager) => match &self.stores {
+                    Some(_) => self.manager.open = true,
+                    None => {
+                        self.tab_mut().status =
+                            "No config folder: the Site Manager cannot save sites".to_string()
+                    }
+                },
+                Some(ConnectAction::OpenSettings) => match &self.stores {
+                    Some((_, settings)) => self.settings_window.open(settings),
+                    None => {
+                        self.tab_mut().status =
+                            "No config folder: settings cannot be saved".to_string()
+                    }
+                },
                 Some(ConnectAction::Disconnect) => self.disconnect(self.active),
                 Some(ConnectAction::Refresh) => {
                     self.refresh_remote(self.active);
@@ -593,6 +709,16 @@ impl FerryApp {
                 self.remote_action(&ctx, action);
             }
         });
+        if let Some((sites, settings)) = &mut self.stores {
+            let action = self.manager.show(&ctx, sites, settings, &self.keyring);
+            let saved = self.settings_window.show(&ctx, settings);
+            if let Some(ManagerAction::Connect(connection)) = action {
+                self.connect_site(*connection);
+            }
+            if let Some(saved) = saved {
+                self.apply_settings(&ctx, &saved);
+            }
+        }
         if let Some((prompt, answer)) = self.prompts.show(&ctx) {
             self.worker.send(Command::Answer { prompt, answer });
         }

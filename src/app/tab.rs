@@ -43,6 +43,9 @@ pub struct Tab {
     listing_started: bool,
     /// What auto mode settled on, once it has.
     mode_in_use: Option<DataMode>,
+    /// The folder to open once connected (a site's default remote folder); `None`: the login
+    /// folder.
+    pub initial_path: Option<String>,
 }
 
 impl Tab {
@@ -59,6 +62,7 @@ impl Tab {
             requests: HashMap::new(),
             listing_started: false,
             mode_in_use: None,
+            initial_path: None,
         }
     }
 
@@ -67,6 +71,7 @@ impl Tab {
         self.session = session;
         self.label = label;
         self.mode_in_use = None;
+        self.initial_path = None;
         self.status = format!("Connecting to {}...", site.host);
         self.site = Some(site.clone());
         self.requests.clear();
@@ -107,7 +112,8 @@ impl Tab {
                 self.connected = true;
                 self.status = format!("Connected{}", if info.tls { " (TLS)" } else { "" });
                 self.remote.set_home(&info.cwd);
-                return Some(TabEffect::Run(Operation::List(None), After::Listing));
+                let start = self.initial_path.take();
+                return Some(TabEffect::Run(Operation::List(start), After::Listing));
             }
             Event::SessionClosed { error, .. } => {
                 self.connected = false;

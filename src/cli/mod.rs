@@ -1,7 +1,9 @@
-//! The headless command line (`ferry ls|get|put URL ...`): parses arguments, drives the same
-//! worker the desktop app uses, answers its prompts on the terminal (or refuses them when there
-//! is none), and turns the outcome into an exit status and one line on stderr.
+//! The headless command line (`ferry ls|get|put URL ...`, `ferry sites ...`): parses
+//! arguments, drives the same worker the desktop app uses, answers its prompts on the terminal
+//! (or refuses them when there is none), and turns the outcome into an exit status and one line
+//! on stderr.
 
+mod sites;
 mod terminal;
 
 use std::io::{IsTerminal, Write};
@@ -15,10 +17,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::api::*;
 use crate::events::EventSink;
 use crate::paths::{check_remote_name, join_remote, remote_basename, resolve_remote};
+use crate::sites::{KeyringError, is_site_url};
 use crate::tls::normalize_fingerprint;
 use crate::url::{FtpUrl, parse};
 use crate::worker::{Worker, WorkerConfig};
 
+pub use sites::SitesCommand;
 pub use terminal::format_entry;
 use terminal::{ask_certificate, ask_exists};
 
@@ -29,7 +33,9 @@ use terminal::{ask_certificate, ask_exists};
     about = "Ferry: a fast, safe FTP/FTPS client. Without a command it opens the desktop app.",
     after_help = "URL: ftp://[user[:password]@]host[:port]/path   ftpes:// explicit FTPS   ftps:// implicit FTPS\n\
                   The path is relative to the login folder; start it with %2F (or //) for an absolute path.\n\
-                  Password: from the URL, else $FERRY_PASSWORD, else asked on the terminal."
+                  Password: from the URL, else $FERRY_PASSWORD, else asked on the terminal.\n\
+                  Or a saved site: site:FOLDER/NAME[/PATH] (the site's settings; PATH relative to its remote\n\
+                  folder, or absolute after //; password from the system keyring, else as above)."
 )]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -68,16 +74,21 @@ pub enum CliCommand {
         #[command(flatten)]
         opts: Opts,
     },
+    /// The site manager's sites: list them, import FileZilla's, export them to FileZilla
+    Sites {
+        #[command(subcommand)]
+        command: SitesCommand,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct Opts {
-    /// Data connection mode
-    #[arg(long, value_enum, default_value_t = ModeArg::Auto)]
-    mode: ModeArg,
-    /// Transfers that run at once, each on its own connection (1-10)
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=10))]
-    parallel: u8,
+    /// Data connection mode [default: auto, or a site's own]
+    #[arg(long, value_enum)]
+    mode: Option<ModeArg>,
+    /// Transfers that run at once, each on its own connection (1-10) [default: 2, or a site's own]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=10))]
+    parallel: Option<u8>,
     /// What to do when the destination exists (default: ask on a terminal, else fail)
     #[arg(long, value_enum)]
     on_exists: Option<ExistsArg>,
@@ -105,9 +116,10 @@ pub struct Opts {
     /// Transfer in ASCII mode (line endings converted) instead of binary
     #[arg(long)]
     ascii: bool,
-    /// Timeout in seconds for each step (connect, reply, data connection, inactivity)
-    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    timeout: u64,
+    /// Timeout in seconds for each step (connect, reply, data connection, inactivity) [default:
+    /// 20, or the global setting for a site]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: Option<u64>,
 }
 
 fn parse_port_range(text: &str) -> Result<PortRange, String> {
@@ -144,7 +156,8 @@ impl ExistsArg {
     }
 }
 
-/// Where trusted certificates are remembered: `$FERRY_CONFIG_DIR`, else the OS config folder.
+/// Ferry's configuration folder (sites, settings, trusted certificates): `$FERRY_CONFIG_DIR`,
+/// else the OS config folder.
 pub fn config_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("FERRY_CONFIG_DIR") {
         return Some(PathBuf::from(dir));
@@ -156,9 +169,9 @@ pub fn config_dir() -> Option<PathBuf> {
 pub fn run(command: CliCommand) -> anyhow::Result<()> {
     match command {
         CliCommand::Ls { url, opts } => {
-            let url = parse(&url)?;
-            let client = Client::connect(&url, &opts)?;
-            client.list(url.path)
+            let target = Target::open(&url, &opts)?;
+            let client = Client::connect(&target, &opts)?;
+            client.list(target.url.path)
         }
         CliCommand::Get {
             url,
@@ -166,9 +179,9 @@ pub fn run(command: CliCommand) -> anyhow::Result<()> {
             recursive,
             opts,
         } => {
-            let url = parse(&url)?;
-            let client = Client::connect(&url, &opts)?;
-            client.get(&url, local, recursive, opts.ascii)
+            let target = Target::open(&url, &opts)?;
+            let client = Client::connect(&target, &opts)?;
+            client.get(&target.url, local, recursive, opts.ascii)
         }
         CliCommand::Put {
             local,
@@ -176,21 +189,52 @@ pub fn run(command: CliCommand) -> anyhow::Result<()> {
             recursive,
             opts,
         } => {
-            let url = parse(&url)?;
+            let target = Target::open(&url, &opts)?;
             if recursive && !local.is_dir() {
                 bail!("{} is not a folder", local.display());
             }
             if !recursive && !local.is_file() {
                 bail!("{} is not a file (use -r for a folder)", local.display());
             }
-            let client = Client::connect(&url, &opts)?;
-            client.put(&url, &local, recursive, opts.ascii)
+            let client = Client::connect(&target, &opts)?;
+            client.put(&target.url, &local, recursive, opts.ascii)
         }
+        CliCommand::Sites { command } => sites::run(command),
     }
 }
 
-fn site_for(url: &FtpUrl, opts: &Opts) -> anyhow::Result<Site> {
-    let mut site = url.site.clone();
+/// What a URL argument names: a site to connect to and a remote path.
+struct Target {
+    /// The remote path and its trailing slash; `url.site` is the site to connect to.
+    url: FtpUrl,
+    /// For a `site:` target with normal logon: why its password is not in the keyring.
+    keyring_note: Option<KeyringError>,
+}
+
+impl Target {
+    /// A URL, or `site:FOLDER/NAME[/PATH]` with the site's own settings; the options given on
+    /// the command line override either.
+    fn open(text: &str, opts: &Opts) -> anyhow::Result<Target> {
+        let (mut url, keyring_note) = if is_site_url(text) {
+            let connection = sites::open(text)?;
+            let url = FtpUrl {
+                site: connection.site,
+                path: connection.remote_path,
+                has_password: true,
+                trailing_slash: connection.trailing_slash,
+            };
+            (url, connection.keyring_note)
+        } else {
+            (parse(text)?, None)
+        };
+        apply_opts(&mut url.site, opts)?;
+        Ok(Target { url, keyring_note })
+    }
+}
+
+/// A URL with a user and no password: `$FERRY_PASSWORD`, else asked on the terminal.
+fn ask_password_now(url: &mut FtpUrl) -> anyhow::Result<()> {
+    let site = &mut url.site;
     if !url.has_password && !site.user.is_empty() {
         site.password = match std::env::var("FERRY_PASSWORD") {
             Ok(password) => Secret::new(password),
@@ -201,26 +245,49 @@ fn site_for(url: &FtpUrl, opts: &Opts) -> anyhow::Result<Site> {
             Err(_) => Secret::default(),
         };
     }
-    site.mode = match opts.mode {
-        ModeArg::Auto => DataMode::Auto,
-        ModeArg::Passive => DataMode::Passive,
-        ModeArg::Active => DataMode::Active,
-    };
-    site.parallel = usize::from(opts.parallel);
-    site.on_exists = opts.on_exists.map_or(ExistsPolicy::Ask, ExistsArg::policy);
-    site.timeouts = Timeouts::uniform(Duration::from_secs(opts.timeout));
+    Ok(())
+}
+
+/// The options the user gave; those not given leave the site as it is.
+fn apply_opts(site: &mut Site, opts: &Opts) -> anyhow::Result<()> {
+    if let Some(mode) = opts.mode {
+        site.mode = match mode {
+            ModeArg::Auto => DataMode::Auto,
+            ModeArg::Passive => DataMode::Passive,
+            ModeArg::Active => DataMode::Active,
+        };
+    }
+    if let Some(parallel) = opts.parallel {
+        site.parallel = usize::from(parallel);
+    }
+    if let Some(on_exists) = opts.on_exists {
+        site.on_exists = on_exists.policy();
+    }
+    if let Some(timeout) = opts.timeout {
+        site.timeouts = Timeouts::uniform(Duration::from_secs(timeout));
+    }
     for fingerprint in &opts.trust {
         let normalized = normalize_fingerprint(fingerprint).ok_or_else(|| {
             anyhow!("--trust {fingerprint:?} is not a SHA-256 fingerprint (64 hex digits)")
         })?;
         site.tls.pinned.push(normalized);
     }
-    site.tls.insecure = opts.insecure;
-    site.active.external_ip = opts.external_ip;
-    site.active.ports = opts.active_ports;
-    site.use_epsv = !opts.no_epsv;
-    site.trust_pasv_address = opts.trust_pasv_address;
-    Ok(site)
+    if opts.insecure {
+        site.tls.insecure = true;
+    }
+    if let Some(ip) = opts.external_ip {
+        site.active.external_ip = Some(ip);
+    }
+    if let Some(ports) = opts.active_ports {
+        site.active.ports = Some(ports);
+    }
+    if opts.no_epsv {
+        site.use_epsv = false;
+    }
+    if opts.trust_pasv_address {
+        site.trust_pasv_address = true;
+    }
+    Ok(())
 }
 
 /// A connected session driven from the terminal.
@@ -232,11 +299,17 @@ struct Client {
     log: bool,
     /// The certificate refused without a terminal, for the final message.
     refused_cert: std::cell::RefCell<Option<CertificateInfo>>,
+    /// Why a saved site's password did not come from the keyring.
+    keyring_note: Option<KeyringError>,
+    /// A password was asked for and none could be given (for the final message).
+    no_password: std::cell::Cell<bool>,
 }
 
 impl Client {
-    fn connect(url: &FtpUrl, opts: &Opts) -> anyhow::Result<Client> {
-        let site = site_for(url, opts)?;
+    fn connect(target: &Target, opts: &Opts) -> anyhow::Result<Client> {
+        let mut url = target.url.clone();
+        ask_password_now(&mut url)?;
+        let site = url.site;
         let (sink, events) = EventSink::channel();
         let worker = Worker::start(
             WorkerConfig {
@@ -254,6 +327,8 @@ impl Client {
             cwd: String::new(),
             log: opts.log,
             refused_cert: std::cell::RefCell::new(None),
+            keyring_note: target.keyring_note.clone(),
+            no_password: std::cell::Cell::new(false),
         };
         loop {
             match client.next_event()? {
@@ -271,15 +346,22 @@ impl Client {
         }
     }
 
-    /// Adds the way out to a certificate refusal.
+    /// Adds the way out to a certificate refusal or a missing password.
     fn explain(&self, message: String) -> anyhow::Error {
-        match self.refused_cert.borrow().as_ref() {
-            Some(cert) => anyhow!(
+        if let Some(cert) = self.refused_cert.borrow().as_ref() {
+            return anyhow!(
                 "{message}. If you trust this server, run again with --trust {}",
                 cert.fingerprint
-            ),
-            None => anyhow!(message),
+            );
         }
+        if self.no_password.get() {
+            let why = match &self.keyring_note {
+                Some(note) => format!("{note}; "),
+                None => String::new(),
+            };
+            return anyhow!("{message} ({why}set $FERRY_PASSWORD or run on a terminal)");
+        }
+        anyhow!(message)
     }
 
     /// The next event that is not a log line or a prompt (those are handled here).
@@ -330,16 +412,19 @@ impl Client {
                 };
                 Answer::FileExists { action, for_all }
             }
-            Prompt::Password { host, user } => Answer::Password(
-                std::env::var("FERRY_PASSWORD")
-                    .ok()
-                    .or_else(|| {
-                        std::io::stdin().is_terminal().then(|| {
-                            rpassword::prompt_password(format!("Password for {user}@{host}: ")).ok()
-                        })?
-                    })
-                    .map(Secret::new),
-            ),
+            Prompt::Password { host, user } => {
+                let password = std::env::var("FERRY_PASSWORD").ok().or_else(|| {
+                    if !std::io::stdin().is_terminal() {
+                        return None;
+                    }
+                    if let Some(note @ KeyringError::Unavailable(_)) = &self.keyring_note {
+                        eprintln!("ferry: {note}; asking for the password");
+                    }
+                    rpassword::prompt_password(format!("Password for {user}@{host}: ")).ok()
+                });
+                self.no_password.set(password.is_none());
+                Answer::Password(password.map(Secret::new))
+            }
         }
     }
 

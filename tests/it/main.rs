@@ -6,6 +6,7 @@ mod hostile;
 mod interop;
 mod matrix;
 mod modes;
+mod sites;
 mod support;
 mod tls;
 mod ui;

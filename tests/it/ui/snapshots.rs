@@ -98,6 +98,8 @@ fn demo_window(theme: egui::Theme, name: &str) {
             connect: Some(demo.site.clone()),
             local_dir: Some(local),
             config_dir: None,
+            keyring: None,
+            open_site: None,
         },
         theme,
     );
@@ -138,6 +140,8 @@ fn connected(server: &Server, name: &str) -> AppHarness {
             connect: Some(server.site(Protocol::Ftp)),
             local_dir: Some(local),
             config_dir: None,
+            keyring: None,
+            open_site: None,
         },
         egui::Theme::Dark,
     );
@@ -201,6 +205,8 @@ fn the_certificate_and_password_dialogs() {
             connect: Some(server.site(Protocol::ExplicitTls)),
             local_dir: Some(local.clone()),
             config_dir: None,
+            keyring: None,
+            open_site: None,
         },
         egui::Theme::Dark,
     );
@@ -224,6 +230,8 @@ fn the_certificate_and_password_dialogs() {
             connect: Some(site),
             local_dir: Some(local),
             config_dir: None,
+            keyring: None,
+            open_site: None,
         },
         egui::Theme::Dark,
     );

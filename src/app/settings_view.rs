@@ -1,0 +1,213 @@
+//! The Settings window: the global defaults (transfer mode and its options, simultaneous
+//! transfers, timeouts, keep-alive, the default file-exists action, the log's timestamps and
+//! line cap, the theme), edited on a copy and saved with "OK"; they apply to new connections.
+
+use crate::api::PortRange;
+use crate::sites::{KeepAlive, OnExists, Settings, SettingsStore, Theme, TransferMode};
+
+#[derive(Default)]
+pub struct SettingsWindow {
+    pub open: bool,
+    draft: Option<Draft>,
+    error: Option<String>,
+}
+
+struct Draft {
+    settings: Settings,
+    external_ip: String,
+    ports: String,
+}
+
+impl SettingsWindow {
+    pub fn open(&mut self, store: &SettingsStore) {
+        let settings = store.settings().clone();
+        let options = settings.data_options;
+        self.draft = Some(Draft {
+            external_ip: options
+                .active_external_ip
+                .map(|ip| ip.to_string())
+                .unwrap_or_default(),
+            ports: options
+                .active_ports
+                .map(|r| format!("{}-{}", r.first, r.last))
+                .unwrap_or_default(),
+            settings,
+        });
+        self.error = None;
+        self.open = true;
+    }
+
+    /// Draws the window; returns the settings when the user saved them.
+    pub fn show(&mut self, ctx: &egui::Context, store: &mut SettingsStore) -> Option<Settings> {
+        if !self.open {
+            return None;
+        }
+        let mut saved = None;
+        let mut open = self.open;
+        let mut close = false;
+        egui::Window::new("Settings")
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                if let Some(problem) = store.problem() {
+                    ui.colored_label(ui.visuals().error_fg_color, problem.to_string());
+                }
+                let Some(draft) = &mut self.draft else {
+                    return;
+                };
+                egui::Grid::new("settings")
+                    .num_columns(2)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| fields(ui, draft));
+                if let Some(error) = &self.error {
+                    ui.colored_label(ui.visuals().error_fg_color, error);
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("OK").clicked() {
+                        match finish(draft).and_then(|settings| {
+                            store
+                                .save(settings.clone())
+                                .map(|()| settings)
+                                .map_err(|e| e.to_string())
+                        }) {
+                            Ok(settings) => {
+                                saved = Some(settings);
+                                close = true;
+                            }
+                            Err(e) => self.error = Some(e),
+                        }
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            });
+        self.open = open && !close;
+        saved
+    }
+}
+
+/// The draft's text fields parsed into the settings.
+fn finish(draft: &Draft) -> Result<Settings, String> {
+    let mut settings = draft.settings.clone();
+    let ip = draft.external_ip.trim();
+    settings.data_options.active_external_ip = if ip.is_empty() {
+        None
+    } else {
+        Some(
+            ip.parse()
+                .map_err(|_| format!("{ip:?} is not an IPv4 address like 203.0.113.7"))?,
+        )
+    };
+    let ports = draft.ports.trim();
+    settings.data_options.active_ports = if ports.is_empty() {
+        None
+    } else {
+        Some(
+            PortRange::parse(ports)
+                .ok_or_else(|| format!("{ports:?} is not a port range like 50000-50100"))?,
+        )
+    };
+    settings.validate().map_err(|e| e.to_string())?;
+    Ok(settings)
+}
+
+fn combo<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut T,
+    choices: &[T],
+    name: fn(T) -> &'static str,
+) {
+    let label = ui.label(label);
+    egui::ComboBox::from_id_salt(label.id)
+        .selected_text(name(*value))
+        .show_ui(ui, |ui| {
+            for &choice in choices {
+                ui.selectable_value(value, choice, name(choice));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    ui.end_row();
+}
+
+fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
+    let s = &mut draft.settings;
+    combo(
+        ui,
+        "Transfer mode:",
+        &mut s.transfer_mode,
+        &TransferMode::ALL,
+        TransferMode::label,
+    );
+    ui.label("");
+    ui.checkbox(
+        &mut s.data_options.use_epsv,
+        "Passive: try EPSV before PASV",
+    );
+    ui.end_row();
+    ui.label("");
+    ui.checkbox(
+        &mut s.data_options.trust_pasv_address,
+        "Passive: trust the address in the 227 reply",
+    );
+    ui.end_row();
+    for (label, value, hint) in [
+        ("Active: external IPv4:", &mut draft.external_ip, "auto"),
+        (
+            "Active: port range:",
+            &mut draft.ports,
+            "any, e.g. 50000-50100",
+        ),
+    ] {
+        let label = ui.label(label);
+        ui.add(egui::TextEdit::singleline(value).hint_text(hint))
+            .labelled_by(label.id);
+        ui.end_row();
+    }
+    ui.label("Simultaneous transfers:");
+    ui.add(egui::DragValue::new(&mut s.simultaneous_transfers).range(1..=10));
+    ui.end_row();
+    ui.label("Timeout:");
+    ui.add(
+        egui::DragValue::new(&mut s.timeout_seconds)
+            .range(1..=3600)
+            .suffix(" s"),
+    );
+    ui.end_row();
+    ui.label("Keep-alive:");
+    ui.horizontal(|ui| {
+        let mut on = matches!(s.keepalive, KeepAlive::Seconds(_));
+        if ui.checkbox(&mut on, "NOOP every").changed() {
+            s.keepalive = if on {
+                KeepAlive::Seconds(60)
+            } else {
+                KeepAlive::Off
+            };
+        }
+        if let KeepAlive::Seconds(seconds) = &mut s.keepalive {
+            ui.add(
+                egui::DragValue::new(seconds)
+                    .range(KeepAlive::MIN_SECONDS..=KeepAlive::MAX_SECONDS)
+                    .suffix(" s"),
+            );
+        }
+    });
+    ui.end_row();
+    combo(
+        ui,
+        "When a file exists:",
+        &mut s.on_exists,
+        &OnExists::ALL,
+        OnExists::label,
+    );
+    ui.label("Message log:");
+    ui.checkbox(&mut s.log_timestamps, "Timestamps");
+    ui.end_row();
+    ui.label("Log lines kept:");
+    ui.add(egui::DragValue::new(&mut s.log_line_cap).range(100..=1_000_000));
+    ui.end_row();
+    combo(ui, "Theme:", &mut s.theme, &Theme::ALL, Theme::label);
+}

@@ -1,0 +1,169 @@
+//! From a stored site to a connection: the engine's `Site` with the global settings filled in
+//! where the site says "default", the password from the keyring (or asked for), and `site:`
+//! paths (`site:Clients/Acme Web/www`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::file::StoreError;
+use super::model::{Colour, Logon, NodeId, SiteEntry};
+use super::secrets::{Keyring, KeyringError};
+use super::settings::Settings;
+use super::store::{SettingsStore, SiteStore};
+use super::tree::{ResolveError, SiteTarget, SiteTree};
+use crate::api::{self, DataMode, MAX_PARALLEL, Secret, Timeouts};
+
+/// What marks a site path where a URL is expected.
+pub const SITE_PREFIX: &str = "site:";
+
+/// Whether `text` is a `site:` path rather than a URL.
+pub fn is_site_url(text: &str) -> bool {
+    text.starts_with(SITE_PREFIX)
+}
+
+/// The engine's site for a stored one: its own settings, the global ones where it has none.
+/// Anonymous logon has no user; "ask for password", and normal logon without a `password`
+/// (nothing saved, no keyring), make the engine ask for it when connecting.
+pub fn engine_site(entry: &SiteEntry, settings: &Settings, password: Option<Secret>) -> api::Site {
+    let protocol = entry.protocol.engine();
+    let mut site = api::Site::new(entry.host.trim(), protocol);
+    site.port = entry.effective_port();
+    match entry.logon {
+        Logon::Anonymous => {}
+        Logon::Normal => {
+            site.user = entry.user.clone();
+            match password {
+                Some(password) => site.password = password,
+                None => site.ask_password = true,
+            }
+        }
+        Logon::Ask => {
+            site.user = entry.user.clone();
+            site.ask_password = true;
+        }
+    }
+    site.mode = match entry.mode.unwrap_or(settings.transfer_mode) {
+        super::TransferMode::Auto => DataMode::Auto,
+        super::TransferMode::Passive => DataMode::Passive,
+        super::TransferMode::Active => DataMode::Active,
+    };
+    let data = entry.data_options.unwrap_or(settings.data_options);
+    site.use_epsv = data.use_epsv;
+    site.trust_pasv_address = data.trust_pasv_address;
+    site.active.external_ip = data.active_external_ip;
+    site.active.ports = data.active_ports;
+    site.timeouts = Timeouts::uniform(Duration::from_secs(u64::from(settings.timeout_seconds)));
+    site.keepalive = entry.keepalive.unwrap_or(settings.keepalive).duration();
+    site.parallel = usize::from(
+        entry
+            .max_connections
+            .unwrap_or(settings.simultaneous_transfers),
+    )
+    .clamp(1, MAX_PARALLEL);
+    site.on_exists = settings.on_exists.policy();
+    site
+}
+
+/// Everything a front end needs to open a session for a stored site.
+#[derive(Debug, Clone)]
+pub struct SiteConnection {
+    pub id: NodeId,
+    /// `Folder/Sub/Name`, for the session tab's tooltip and messages.
+    pub path: String,
+    /// The site's name, for the session tab.
+    pub name: String,
+    pub colour: Colour,
+    /// What to send in `Command::Connect`.
+    pub site: api::Site,
+    /// The remote folder (or file) to open: `None` for the login folder. Relative paths are
+    /// relative to the login folder.
+    pub remote_path: Option<String>,
+    /// The `site:` path ended with `/`.
+    pub trailing_slash: bool,
+    /// The local folder to show.
+    pub local_dir: Option<PathBuf>,
+    /// Why the password did not come from the keyring, for a site with normal logon: nothing
+    /// saved ([`KeyringError::NotFound`]) or no keyring ([`KeyringError::Unavailable`]: say
+    /// so once). The engine then asks for the password.
+    pub keyring_note: Option<KeyringError>,
+}
+
+/// Why a stored site cannot be connected to.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error("the site or folder no longer exists")]
+    NotFound(NodeId),
+    #[error("the site {0:?} has no host")]
+    NoHost(String),
+}
+
+/// The connection for the site `id` of `tree` (the manager's Connect button).
+pub fn connection(
+    tree: &SiteTree,
+    id: &NodeId,
+    settings: &Settings,
+    keyring: &Keyring,
+) -> Result<SiteConnection, SiteError> {
+    let site = tree
+        .sites()
+        .into_iter()
+        .find(|r| &r.site.id == id)
+        .ok_or_else(|| SiteError::NotFound(id.clone()))?;
+    connection_for(
+        &SiteTarget {
+            site,
+            rest: String::new(),
+            trailing_slash: false,
+        },
+        settings,
+        keyring,
+    )
+}
+
+/// The connection for a resolved `site:` path.
+pub fn connection_for(
+    target: &SiteTarget<'_>,
+    settings: &Settings,
+    keyring: &Keyring,
+) -> Result<SiteConnection, SiteError> {
+    let entry = target.site.site;
+    if entry.host.trim().is_empty() {
+        return Err(SiteError::NoHost(target.site.path.clone()));
+    }
+    let (password, keyring_note) = match entry.logon {
+        Logon::Normal => match keyring.get(&entry.id) {
+            Ok(password) => (Some(password), None),
+            Err(note) => (None, Some(note)),
+        },
+        Logon::Anonymous | Logon::Ask => (None, None),
+    };
+    Ok(SiteConnection {
+        id: entry.id.clone(),
+        path: target.site.path.clone(),
+        name: entry.name.clone(),
+        colour: entry.colour,
+        site: engine_site(entry, settings, password),
+        remote_path: target.remote_path(),
+        trailing_slash: target.trailing_slash,
+        local_dir: entry.local_dir.clone(),
+        keyring_note,
+    })
+}
+
+/// Opens `site:Folder/Name[/remote/path]` with the sites and settings in `config_dir` (for a
+/// command line or the app's positional argument).
+pub fn open_site_url(
+    text: &str,
+    config_dir: &Path,
+    keyring: &Keyring,
+) -> Result<SiteConnection, SiteError> {
+    let spec = text.strip_prefix(SITE_PREFIX).unwrap_or(text);
+    let sites = SiteStore::load(config_dir)?;
+    let settings = SettingsStore::load(config_dir)?;
+    let target = sites.tree().resolve(spec)?;
+    connection_for(&target, settings.settings(), keyring)
+}

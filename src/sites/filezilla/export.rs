@@ -1,0 +1,118 @@
+//! Writing Ferry's sites as a FileZilla `sitemanager.xml`, without any password: sites with a
+//! saved password are exported as "ask for password".
+
+use std::fmt::Write;
+
+use quick_xml::escape::escape;
+
+use super::encode_remote_dir;
+use crate::sites::model::{Logon, Node, SiteEntry, SiteProtocol, TransferMode};
+use crate::sites::tree::SiteTree;
+
+/// The XML text and one warning per thing FileZilla cannot hold.
+pub fn export(tree: &SiteTree) -> (String, Vec<String>) {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ?>\n\
+         <FileZilla3 version=\"3.50.0\" platform=\"*nix\">\n    <Servers>\n",
+    );
+    let mut warnings = Vec::new();
+    nodes(&tree.nodes, 2, "", &mut out, &mut warnings);
+    out.push_str("    </Servers>\n</FileZilla3>\n");
+    (out, warnings)
+}
+
+fn nodes(list: &[Node], depth: usize, path: &str, out: &mut String, warnings: &mut Vec<String>) {
+    let pad = "    ".repeat(depth);
+    for node in list {
+        match node {
+            Node::Folder(folder) => {
+                let _ = writeln!(out, "{pad}<Folder expanded=\"1\">{}", escape(&folder.name));
+                let inner = if path.is_empty() {
+                    folder.name.clone()
+                } else {
+                    format!("{path}/{}", folder.name)
+                };
+                nodes(&folder.children, depth + 1, &inner, out, warnings);
+                let _ = writeln!(out, "{pad}</Folder>");
+            }
+            Node::Site(site) => server(site, depth, path, out, warnings),
+        }
+    }
+}
+
+fn server(
+    site: &SiteEntry,
+    depth: usize,
+    path: &str,
+    out: &mut String,
+    warnings: &mut Vec<String>,
+) {
+    let pad = "    ".repeat(depth);
+    let inner = "    ".repeat(depth + 1);
+    let element = |out: &mut String, name: &str, value: &str| {
+        let _ = writeln!(out, "{inner}<{name}>{}</{name}>", escape(value));
+    };
+    let label = if path.is_empty() {
+        site.name.clone()
+    } else {
+        format!("{path}/{}", site.name)
+    };
+    let _ = writeln!(out, "{pad}<Server>");
+    element(out, "Host", &site.host);
+    element(out, "Port", &site.effective_port().to_string());
+    let protocol = match site.protocol {
+        SiteProtocol::FtpesIfAvailable => "0",
+        SiteProtocol::Ftps => "3",
+        SiteProtocol::Ftpes => "4",
+        SiteProtocol::Ftp => "6",
+    };
+    element(out, "Protocol", protocol);
+    element(out, "Type", "0");
+    if site.logon != Logon::Anonymous {
+        element(out, "User", &site.user);
+    }
+    // No password leaves Ferry: a site that logs on with one asks for it in FileZilla.
+    let logon = match site.logon {
+        Logon::Anonymous => "0",
+        Logon::Normal | Logon::Ask => "2",
+    };
+    element(out, "Logontype", logon);
+    element(out, "TimezoneOffset", "0");
+    let mode = match site.mode {
+        Some(TransferMode::Active) => "MODE_ACTIVE",
+        Some(TransferMode::Passive) => "MODE_PASSIVE",
+        Some(TransferMode::Auto) | None => "MODE_DEFAULT",
+    };
+    element(out, "PasvMode", mode);
+    element(
+        out,
+        "MaximumMultipleConnections",
+        &site.max_connections.unwrap_or(0).to_string(),
+    );
+    element(out, "EncodingType", "Auto");
+    element(out, "BypassProxy", "0");
+    element(out, "Name", &site.name);
+    element(out, "Comments", &site.comments);
+    element(out, "Colour", &site.colour.filezilla().to_string());
+    let local = site
+        .local_dir
+        .as_ref()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    element(out, "LocalDir", &local);
+    let remote = match site.remote_dir.as_deref().filter(|d| !d.is_empty()) {
+        None => String::new(),
+        Some(dir) => encode_remote_dir(dir).unwrap_or_else(|| {
+            warnings.push(format!(
+                "{label}: the remote folder {dir:?} is not absolute; FileZilla cannot hold it"
+            ));
+            String::new()
+        }),
+    };
+    element(out, "RemoteDir", &remote);
+    element(out, "SyncBrowsing", "0");
+    element(out, "DirectoryComparison", "0");
+    // FileZilla also reads the name from the element's own text (older versions only so).
+    let _ = writeln!(out, "{inner}{}", escape(&site.name));
+    let _ = writeln!(out, "{pad}</Server>");
+}

@@ -1,0 +1,311 @@
+//! Reading FileZilla's `sitemanager.xml` into Ferry's nodes: folders, sites, protocol, port,
+//! logon type, user, passwords (base64 or plain; master-password-encrypted ones cannot be
+//! read), transfer mode, connections, folders, comments, colour. Missing fields take
+//! defaults; what Ferry cannot use is skipped with a warning.
+
+use base64::Engine;
+
+use super::xml::{self, Element};
+use super::{FileZillaError, decode_remote_dir};
+use crate::api::Secret;
+use crate::sites::model::{
+    Colour, Folder, Logon, Node, NodeId, SiteEntry, SiteProtocol, TransferMode, check_name,
+};
+use crate::sites::tree::free_name;
+
+/// What a FileZilla file holds, ready to be merged into the site tree.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Folders and sites with fresh ids, in the file's order.
+    pub nodes: Vec<Node>,
+    /// Passwords of sites in `nodes`, by the sites' new ids.
+    pub passwords: Vec<(NodeId, Secret)>,
+    /// One line per thing not imported as it was (each names the site).
+    pub warnings: Vec<String>,
+}
+
+/// Parses the text of a `sitemanager.xml` (or a FileZilla export).
+pub fn parse(text: &str) -> Result<Parsed, FileZillaError> {
+    let root = xml::parse(text)?;
+    if root.name != "FileZilla3" {
+        return Err(FileZillaError::NotFileZilla(root.name));
+    }
+    let mut parsed = Parsed::default();
+    if let Some(servers) = root.child("Servers") {
+        parsed.nodes = children(servers, "", &mut parsed);
+    }
+    Ok(parsed)
+}
+
+fn children(folder: &Element, path: &str, parsed: &mut Parsed) -> Vec<Node> {
+    let mut nodes: Vec<Node> = Vec::new();
+    for element in folder.elements() {
+        let mut node = match element.name.as_str() {
+            "Folder" => {
+                let name = clean_name(&element.own_text(), "Unnamed folder", path, parsed);
+                let inner = join(path, &name);
+                Node::Folder(Folder {
+                    id: NodeId::generate(),
+                    children: children(element, &inner, parsed),
+                    name,
+                })
+            }
+            "Server" => match server(element, path, parsed) {
+                Some(site) => Node::Site(site),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let unique = free_name(&nodes, node.name());
+        if unique != node.name() {
+            parsed.warnings.push(format!(
+                "{}: a second entry with this name is imported as {unique:?}",
+                join(path, node.name())
+            ));
+            *node.name_mut() = unique;
+        }
+        nodes.push(node);
+    }
+    nodes
+}
+
+fn join(folder: &str, name: &str) -> String {
+    if folder.is_empty() {
+        name.to_string()
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+/// A usable name: trimmed, without control characters, `/` replaced by `-`.
+fn clean_name(raw: &str, fallback: &str, path: &str, parsed: &mut Parsed) -> String {
+    let mut name: String = raw.trim().chars().filter(|c| !c.is_control()).collect();
+    if name.contains('/') {
+        let renamed = name.replace('/', "-");
+        parsed.warnings.push(format!(
+            "{}: names cannot contain \"/\"; imported as {renamed:?}",
+            join(path, &name)
+        ));
+        name = renamed;
+    }
+    if check_name(&name).is_err() {
+        name = fallback.to_string();
+    }
+    name
+}
+
+fn protocol_name(n: i64) -> String {
+    match n {
+        1 => "SFTP".to_string(),
+        2 => "HTTP".to_string(),
+        5 => "HTTPS".to_string(),
+        7 => "S3".to_string(),
+        8 | 21 => "Storj".to_string(),
+        9 | 19 => "WebDAV".to_string(),
+        10 => "Azure File Storage".to_string(),
+        11 => "Azure Blob Storage".to_string(),
+        12 => "OpenStack Swift".to_string(),
+        13 => "Google Cloud Storage".to_string(),
+        14 => "Google Drive".to_string(),
+        15 => "Dropbox".to_string(),
+        16 => "OneDrive".to_string(),
+        17 => "Backblaze B2".to_string(),
+        18 => "Box".to_string(),
+        20 => "Rackspace Cloud Storage".to_string(),
+        other => format!("protocol {other}"),
+    }
+}
+
+fn number(element: &Element, name: &str) -> Option<i64> {
+    element.child_text(name)?.trim().parse().ok()
+}
+
+/// One `<Server>`, or `None` (with a warning) when Ferry cannot use it.
+fn server(element: &Element, path: &str, parsed: &mut Parsed) -> Option<SiteEntry> {
+    let host = element.child_text("Host").unwrap_or_default();
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']');
+    let raw_name = element
+        .child_text("Name")
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| element.own_text());
+    let fallback = if host.is_empty() {
+        "Unnamed site"
+    } else {
+        host
+    };
+    let name = clean_name(&raw_name, fallback, path, parsed);
+    let label = join(path, &name);
+    let warn = |parsed: &mut Parsed, what: String| parsed.warnings.push(format!("{label}: {what}"));
+
+    let protocol = match number(element, "Protocol").unwrap_or(0) {
+        0 => SiteProtocol::FtpesIfAvailable,
+        3 => SiteProtocol::Ftps,
+        4 => SiteProtocol::Ftpes,
+        6 => SiteProtocol::Ftp,
+        other => {
+            warn(
+                parsed,
+                format!(
+                    "{} is not supported by Ferry (FTP and FTPS only); skipped",
+                    protocol_name(other)
+                ),
+            );
+            return None;
+        }
+    };
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        warn(parsed, format!("no usable host ({host:?}); skipped"));
+        return None;
+    }
+    let mut site = SiteEntry::new(name);
+    site.protocol = protocol;
+    site.host = host.to_string();
+    site.port = number(element, "Port")
+        .and_then(|p| u16::try_from(p).ok())
+        .filter(|p| *p != 0 && *p != protocol.default_port());
+    site.user = element
+        .child_text("User")
+        .unwrap_or_default()
+        .replace(['\r', '\n', '\0'], "");
+
+    let logon = number(element, "Logontype");
+    site.logon = match logon {
+        Some(0) => Logon::Anonymous,
+        Some(1) => Logon::Normal,
+        Some(2) => Logon::Ask,
+        Some(3) => {
+            warn(
+                parsed,
+                "interactive logon is imported as \"ask for password\"".to_string(),
+            );
+            Logon::Ask
+        }
+        Some(4) => {
+            warn(
+                parsed,
+                "the account (ACCT) is not supported; imported with normal logon".to_string(),
+            );
+            Logon::Normal
+        }
+        Some(other) => {
+            warn(
+                parsed,
+                format!("logon type {other} is imported as \"ask for password\""),
+            );
+            Logon::Ask
+        }
+        None if site.user.is_empty() => Logon::Anonymous,
+        None => Logon::Normal,
+    };
+    if site.logon == Logon::Anonymous {
+        site.user.clear();
+    }
+    // FileZilla reads the password for normal and account logons only.
+    if site.logon == Logon::Normal
+        && let Some(pass) = element.child("Pass")
+    {
+        match pass.attribute("encoding") {
+            None | Some("") => {
+                let text = pass.own_text();
+                if !text.is_empty() {
+                    parsed.passwords.push((site.id.clone(), Secret::new(text)));
+                }
+            }
+            Some(encoding) if encoding.eq_ignore_ascii_case("base64") => {
+                let compact: String = pass
+                    .own_text()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(compact)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok());
+                match decoded {
+                    Some(password) if !password.is_empty() => {
+                        parsed
+                            .passwords
+                            .push((site.id.clone(), Secret::new(password)));
+                    }
+                    Some(_) => {}
+                    None => {
+                        warn(
+                            parsed,
+                            "the saved password is not valid base64 text; the site asks for it"
+                                .to_string(),
+                        );
+                        site.logon = Logon::Ask;
+                    }
+                }
+            }
+            Some(_) => {
+                warn(
+                    parsed,
+                    "the password is encrypted with FileZilla's master password and cannot be read; the site asks for it"
+                        .to_string(),
+                );
+                site.logon = Logon::Ask;
+            }
+        }
+    }
+
+    site.mode = match element.child_text("PasvMode").as_deref().map(str::trim) {
+        Some("MODE_ACTIVE") => Some(TransferMode::Active),
+        Some("MODE_PASSIVE") => Some(TransferMode::Passive),
+        _ => None,
+    };
+    site.max_connections = match number(element, "MaximumMultipleConnections") {
+        Some(n) if n > crate::api::MAX_PARALLEL as i64 => {
+            warn(
+                parsed,
+                format!(
+                    "{n} connections is more than Ferry opens; {} it is",
+                    crate::api::MAX_PARALLEL
+                ),
+            );
+            Some(crate::api::MAX_PARALLEL as u8)
+        }
+        Some(n) if n > 0 => Some(n as u8),
+        _ => None,
+    };
+    site.local_dir = element
+        .child_text("LocalDir")
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .map(Into::into);
+    if let Some(encoded) = element
+        .child_text("RemoteDir")
+        .filter(|d| !d.trim().is_empty())
+    {
+        match decode_remote_dir(encoded.trim()) {
+            Ok(dir) => site.remote_dir = Some(dir),
+            Err(why) => warn(parsed, format!("remote folder not imported: {why}")),
+        }
+    }
+    site.comments = element.child_text("Comments").unwrap_or_default();
+    site.colour = number(element, "Colour")
+        .and_then(|n| u32::try_from(n).ok())
+        .and_then(Colour::from_filezilla)
+        .unwrap_or_default();
+    if element
+        .child("PostLoginCommands")
+        .is_some_and(|c| c.child("Command").is_some())
+    {
+        warn(parsed, "post-login commands are not supported".to_string());
+    }
+    if element
+        .child_text("EncodingType")
+        .is_some_and(|e| e.trim() == "Custom")
+    {
+        warn(
+            parsed,
+            "a custom character set is not supported; Ferry uses UTF-8".to_string(),
+        );
+    }
+    if let Err(problem) = site.check() {
+        warn(parsed, format!("{problem}; skipped"));
+        parsed.passwords.retain(|(id, _)| id != &site.id);
+        return None;
+    }
+    Some(site)
+}

@@ -1,0 +1,153 @@
+//! The global settings (the Settings window): defaults for every connection a site does not
+//! override, and how the app looks. Plain data with serde derives and range checks.
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{DataOptions, KeepAlive, TransferMode, check_keepalive};
+use crate::api::{ExistsPolicy, MAX_PARALLEL};
+
+/// The default action when a transfer's destination exists (the engine's `ExistsPolicy`, as
+/// stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnExists {
+    #[default]
+    Ask,
+    Overwrite,
+    OverwriteIfNewer,
+    OverwriteIfSizeDiffers,
+    Resume,
+    Rename,
+    Skip,
+}
+
+impl OnExists {
+    pub const ALL: [OnExists; 7] = [
+        OnExists::Ask,
+        OnExists::Overwrite,
+        OnExists::OverwriteIfNewer,
+        OnExists::OverwriteIfSizeDiffers,
+        OnExists::Resume,
+        OnExists::Rename,
+        OnExists::Skip,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OnExists::Ask => "Ask",
+            OnExists::Overwrite => "Overwrite",
+            OnExists::OverwriteIfNewer => "Overwrite if newer",
+            OnExists::OverwriteIfSizeDiffers => "Overwrite if the size differs",
+            OnExists::Resume => "Resume",
+            OnExists::Rename => "Rename",
+            OnExists::Skip => "Skip",
+        }
+    }
+
+    pub fn policy(self) -> ExistsPolicy {
+        match self {
+            OnExists::Ask => ExistsPolicy::Ask,
+            OnExists::Overwrite => ExistsPolicy::Overwrite,
+            OnExists::OverwriteIfNewer => ExistsPolicy::OverwriteIfNewer,
+            OnExists::OverwriteIfSizeDiffers => ExistsPolicy::OverwriteIfSizeDiffers,
+            OnExists::Resume => ExistsPolicy::Resume,
+            OnExists::Rename => ExistsPolicy::Rename,
+            OnExists::Skip => ExistsPolicy::Skip,
+        }
+    }
+}
+
+/// The app's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the system's light or dark preference.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Theme::System => "System",
+            Theme::Light => "Light",
+            Theme::Dark => "Dark",
+        }
+    }
+}
+
+/// Global defaults. Every field has a default, so a partial file reads fine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub transfer_mode: TransferMode,
+    pub data_options: DataOptions,
+    /// Transfers that run at once, each on its own connection (1-10).
+    pub simultaneous_transfers: u8,
+    /// Limit for each step: connect, reply, data connection, TLS handshake, transfer inactivity
+    /// (1-3600 seconds).
+    pub timeout_seconds: u32,
+    pub keepalive: KeepAlive,
+    pub on_exists: OnExists,
+    pub log_timestamps: bool,
+    /// Lines the message log keeps (100-1000000); the oldest go first.
+    pub log_line_cap: u32,
+    pub theme: Theme,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            transfer_mode: TransferMode::Auto,
+            data_options: DataOptions::default(),
+            simultaneous_transfers: 2,
+            timeout_seconds: 20,
+            keepalive: KeepAlive::Off,
+            on_exists: OnExists::Ask,
+            log_timestamps: false,
+            log_line_cap: 10_000,
+            theme: Theme::System,
+        }
+    }
+}
+
+/// A setting out of its range; the message names the setting and the range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingsError(pub String);
+
+impl Settings {
+    pub const TIMEOUT_SECONDS: std::ops::RangeInclusive<u32> = 1..=3600;
+    pub const LOG_LINE_CAP: std::ops::RangeInclusive<u32> = 100..=1_000_000;
+
+    /// Checks every range; the first problem is reported.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        let fail = |m: String| Err(SettingsError(m));
+        if !(1..=MAX_PARALLEL as u8).contains(&self.simultaneous_transfers) {
+            return fail(format!(
+                "simultaneous transfers must be 1 to {MAX_PARALLEL} (not {})",
+                self.simultaneous_transfers
+            ));
+        }
+        if !Self::TIMEOUT_SECONDS.contains(&self.timeout_seconds) {
+            return fail(format!(
+                "the timeout must be 1 to 3600 seconds (not {})",
+                self.timeout_seconds
+            ));
+        }
+        if let KeepAlive::Seconds(s) = self.keepalive {
+            check_keepalive(s).map_err(SettingsError)?;
+        }
+        if !Self::LOG_LINE_CAP.contains(&self.log_line_cap) {
+            return fail(format!(
+                "the log must keep 100 to 1000000 lines (not {})",
+                self.log_line_cap
+            ));
+        }
+        Ok(())
+    }
+}
