@@ -9,9 +9,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=packaging/lib.sh
+. packaging/lib.sh
 
 if ! command -v rsvg-convert >/dev/null || ! command -v convert >/dev/null || ! command -v png2icns >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q librsvg2-bin imagemagick icnsutils >/dev/null
+    apt_install librsvg2-bin imagemagick icnsutils
 fi
 
 svg=assets/ferry.svg
@@ -22,9 +24,7 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for size in 1024; do
-    rsvg-convert -w "$size" -h "$size" "$svg" -o "$tmp/ferry-$size.png"
-done
+rsvg-convert -w 1024 -h 1024 "$svg" -o "$tmp/ferry-1024.png"
 
 # -strip: no timestamps in the files, so re-running the script changes nothing.
 convert assets/icons/ferry-{16,24,32,48,64,128,256}.png -strip packaging/windows/ferry.ico
