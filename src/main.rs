@@ -1,5 +1,11 @@
 //! The `ferry` binary: the desktop app (no arguments, a URL, or `--demo`) and the command line
 //! (`ferry ls|get|put URL`).
+//!
+//! On Windows it is a GUI program, so double-clicking it opens no console window; what the command
+//! line prints goes to the console it was started from (`attach_console`).
+
+// `windows_subsystem` only takes effect in the crate root of a binary.
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 use std::process::ExitCode;
 
@@ -9,8 +15,16 @@ use ferry::cli::{Cli, config_dir, run};
 use ferry::demo::Demo;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help, --version, or a usage error: clap prints it and exits.
+            attach_console();
+            error.exit()
+        }
+    };
     if let Some(command) = cli.command {
+        attach_console();
         return match run(command) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -22,11 +36,32 @@ fn main() -> ExitCode {
     match open_app(cli.demo, cli.url) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            attach_console();
             eprintln!("ferry: {error}");
             ExitCode::FAILURE
         }
     }
 }
+
+/// Windows: a GUI program starts with no console, so before the command line prints, attach to
+/// the console of the process that started it (a terminal), if it has one. Standard handles that
+/// were redirected (a pipe, a file) are already valid and kept. Elsewhere: nothing to do.
+#[cfg(windows)]
+fn attach_console() {
+    use windows_sys::Win32::System::Console::{
+        ATTACH_PARENT_PROCESS, AttachConsole, GetStdHandle, STD_ERROR_HANDLE, STD_OUTPUT_HANDLE,
+    };
+    // SAFETY: both functions take plain values and have no preconditions; AttachConsole fails
+    // harmlessly when the parent has no console or this process already has one.
+    unsafe {
+        if GetStdHandle(STD_OUTPUT_HANDLE).is_null() || GetStdHandle(STD_ERROR_HANDLE).is_null() {
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_console() {}
 
 fn open_app(demo: bool, url: Option<String>) -> Result<(), String> {
     let mut start = AppStart {

@@ -772,7 +772,8 @@ pub fn run(start: AppStart) -> Result<(), String> {
             .with_title("Ferry")
             .with_app_id("ferry")
             .with_inner_size([1280.0, 860.0])
-            .with_min_inner_size([720.0, 480.0]),
+            .with_min_inner_size([720.0, 480.0])
+            .with_icon(window_icon()),
         persist_window: true,
         ..Default::default()
     };
@@ -782,4 +783,10 @@ pub fn run(start: AppStart) -> Result<(), String> {
         Box::new(move |cc| Ok(Box::new(FerryApp::new(&cc.egui_ctx, cc.storage, start)?))),
     )
     .map_err(|e| e.to_string())
+}
+
+/// The window icon: Ferry's icon at 256 px (`packaging/icons.sh` renders it from `assets/ferry.svg`).
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/ferry-256.png"))
+        .unwrap_or_default()
 }
