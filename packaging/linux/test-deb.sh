@@ -65,8 +65,11 @@ if $chroot_mode; then
     mount --bind /dev "$jail/dev"
     run=(chroot "$jail" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root)
     install_path=/tmp/$(basename "$deb")
+    scratch=/tmp
+    "${run[@]}" timeout 300 apt-get update -q >/dev/null   # mmdebstrap leaves no package lists
 else
     install_path=$deb
+    scratch=$work
 fi
 
 echo "== apt-get install $install_path"
@@ -81,15 +84,19 @@ echo "$got"
 
 echo "== ferry --demo under Xvfb"
 mkdir -p /tmp/.X11-unix
-display=:$((80 + RANDOM % 9))
-Xvfb "$display" -screen 0 1280x860x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# Xvfb picks a free display number and writes it to fd 3.
+Xvfb -displayfd 3 -screen 0 1280x860x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 for _ in $(seq 1 40); do
-    [ -S "/tmp/.X11-unix/X${display#:}" ] && break
+    [ -s "$work/display" ] && break
     sleep 0.25
 done
-"${run[@]}" mkdir -p /tmp/ferry-home /tmp/ferry-config
-"${run[@]}" env DISPLAY="$display" HOME=/tmp/ferry-home XDG_RUNTIME_DIR=/tmp FERRY_CONFIG_DIR=/tmp/ferry-config \
+[ -s "$work/display" ] || { echo "test-deb.sh: Xvfb did not start" >&2; cat "$work/xvfb.log" >&2; exit 1; }
+display=:$(head -n 1 "$work/display")
+"${run[@]}" mkdir -p "$scratch/home" "$scratch/config" "$scratch/runtime" "$scratch/tmp"
+"${run[@]}" chmod 700 "$scratch/runtime"
+"${run[@]}" env DISPLAY="$display" HOME="$scratch/home" XDG_RUNTIME_DIR="$scratch/runtime" \
+    FERRY_CONFIG_DIR="$scratch/config" TMPDIR="$scratch/tmp" \
     timeout 120 ferry --demo >"$work/app.log" 2>&1 &
 app=$!
 window=""
