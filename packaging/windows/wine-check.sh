@@ -24,7 +24,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-export WINEPREFIX=$work/prefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+mkdir "$work/tmp"   # Wine's server socket goes to TMPDIR: keep it in the scratch folder
+export WINEPREFIX=$work/prefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
+    TMPDIR=$work/tmp
 fail() { echo "wine-check.sh: $*" >&2; exit 1; }
 # wine CMD...: bounded, with Windows' CRLF line ends removed from what it prints.
 wine_run() { timeout 120 wine "$@" | tr -d '\r'; }
