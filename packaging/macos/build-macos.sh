@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Assembles Ferry.app and a .dmg from built binaries, on macOS:
-#   packaging/macos/build-macos.sh BINARY [BINARY...]
+# Assembles Ferry.app and a .dmg, on macOS:
+#   packaging/macos/build-macos.sh                     builds a universal binary first (cargo,
+#                                                      aarch64 + x86_64, macOS 11 or later)
+#   packaging/macos/build-macos.sh BINARY [BINARY...]  uses binaries built already
 # One binary (e.g. target/release/ferry) is used as it is; several (e.g. the aarch64 and x86_64
 # builds) are joined with lipo into one universal binary. Writes
 #   target/packages/Ferry.app
@@ -9,17 +11,28 @@
 # user to confirm the first start). Needs Xcode's command line tools (lipo, codesign, hdiutil).
 set -euo pipefail
 
-if [ "$#" -lt 1 ]; then
-    echo "usage: $0 BINARY [BINARY...]" >&2
-    exit 2
+# macOS has no timeout(1); perl's alarm, which survives exec, bounds a command the same way.
+bounded() {
+    local seconds=$1
+    shift
+    perl -e 'alarm shift; exec @ARGV or die "exec $ARGV[0]: $!\n"' "$seconds" "$@"
+}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+if [ "$#" -eq 0 ]; then
+    # The same minimum macOS as Info.plist's LSMinimumSystemVersion.
+    export MACOSX_DEPLOYMENT_TARGET=11.0
+    for target in aarch64-apple-darwin x86_64-apple-darwin; do
+        rustup target list --installed | grep -qx "$target" || bounded 900 rustup target add "$target"
+        (cd "$root" && bounded 3600 cargo build --release --locked --bin ferry --target "$target")
+        set -- "$@" "$root/target/$target/release/ferry"
+    done
 fi
 binaries=()
 for binary in "$@"; do
     [ -f "$binary" ] || { echo "build-macos.sh: no such binary: $binary" >&2; exit 2; }
     binaries+=("$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")")
 done
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
 cd "$root"
 # shellcheck source=packaging/lib.sh
 . packaging/lib.sh
@@ -48,7 +61,8 @@ cp "$here/Ferry.icns" "$app/Contents/Resources/Ferry.icns"
 cp README.md "$app/Contents/Resources/README.md"
 codesign --force --sign - --timestamp=none "$app"
 codesign --verify --strict "$app"
-timeout 60 "$app/Contents/MacOS/ferry" --version
+got=$(bounded 60 "$app/Contents/MacOS/ferry" --version)
+[ "$got" = "ferry $version" ] || { echo "build-macos.sh: the app's binary printed '$got'" >&2; exit 1; }
 
 # The disk image: the app and a link to /Applications to drag it onto.
 dmg=$out/ferry-$version-macos-$arch.dmg
@@ -57,6 +71,12 @@ trap 'rm -rf "$stage"' EXIT
 cp -R "$app" "$stage/Ferry.app"
 ln -s /Applications "$stage/Applications"
 rm -f "$dmg"
-timeout 600 hdiutil create -volname "Ferry $version" -srcfolder "$stage" -fs HFS+ -format UDZO -ov "$dmg" >/dev/null
-timeout 300 hdiutil verify "$dmg" >/dev/null
+# hdiutil now and then fails with "Resource busy" on CI machines: try again.
+for attempt in 1 2 3; do
+    bounded 600 hdiutil create -volname "Ferry $version" -srcfolder "$stage" -fs HFS+ -format UDZO \
+        -ov "$dmg" >/dev/null && break
+    [ "$attempt" -lt 3 ] || { echo "build-macos.sh: hdiutil create failed" >&2; exit 1; }
+    sleep 5
+done
+bounded 300 hdiutil verify "$dmg" >/dev/null
 echo "build-macos.sh: wrote $app and $dmg"
