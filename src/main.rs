@@ -33,7 +33,11 @@ fn main() -> ExitCode {
             }
         };
     }
-    match open_app(cli.demo, cli.url) {
+    let url = match cli.site {
+        Some(name) => Some(format!("{}{name}", ferry::sites::SITE_PREFIX)),
+        None => cli.url,
+    };
+    match open_app(cli.demo, url) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             attach_console();

@@ -44,8 +44,11 @@ pub struct Cli {
     /// Open the app connected to a built-in demo server over sample files
     #[arg(long)]
     pub demo: bool,
-    /// Open the app connected to this URL
+    /// Open the app connected to this URL (or `site:FOLDER/NAME[/PATH]`)
     pub url: Option<String>,
+    /// Open the app connected to this saved site (FOLDER/NAME, as `ferry sites list` prints)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["url", "demo"])]
+    pub site: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -492,3 +492,20 @@ mod keyring_real {
         keyring.forget(&ids).unwrap();
     }
 }
+
+#[test]
+fn the_app_flag_site_names_a_saved_site_and_an_unknown_one_is_a_clear_error() {
+    let config = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(["--site", "Clients/Nobody"])
+        .env("FERRY_CONFIG_DIR", config.path())
+        .env("FERRY_KEYRING", "none")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no site is named \"Clients/Nobody\""),
+        "{stderr}"
+    );
+}
