@@ -1,7 +1,6 @@
 //! The `ferry` command line against the in-process server: output, exit status, the one line
 //! on stderr that explains a failure, `--log`, `--trust`, `--on-exists`, and the password.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,56 +9,10 @@ use ferry::localserver::ServerTls;
 
 use crate::support::*;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `ferry args...` with no terminal, a private config folder, and a 60 s limit.
+/// Runs `ferry args...` with a private config folder (see [`run_ferry`]).
 fn ferry(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Run {
     let config = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env("FERRY_CONFIG_DIR", config.path())
-        .env_remove("FERRY_PASSWORD")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let mut child = command.spawn().unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("ferry {args:?} did not finish within 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
-    }
+    run_ferry(args, cwd, config.path(), env)
 }
 
 fn url(server: &Server, scheme: &str, path: &str) -> String {

@@ -4,10 +4,7 @@
 //! (`FERRY_KEYRING=none`); the `keyring_real` tests (ignored here) use the real Secret Service
 //! under `tests/keyring/run.sh`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use base64::Engine;
 
@@ -17,62 +14,6 @@ const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/filezilla/sitemanager.xml"
 );
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `ferry args...` with no terminal, `config` as its config folder, and a 60 s limit.
-fn ferry(args: &[&str], cwd: &Path, config: &Path, env: &[(&str, &str)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env("FERRY_CONFIG_DIR", config)
-        .env("FERRY_KEYRING", "none")
-        .env_remove("FERRY_PASSWORD")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, value) in env {
-        if value.is_empty() {
-            command.env_remove(key);
-        } else {
-            command.env(key, value);
-        }
-    }
-    let mut child = command.spawn().unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("ferry {args:?} did not finish within 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
-    }
-}
 
 /// A FileZilla file with the in-process server as `Clients/Acme Web` (normal logon, base64
 /// password) and `Clients/Docs` (remote folder `/www`).
@@ -153,10 +94,10 @@ fn assert_nowhere(dirs: &[&Path], secrets: &[&str]) -> usize {
 fn sites_list_import_and_export_through_the_binary() {
     let config = tempfile::tempdir().unwrap();
     let here = tempfile::tempdir().unwrap();
-    let run = ferry(&["sites", "list"], here.path(), config.path(), &[]);
+    let run = run_ferry(&["sites", "list"], here.path(), config.path(), &[]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
 
-    let run = ferry(
+    let run = run_ferry(
         &["sites", "import", FIXTURE],
         here.path(),
         config.path(),
@@ -181,7 +122,7 @@ fn sites_list_import_and_export_through_the_binary() {
         run.stderr
     );
 
-    let run = ferry(&["sites", "list"], here.path(), config.path(), &[]);
+    let run = run_ferry(&["sites", "list"], here.path(), config.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 10, "{lines:#?}");
@@ -197,7 +138,7 @@ fn sites_list_import_and_export_through_the_binary() {
     }
 
     let exported = here.path().join("exported.xml");
-    let run = ferry(
+    let run = run_ferry(
         &["sites", "export", exported.to_str().unwrap()],
         here.path(),
         config.path(),
@@ -215,14 +156,14 @@ fn sites_list_import_and_export_through_the_binary() {
 
     // Importing the export into a fresh config gives the same list.
     let other = tempfile::tempdir().unwrap();
-    let run = ferry(
+    let run = run_ferry(
         &["sites", "import", exported.to_str().unwrap()],
         here.path(),
         other.path(),
         &[],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let again = ferry(&["sites", "list"], here.path(), other.path(), &[]);
+    let again = run_ferry(&["sites", "list"], here.path(), other.path(), &[]);
     assert_eq!(again.stdout.lines().collect::<Vec<_>>(), lines);
 
     let searched = assert_nowhere(
@@ -241,7 +182,7 @@ fn a_site_path_works_wherever_a_url_does() {
     let here = tempfile::tempdir().unwrap();
     let xml = here.path().join("sitemanager.xml");
     std::fs::write(&xml, sitemanager_for(&server)).unwrap();
-    let run = ferry(
+    let run = run_ferry(
         &["sites", "import", xml.to_str().unwrap()],
         here.path(),
         config.path(),
@@ -252,7 +193,7 @@ fn a_site_path_works_wherever_a_url_does() {
     let pw = [("FERRY_PASSWORD", PASSWORD)];
 
     // The longest site path wins, the rest is the remote path.
-    let run = ferry(
+    let run = run_ferry(
         &["ls", "site:Clients/Acme Web/www"],
         here.path(),
         config.path(),
@@ -270,7 +211,7 @@ fn a_site_path_works_wherever_a_url_does() {
         "{names:?}"
     );
     // A site's remote folder is where its paths start.
-    let run = ferry(
+    let run = run_ferry(
         &["ls", "site:Clients/Docs", "--log"],
         here.path(),
         config.path(),
@@ -284,7 +225,7 @@ fn a_site_path_works_wherever_a_url_does() {
         run.stderr
     );
 
-    let run = ferry(
+    let run = run_ferry(
         &[
             "get",
             "site:Clients/Acme Web/www/index.html",
@@ -302,7 +243,7 @@ fn a_site_path_works_wherever_a_url_does() {
     );
 
     std::fs::write(here.path().join("new.txt"), b"uploaded").unwrap();
-    let run = ferry(
+    let run = run_ferry(
         &["put", "new.txt", "site:Clients/Docs/sub/"],
         here.path(),
         config.path(),
@@ -315,7 +256,7 @@ fn a_site_path_works_wherever_a_url_does() {
     );
 
     // Imported without a keyring, the site asks; without a password: one line saying what to do.
-    let run = ferry(
+    let run = run_ferry(
         &["ls", "site:Clients/Acme Web"],
         here.path(),
         config.path(),
@@ -332,7 +273,7 @@ fn a_site_path_works_wherever_a_url_does() {
         "{}",
         run.stderr
     );
-    let run = ferry(
+    let run = run_ferry(
         &["ls", "site:Clients/Acme Wbe"],
         here.path(),
         config.path(),
@@ -362,7 +303,7 @@ fn a_broken_sites_file_is_explained_and_kept() {
         vec!["sites", "import", FIXTURE],
         vec!["ls", "site:Anything/at all"],
     ] {
-        let run = ferry(&args, here.path(), config.path(), &[]);
+        let run = run_ferry(&args, here.path(), config.path(), &[]);
         assert_ne!(run.code, 0, "{args:?}");
         assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
         assert!(
@@ -387,7 +328,7 @@ fn a_broken_sites_file_is_explained_and_kept() {
     assert!(left.is_empty(), "{left:?}");
 
     std::fs::write(&path, "{\"version\": 3, \"sites\": []}").unwrap();
-    let run = ferry(&["sites", "list"], here.path(), config.path(), &[]);
+    let run = run_ferry(&["sites", "list"], here.path(), config.path(), &[]);
     assert_ne!(run.code, 0);
     assert!(
         run.stderr.contains("format version 3, from a newer Ferry"),
@@ -442,7 +383,7 @@ mod keyring_real {
         let xml = here.path().join("sitemanager.xml");
         std::fs::write(&xml, sitemanager_for(&server)).unwrap();
         let with_keyring = [("FERRY_KEYRING", "")];
-        let run = ferry(
+        let run = run_ferry(
             &["sites", "import", xml.to_str().unwrap()],
             here.path(),
             config.path(),
@@ -458,7 +399,7 @@ mod keyring_real {
         std::fs::remove_file(&xml).unwrap();
 
         // No $FERRY_PASSWORD and no terminal: the password can only come from the keyring.
-        let run = ferry(
+        let run = run_ferry(
             &["ls", "site:Clients/Acme Web/www"],
             here.path(),
             config.path(),
@@ -496,16 +437,16 @@ mod keyring_real {
 #[test]
 fn the_app_flag_site_names_a_saved_site_and_an_unknown_one_is_a_clear_error() {
     let config = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .args(["--site", "Clients/Nobody"])
-        .env("FERRY_CONFIG_DIR", config.path())
-        .env("FERRY_KEYRING", "none")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let run = run_ferry(
+        &["--site", "Clients/Nobody"],
+        config.path(),
+        config.path(),
+        &[],
+    );
+    assert_ne!(run.code, 0);
     assert!(
-        stderr.contains("no site is named \"Clients/Nobody\""),
-        "{stderr}"
+        run.stderr.contains("no site is named \"Clients/Nobody\""),
+        "{}",
+        run.stderr
     );
 }

@@ -3,8 +3,11 @@
 
 #![allow(dead_code)]
 
+mod binary;
 pub mod fake;
 pub mod real;
+
+pub use binary::{Run, run_ferry};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
