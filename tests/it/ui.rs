@@ -18,19 +18,28 @@ mod snapshots;
 
 type AppHarness = Harness<'static, Option<FerryApp>>;
 
-fn harness(start: AppStart) -> AppHarness {
+/// The window size and frame pace every UI test uses.
+fn builder() -> egui_kittest::HarnessBuilder<Option<FerryApp>> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 860.0))
         .with_step_dt(1.0 / 60.0)
-        .build_ui_state(
-            move |ui, app: &mut Option<FerryApp>| {
-                app.get_or_insert_with(|| {
-                    FerryApp::new(ui.ctx(), None, start.clone()).expect("the app starts")
-                })
-                .frame(ui);
-            },
-            None,
-        )
+}
+
+/// The app, started on its first frame, in a harness from `builder`.
+fn build(builder: egui_kittest::HarnessBuilder<Option<FerryApp>>, start: AppStart) -> AppHarness {
+    builder.build_ui_state(
+        move |ui, app: &mut Option<FerryApp>| {
+            app.get_or_insert_with(|| {
+                FerryApp::new(ui.ctx(), None, start.clone()).expect("the app starts")
+            })
+            .frame(ui);
+        },
+        None,
+    )
+}
+
+fn harness(start: AppStart) -> AppHarness {
+    build(builder(), start)
 }
 
 fn start(local: &Path, connect: Option<Site>) -> AppStart {

@@ -7,14 +7,14 @@
 use std::path::PathBuf;
 use std::time::{Duration, UNIX_EPOCH};
 
+use egui_kittest::SnapshotOptions;
 use egui_kittest::kittest::Queryable;
-use egui_kittest::{Harness, SnapshotOptions};
-use ferry::app::{AppStart, FerryApp};
+use ferry::app::AppStart;
 use ferry::demo::Demo;
 use ferry::localserver::ServerTls;
 use ferry::*;
 
-use super::{AppHarness, app, context_menu, remote_has, run_until};
+use super::{AppHarness, app, build, builder, context_menu, remote_has, run_until};
 use crate::support::*;
 
 /// 2026-06-12 14:05 UTC, and a day before it.
@@ -46,21 +46,8 @@ fn local_folder(name: &str) -> PathBuf {
 }
 
 fn snapshot_harness(start: AppStart, theme: egui::Theme) -> AppHarness {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 860.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_theme(theme)
-        .with_render_cursor(false)
-        .wgpu()
-        .build_ui_state(
-            move |ui, app: &mut Option<FerryApp>| {
-                app.get_or_insert_with(|| {
-                    FerryApp::new(ui.ctx(), None, start.clone()).expect("the app starts")
-                })
-                .frame(ui);
-            },
-            None,
-        )
+    let builder = builder().with_theme(theme).with_render_cursor(false).wgpu();
+    build(builder, start)
 }
 
 /// Renders the window, paints over every widget whose text contains one of `varying` (and the
