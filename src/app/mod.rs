@@ -3,6 +3,7 @@
 //! on the network; the worker wakes it with `request_repaint` when something happened.
 
 mod connect;
+mod data_fields;
 mod local;
 mod log_view;
 mod pane;
@@ -256,34 +257,12 @@ impl FerryApp {
         });
     }
 
-    /// A quick-connect site with the global settings (timeouts, keep-alive, parallel
-    /// transfers, file-exists action, data options) under the bar's own mode.
+    /// A quick-connect site with the global settings, when there are any.
     fn with_settings(&self, site: Site) -> Site {
-        let Some((_, settings)) = &self.stores else {
-            return site;
-        };
-        let settings = settings.settings();
-        let mut entry = crate::sites::SiteEntry::new("Quickconnect");
-        entry.host = site.host.clone();
-        entry.port = Some(site.port);
-        entry.protocol = match site.protocol {
-            Protocol::Ftp => crate::sites::SiteProtocol::Ftp,
-            Protocol::ExplicitTls => crate::sites::SiteProtocol::Ftpes,
-            Protocol::ImplicitTls => crate::sites::SiteProtocol::Ftps,
-            Protocol::ExplicitTlsIfAvailable => crate::sites::SiteProtocol::FtpesIfAvailable,
-        };
-        entry.logon = if site.user.is_empty() {
-            crate::sites::Logon::Anonymous
-        } else {
-            crate::sites::Logon::Normal
-        };
-        entry.user = site.user.clone();
-        entry.mode = Some(match site.mode {
-            DataMode::Auto => crate::sites::TransferMode::Auto,
-            DataMode::Passive => crate::sites::TransferMode::Passive,
-            DataMode::Active => crate::sites::TransferMode::Active,
-        });
-        crate::sites::engine_site(&entry, settings, Some(site.password))
+        match &self.stores {
+            Some((_, settings)) => crate::sites::quick_site(site, settings.settings()),
+            None => site,
+        }
     }
 
     /// Disconnects and removes a tab; the last one is replaced by an empty tab.
@@ -418,25 +397,10 @@ impl FerryApp {
         }
     }
 
-    /// Remote entries (of the folder shown) into the local folder shown.
-    fn download(&mut self, entries: Vec<Entry>) {
-        for entry in entries {
-            let local = PathBuf::from(&self.local.path).join(&entry.name);
-            let remote = self.remote().child(&entry.name);
-            let recursive = entry.kind == EntryKind::Dir;
-            self.transfer(
-                self.tab().session,
-                Direction::Download,
-                local,
-                remote,
-                recursive,
-            );
-        }
-    }
-
-    /// Local entries (of the folder shown) into the remote folder shown.
-    fn upload(&mut self, entries: Vec<Entry>) {
-        if !self.is_connected() {
+    /// Entries of the folder shown on one side into the folder shown on the other
+    /// (recursively for folders).
+    fn transfer_entries(&mut self, direction: Direction, entries: Vec<Entry>) {
+        if direction == Direction::Upload && !self.is_connected() {
             self.tab_mut().status = "Connect to a server to upload".to_string();
             return;
         }
@@ -444,13 +408,7 @@ impl FerryApp {
             let local = PathBuf::from(&self.local.path).join(&entry.name);
             let remote = self.remote().child(&entry.name);
             let recursive = entry.kind == EntryKind::Dir;
-            self.transfer(
-                self.tab().session,
-                Direction::Upload,
-                local,
-                remote,
-                recursive,
-            );
+            self.transfer(self.tab().session, direction, local, remote, recursive);
         }
     }
 
@@ -460,10 +418,10 @@ impl FerryApp {
             PaneAction::Navigate(path) => {
                 self.send_op(tab, Operation::List(Some(path)), After::Listing)
             }
-            PaneAction::Transfer(entries) => self.download(entries),
+            PaneAction::Transfer(entries) => self.transfer_entries(Direction::Download, entries),
             PaneAction::AddToQueue(entries) => {
                 self.hold_queue();
-                self.download(entries);
+                self.transfer_entries(Direction::Download, entries);
             }
             PaneAction::Delete(entries) => {
                 for entry in entries {
@@ -493,7 +451,7 @@ impl FerryApp {
                 }
             }
             // Local rows dropped on the remote pane.
-            PaneAction::Receive(entries) => self.upload(entries),
+            PaneAction::Receive(entries) => self.transfer_entries(Direction::Upload, entries),
             PaneAction::OpenInFileManager | PaneAction::PickFolder => {}
         }
     }
@@ -501,10 +459,10 @@ impl FerryApp {
     fn local_action(&mut self, action: PaneAction) {
         match action {
             PaneAction::Navigate(path) => self.local_fs.list(path),
-            PaneAction::Transfer(entries) => self.upload(entries),
+            PaneAction::Transfer(entries) => self.transfer_entries(Direction::Upload, entries),
             PaneAction::AddToQueue(entries) => {
                 self.hold_queue();
-                self.upload(entries);
+                self.transfer_entries(Direction::Upload, entries);
             }
             PaneAction::Delete(entries) => {
                 let paths = entries
@@ -518,7 +476,7 @@ impl FerryApp {
             PaneAction::OpenInFileManager => open_in_file_manager(&self.local.path),
             PaneAction::PickFolder => self.local_fs.pick_folder(self.local.path.clone()),
             // Remote rows dropped on the local pane.
-            PaneAction::Receive(entries) => self.download(entries),
+            PaneAction::Receive(entries) => self.transfer_entries(Direction::Download, entries),
             PaneAction::Chmod { .. } | PaneAction::CopyUrl(_) => {}
         }
     }

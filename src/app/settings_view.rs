@@ -2,7 +2,7 @@
 //! transfers, timeouts, keep-alive, the default file-exists action, the log's timestamps and
 //! line cap, the theme), edited on a copy and saved with "OK"; they apply to new connections.
 
-use crate::api::PortRange;
+use super::data_fields::DataFields;
 use crate::sites::{KeepAlive, OnExists, Settings, SettingsStore, Theme, TransferMode};
 
 #[derive(Default)]
@@ -14,23 +14,14 @@ pub struct SettingsWindow {
 
 struct Draft {
     settings: Settings,
-    external_ip: String,
-    ports: String,
+    data: DataFields,
 }
 
 impl SettingsWindow {
     pub fn open(&mut self, store: &SettingsStore) {
         let settings = store.settings().clone();
-        let options = settings.data_options;
         self.draft = Some(Draft {
-            external_ip: options
-                .active_external_ip
-                .map(|ip| ip.to_string())
-                .unwrap_or_default(),
-            ports: options
-                .active_ports
-                .map(|r| format!("{}-{}", r.first, r.last))
-                .unwrap_or_default(),
+            data: DataFields::new(&settings.data_options),
             settings,
         });
         self.error = None;
@@ -91,24 +82,7 @@ impl SettingsWindow {
 /// The draft's text fields parsed into the settings.
 fn finish(draft: &Draft) -> Result<Settings, String> {
     let mut settings = draft.settings.clone();
-    let ip = draft.external_ip.trim();
-    settings.data_options.active_external_ip = if ip.is_empty() {
-        None
-    } else {
-        Some(
-            ip.parse()
-                .map_err(|_| format!("{ip:?} is not an IPv4 address like 203.0.113.7"))?,
-        )
-    };
-    let ports = draft.ports.trim();
-    settings.data_options.active_ports = if ports.is_empty() {
-        None
-    } else {
-        Some(
-            PortRange::parse(ports)
-                .ok_or_else(|| format!("{ports:?} is not a port range like 50000-50100"))?,
-        )
-    };
+    draft.data.apply(&mut settings.data_options)?;
     settings.validate().map_err(|e| e.to_string())?;
     Ok(settings)
 }
@@ -142,31 +116,7 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
         &TransferMode::ALL,
         TransferMode::label,
     );
-    ui.label("");
-    ui.checkbox(
-        &mut s.data_options.use_epsv,
-        "Passive: try EPSV before PASV",
-    );
-    ui.end_row();
-    ui.label("");
-    ui.checkbox(
-        &mut s.data_options.trust_pasv_address,
-        "Passive: trust the address in the 227 reply",
-    );
-    ui.end_row();
-    for (label, value, hint) in [
-        ("Active: external IPv4:", &mut draft.external_ip, "auto"),
-        (
-            "Active: port range:",
-            &mut draft.ports,
-            "any, e.g. 50000-50100",
-        ),
-    ] {
-        let label = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).hint_text(hint))
-            .labelled_by(label.id);
-        ui.end_row();
-    }
+    draft.data.show(ui, &mut s.data_options);
     ui.label("Simultaneous transfers:");
     ui.add(egui::DragValue::new(&mut s.simultaneous_transfers).range(1..=10));
     ui.end_row();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::file::StoreError;
-use super::model::{Colour, Logon, NodeId, SiteEntry};
+use super::model::{Colour, Logon, NodeId, SiteEntry, SiteProtocol, TransferMode};
 use super::secrets::{Keyring, KeyringError};
 use super::settings::Settings;
 use super::store::{SettingsStore, SiteStore};
@@ -62,6 +62,32 @@ pub fn engine_site(entry: &SiteEntry, settings: &Settings, password: Option<Secr
     .clamp(1, MAX_PARALLEL);
     site.on_exists = settings.on_exists.policy();
     site
+}
+
+/// A site typed into a quick-connect bar, with the global settings (timeouts, keep-alive,
+/// parallel transfers, file-exists action, data options) under its own mode and protocol.
+pub fn quick_site(site: api::Site, settings: &Settings) -> api::Site {
+    let mut entry = SiteEntry::new("Quickconnect");
+    entry.host = site.host.clone();
+    entry.port = Some(site.port);
+    entry.protocol = match site.protocol {
+        api::Protocol::Ftp => SiteProtocol::Ftp,
+        api::Protocol::ExplicitTls => SiteProtocol::Ftpes,
+        api::Protocol::ImplicitTls => SiteProtocol::Ftps,
+        api::Protocol::ExplicitTlsIfAvailable => SiteProtocol::FtpesIfAvailable,
+    };
+    entry.logon = if site.user.is_empty() {
+        Logon::Anonymous
+    } else {
+        Logon::Normal
+    };
+    entry.user = site.user.clone();
+    entry.mode = Some(match site.mode {
+        DataMode::Auto => TransferMode::Auto,
+        DataMode::Passive => TransferMode::Passive,
+        DataMode::Active => TransferMode::Active,
+    });
+    engine_site(&entry, settings, Some(site.password))
 }
 
 /// Everything a front end needs to open a session for a stored site.
@@ -166,4 +192,38 @@ pub fn open_site_url(
     let settings = SettingsStore::load(config_dir)?;
     let target = sites.tree().resolve(spec)?;
     connection_for(&target, settings.settings(), keyring)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quick_site_takes_the_global_settings_but_keeps_its_own_mode_and_password() {
+        let settings = Settings {
+            timeout_seconds: 7,
+            simultaneous_transfers: 5,
+            transfer_mode: TransferMode::Active,
+            ..Settings::default()
+        };
+        let mut typed = api::Site::new("ftp.example.com", api::Protocol::ExplicitTlsIfAvailable);
+        typed.port = 2121;
+        typed.user = "ann".to_string();
+        typed.password = Secret::new("pw");
+        typed.mode = DataMode::Passive;
+        let site = quick_site(typed, &settings);
+        assert_eq!(site.timeouts, Timeouts::uniform(Duration::from_secs(7)));
+        assert_eq!(site.parallel, 5);
+        assert_eq!(site.mode, DataMode::Passive);
+        assert_eq!(
+            (site.host.as_str(), site.port, site.protocol),
+            (
+                "ftp.example.com",
+                2121,
+                api::Protocol::ExplicitTlsIfAvailable
+            )
+        );
+        assert_eq!((site.user.as_str(), site.password.expose()), ("ann", "pw"));
+        assert!(!site.ask_password);
+    }
 }

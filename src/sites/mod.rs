@@ -62,7 +62,7 @@ mod tree;
 
 pub use connect::{
     SITE_PREFIX, SiteConnection, SiteError, connection, connection_for, engine_site, is_site_url,
-    open_site_url,
+    open_site_url, quick_site,
 };
 pub use file::{Document, FORMAT_VERSION, StoreError, backup_path};
 pub use model::{
