@@ -21,7 +21,7 @@ command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
 command -v makensis >/dev/null || need+=(nsis)
 command -v wrestool >/dev/null || need+=(icoutils)
 command -v wine >/dev/null || need+=(wine wine64)
-python3 -c 'import pyftpdlib' 2>/dev/null || need+=(python3-pyftpdlib)
+/usr/bin/python3 -c 'import pyftpdlib' 2>/dev/null || need+=(python3-pyftpdlib)   # Debian's python3, as wine-check.sh runs it
 [ "${#need[@]}" -eq 0 ] || { echo "== apt-get install ${need[*]}"; apt_install "${need[@]}"; }
 rustup target list --installed | grep -qx "$target" || timeout 900 rustup target add "$target"
 
@@ -40,10 +40,15 @@ for type in 14 16 24; do
     grep -q -- "--type=$type " <<<"$resources" || { echo "build-windows.sh: ferry.exe lacks resource type $type" >&2; exit 1; }
 done
 
+# The installer's licence page: Ferry is MIT OR Apache-2.0, so it shows both texts.
+{ echo "Ferry is licensed under either of the MIT licence or the Apache License 2.0, at your option."
+  echo; cat LICENSE-MIT; echo; echo "----"; echo; cat LICENSE-APACHE; } > "$stage/license.txt"
+
 echo "== makensis"
 setup=$out/ferry-$version-windows-x86_64-setup.exe
 rm -f "$setup"
 timeout 600 makensis -V2 -WX -DVERSION="$version" -DEXE="$stage/ferry.exe" -DOUTFILE="$root/$setup" \
+    -DLICENSE="$stage/license.txt" \
     packaging/windows/ferry.nsi
 
 bash packaging/windows/wine-check.sh "$stage/ferry.exe" "$setup"

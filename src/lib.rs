@@ -1,30 +1,19 @@
-//! Ferry: a desktop FTP/FTPS client. The library holds the engine (a worker that owns the FTP
-//! sessions) and its boundary; the binary puts a command line and a desktop app on top.
+//! Ferry: a desktop FTP/FTPS client. The library holds the boundary (`api`), the engine (a worker
+//! that owns the FTP sessions), the helpers every layer shares (`common`), the saved sites, and
+//! the two front ends (the desktop `app` and the `cli`); the binary picks a front end.
+//!
+//! Layers, top to bottom: `app`, `cli` → `sites` → `engine` (worker, events, driver) → `api`;
+//! `common` may be used by all of them. `tests/it/layers.rs` enforces the arrows.
 
 pub mod api;
 pub mod app;
-mod atomic_file;
 pub mod cli;
-mod control;
-mod data;
+pub mod common;
+#[cfg(feature = "demo")]
 pub mod demo;
-pub mod error;
-pub mod events;
-pub mod listing;
-pub mod localserver;
-mod ops;
-pub mod paths;
-mod prompts;
-mod queue;
-mod reply;
-mod session;
+pub mod engine;
 pub mod sites;
-pub mod tls;
-mod transfer;
-pub mod url;
-pub mod wirelog;
-pub mod worker;
 
 pub use api::*;
-pub use events::EventSink;
-pub use worker::{Worker, WorkerConfig};
+pub use engine::events::EventSink;
+pub use engine::worker::{Worker, WorkerConfig};

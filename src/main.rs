@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ferry::app::{AppStart, run as run_app};
-use ferry::cli::{Cli, config_dir, run};
-use ferry::demo::Demo;
+use ferry::cli::{Cli, run};
+use ferry::common::config::config_dir;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -72,9 +72,24 @@ fn open_app(demo: bool, url: Option<String>) -> Result<(), String> {
         config_dir: config_dir(),
         ..AppStart::default()
     };
-    let demo = if demo { Some(Demo::start()?) } else { None };
-    if let Some(demo) = &demo {
-        start.connect = Some(demo.site.clone());
+    #[cfg(feature = "demo")]
+    let demo = if demo {
+        Some(ferry::demo::Demo::start()?)
+    } else {
+        None
+    };
+    #[cfg(feature = "demo")]
+    let connect_demo = demo.as_ref().map(|d| d.site.clone());
+    #[cfg(not(feature = "demo"))]
+    let connect_demo: Option<ferry::Site> = if demo {
+        return Err(
+            "this build of Ferry has no demo server (built without the \"demo\" feature)".into(),
+        );
+    } else {
+        None
+    };
+    if let Some(site) = connect_demo {
+        start.connect = Some(site);
     } else if let Some(url) = url.as_deref().filter(|u| ferry::sites::is_site_url(u)) {
         let dir = start
             .config_dir
@@ -86,7 +101,11 @@ fn open_app(demo: bool, url: Option<String>) -> Result<(), String> {
         start.keyring = Some(keyring);
         start.open_site = Some(connection);
     } else if let Some(url) = url {
-        start.connect = Some(ferry::url::parse(&url).map_err(|e| e.to_string())?.site);
+        start.connect = Some(
+            ferry::common::url::parse(&url)
+                .map_err(|e| e.to_string())?
+                .site,
+        );
     }
     run_app(start)
 }

@@ -1,5 +1,6 @@
 ; Ferry's Windows installer (NSIS 3, built by packaging/build-windows.sh):
-;   makensis -DVERSION=0.1.0 -DEXE=path\to\ferry.exe -DOUTFILE=setup.exe packaging/windows/ferry.nsi
+;   makensis -DVERSION=0.1.0 -DEXE=path\to\ferry.exe -DOUTFILE=setup.exe -DLICENSE=license.txt \
+;       packaging/windows/ferry.nsi
 ; Installs for the current user (no administrator rights) into %LOCALAPPDATA%\Programs\Ferry:
 ; ferry.exe, a Start-menu shortcut and an uninstaller (listed in Settings > Apps). Opening ftp://,
 ; ftps:// and ftpes:// links with Ferry is an opt-in component (unchecked by default; /URLHANDLER
@@ -12,8 +13,8 @@ Target amd64-unicode
 !include LogicLib.nsh
 !include x64.nsh
 
-!ifndef VERSION | EXE | OUTFILE
-  !error "define VERSION, EXE and OUTFILE (see the top of this file)"
+!ifndef VERSION | EXE | OUTFILE | LICENSE
+  !error "define VERSION, EXE, OUTFILE and LICENSE (see the top of this file)"
 !endif
 
 !define APP "Ferry"
@@ -46,6 +47,7 @@ VIAddVersionKey "LegalCopyright" "The Ferry contributors; MIT OR Apache-2.0"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\ferry.exe"
 !define MUI_FINISHPAGE_RUN_TEXT "Start Ferry"
 
+!insertmacro MUI_PAGE_LICENSE "${LICENSE}"
 !insertmacro MUI_PAGE_COMPONENTS
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES

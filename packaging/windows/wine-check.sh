@@ -61,11 +61,15 @@ echo "$got"
 echo "== ferry.exe ls / get against pyftpdlib on loopback"
 mkdir -p "$work/ftp/docs"
 printf 'Hello from the FTP server\n' > "$work/ftp/hello.txt"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m pyftpdlib -i 127.0.0.1 -p "$port" -d "$work/ftp" >"$work/ftpd.log" 2>&1 &
+# Debian's interpreter, the one python3-pyftpdlib is installed for: a `python3` earlier in PATH
+# (a pyenv shim) may not have pyftpdlib, and the server would never start.
+py=/usr/bin/python3
+"$py" -c 'import pyftpdlib' 2>/dev/null || fail "$py cannot import pyftpdlib (apt-get install python3-pyftpdlib)"
+port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$py" -m pyftpdlib -i 127.0.0.1 -p "$port" -d "$work/ftp" >"$work/ftpd.log" 2>&1 &
 server=$!
 for _ in $(seq 1 40); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
+    "$py" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
     sleep 0.25
 done
 listing=$(wine_run "$exe" ls "ftp://127.0.0.1:$port/" --timeout 20)

@@ -73,7 +73,7 @@ impl QuickConnect {
     pub fn site(&self) -> Result<Site, String> {
         let host = self.host.trim();
         if host.contains("://") {
-            let mut url = crate::url::parse(host).map_err(|e| e.to_string())?;
+            let mut url = crate::common::url::parse(host).map_err(|e| e.to_string())?;
             if !self.user.is_empty() && url.site.user.is_empty() {
                 url.site.user = self.user.clone();
             }

@@ -18,9 +18,9 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 use crate::api::*;
-use crate::events::EventSink;
+use crate::engine::events::EventSink;
+use crate::engine::worker::{Worker, WorkerConfig};
 use crate::sites::{Keyring, Settings, SettingsStore, SiteConnection, SiteStore};
-use crate::worker::{Worker, WorkerConfig};
 
 use connect::{ConnectAction, QuickConnect, Recent};
 use local::{LocalFs, LocalResult};

@@ -34,19 +34,6 @@ impl Default for PromptQueue {
     }
 }
 
-const ACTIONS: [(ExistsAction, &str); 7] = [
-    (ExistsAction::Overwrite, "Overwrite"),
-    (ExistsAction::OverwriteIfNewer, "Overwrite if source newer"),
-    (
-        ExistsAction::OverwriteIfSizeDiffers,
-        "Overwrite if size differs",
-    ),
-    (ExistsAction::Resume, "Resume"),
-    (ExistsAction::Rename, "Rename"),
-    (ExistsAction::Skip, "Skip"),
-    (ExistsAction::Cancel, "Cancel this transfer"),
-];
-
 impl PromptQueue {
     pub fn push(&mut self, id: PromptId, prompt: Prompt) {
         self.waiting.push_back((id, prompt));
@@ -145,8 +132,8 @@ impl PromptQueue {
             }
         });
         ui.separator();
-        for (action, label) in ACTIONS {
-            ui.radio_value(&mut self.action, action, label);
+        for action in ExistsAction::ALL {
+            ui.radio_value(&mut self.action, action, action.label());
         }
         ui.checkbox(&mut self.for_all, "Always use this action for this queue");
         let mut answer = None;

@@ -15,12 +15,13 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::*;
-use crate::events::EventSink;
-use crate::paths::{check_remote_name, join_remote, remote_basename, resolve_remote};
+use crate::common::config::config_dir;
+use crate::common::fingerprint::normalize_fingerprint;
+use crate::common::paths::{check_remote_name, join_remote, remote_basename, resolve_remote};
+use crate::common::url::{FtpUrl, parse};
+use crate::engine::events::EventSink;
+use crate::engine::worker::{Worker, WorkerConfig};
 use crate::sites::{KeyringError, is_site_url};
-use crate::tls::normalize_fingerprint;
-use crate::url::{FtpUrl, parse};
-use crate::worker::{Worker, WorkerConfig};
 
 pub use sites::SitesCommand;
 pub use terminal::format_entry;
@@ -157,15 +158,6 @@ impl ExistsArg {
             ExistsArg::Skip => ExistsPolicy::Skip,
         }
     }
-}
-
-/// Ferry's configuration folder (sites, settings, trusted certificates): `$FERRY_CONFIG_DIR`,
-/// else the OS config folder.
-pub fn config_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("FERRY_CONFIG_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    directories::ProjectDirs::from("", "", "Ferry").map(|d| d.config_dir().to_path_buf())
 }
 
 /// Runs a parsed command line; the error is the one line printed on stderr.

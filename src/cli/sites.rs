@@ -21,7 +21,7 @@ pub enum SitesCommand {
 
 /// Ferry's configuration folder, or the one-line explanation of why there is none.
 fn config_dir() -> anyhow::Result<PathBuf> {
-    super::config_dir()
+    crate::common::config::config_dir()
         .ok_or_else(|| anyhow!("there is no configuration folder: set FERRY_CONFIG_DIR"))
 }
 

@@ -66,19 +66,30 @@ pub(super) fn ask_exists(source: &FileFacts, destination: &FileFacts) -> (Exists
         size(destination),
         size(source)
     );
-    eprint!(
-        "[o]verwrite, [n]ewer only, [d]ifferent size only, [r]esume, r[e]name, [s]kip, [c]ancel (capital letter: for all): "
-    );
+    let choices: Vec<String> = ExistsAction::ALL
+        .iter()
+        .map(|a| format!("{}: {}", exists_key(*a), a.label()))
+        .collect();
+    eprint!("{} (capital letter: for all): ", choices.join(", "));
     let reply = read_line();
     let for_all = reply.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-    let action = match reply.to_ascii_lowercase().as_str() {
-        "o" => ExistsAction::Overwrite,
-        "n" => ExistsAction::OverwriteIfNewer,
-        "d" => ExistsAction::OverwriteIfSizeDiffers,
-        "r" => ExistsAction::Resume,
-        "e" | "rename" => ExistsAction::Rename,
-        "s" => ExistsAction::Skip,
-        _ => ExistsAction::Cancel,
-    };
+    let reply = reply.to_ascii_lowercase();
+    let action = ExistsAction::ALL
+        .into_iter()
+        .find(|a| exists_key(*a).to_string() == reply)
+        .unwrap_or(ExistsAction::Cancel);
     (action, for_all)
+}
+
+/// The key that picks a file-exists choice at the terminal's question.
+fn exists_key(action: ExistsAction) -> char {
+    match action {
+        ExistsAction::Overwrite => 'o',
+        ExistsAction::OverwriteIfNewer => 'n',
+        ExistsAction::OverwriteIfSizeDiffers => 'd',
+        ExistsAction::Resume => 'r',
+        ExistsAction::Rename => 'e',
+        ExistsAction::Skip => 's',
+        ExistsAction::Cancel => 'c',
+    }
 }

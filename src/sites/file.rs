@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::settings::SettingsError;
 use super::tree::EditError;
-use crate::atomic_file::{Prepared, temp_files};
+use crate::common::atomic_file::{Prepared, temp_files};
 
 /// The format version this Ferry writes and the newest it reads.
 pub const FORMAT_VERSION: u64 = 1;

@@ -32,16 +32,9 @@ impl OnExists {
         OnExists::Skip,
     ];
 
+    /// The engine's wording of the policy (the same words the file-exists dialog uses).
     pub fn label(self) -> &'static str {
-        match self {
-            OnExists::Ask => "Ask",
-            OnExists::Overwrite => "Overwrite",
-            OnExists::OverwriteIfNewer => "Overwrite if newer",
-            OnExists::OverwriteIfSizeDiffers => "Overwrite if the size differs",
-            OnExists::Resume => "Resume",
-            OnExists::Rename => "Rename",
-            OnExists::Skip => "Skip",
-        }
+        self.policy().label()
     }
 
     pub fn policy(self) -> ExistsPolicy {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::api::{DataMode, ExistsPolicy, PortRange, Protocol, Secret};
-use crate::atomic_file::{Prepared, temp_files};
+use crate::common::atomic_file::{Prepared, temp_files};
 
 const FIXTURE: &str = include_str!("../../tests/fixtures/filezilla/sitemanager.xml");
 

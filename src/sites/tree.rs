@@ -53,7 +53,7 @@ impl SiteTarget<'_> {
         match (base, rest) {
             (base, "") => base.map(str::to_string),
             (_, rest) if rest.starts_with('/') => Some(rest.to_string()),
-            (Some(base), rest) => Some(crate::paths::join_remote(base, rest)),
+            (Some(base), rest) => Some(crate::common::paths::join_remote(base, rest)),
             (None, rest) => Some(rest.to_string()),
         }
     }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ferry::localserver::ServerTls;
+use ferry::demo::server::ServerTls;
 
 use crate::support::*;
 

@@ -10,7 +10,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ferry::localserver::ServerTls;
+use ferry::demo::server::ServerTls;
 use ferry::*;
 
 use crate::support::real::{Real, Scratch};

@@ -1,7 +1,7 @@
 //! Explicit FTPS against the in-process server: the certificate prompt and each answer, trust
 //! that persists per host and port, pinned fingerprints, `--insecure`, and PROT P transfers.
 
-use ferry::localserver::ServerTls;
+use ferry::demo::server::ServerTls;
 use ferry::*;
 
 use crate::support::*;

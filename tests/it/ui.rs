@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use ferry::app::{AppStart, FerryApp};
-use ferry::localserver::ServerTls;
+use ferry::demo::server::ServerTls;
 use ferry::*;
 
 use crate::support::*;

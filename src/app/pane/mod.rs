@@ -232,7 +232,7 @@ impl Pane {
     /// `name` inside the current directory.
     pub fn child(&self, name: &str) -> String {
         match self.side {
-            Side::Remote => crate::paths::join_remote(&self.path, name),
+            Side::Remote => crate::common::paths::join_remote(&self.path, name),
             Side::Local => std::path::Path::new(&self.path)
                 .join(name)
                 .display()

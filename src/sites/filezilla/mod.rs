@@ -189,7 +189,7 @@ pub fn import(
 /// Writes `tree` to `file` as a FileZilla site manager file; returns the warnings.
 pub fn export_file(tree: &SiteTree, file: &Path) -> Result<Vec<String>, FileZillaError> {
     let (text, warnings) = export(tree);
-    crate::atomic_file::write_atomically(file, text.as_bytes()).map_err(|e| {
+    crate::common::atomic_file::write_atomically(file, text.as_bytes()).map_err(|e| {
         FileZillaError::Write {
             path: file.display().to_string(),
             message: e.to_string(),

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use ferry::localserver::{LocalServer, LocalServerConfig, ServerTls};
+use ferry::demo::server::{LocalServer, LocalServerConfig, ServerTls};
 use ferry::*;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
@@ -227,7 +227,7 @@ impl Rig {
 
     /// `relative` under the login directory, as an absolute remote path.
     pub fn abs(&self, relative: &str) -> String {
-        ferry::paths::join_remote(&self.home, relative)
+        ferry::common::paths::join_remote(&self.home, relative)
     }
 
     pub fn list(&mut self, path: &str) -> Vec<Entry> {

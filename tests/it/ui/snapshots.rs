@@ -11,7 +11,7 @@ use egui_kittest::SnapshotOptions;
 use egui_kittest::kittest::Queryable;
 use ferry::app::AppStart;
 use ferry::demo::Demo;
-use ferry::localserver::ServerTls;
+use ferry::demo::server::ServerTls;
 use ferry::*;
 
 use super::{AppHarness, app, build, builder, context_menu, remote_has, run_until};

@@ -16,25 +16,15 @@ use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, SignatureSch
 use sha2::{Digest, Sha256};
 
 use crate::api::CertificateInfo;
-use crate::atomic_file::write_atomically;
+use crate::common::atomic_file::write_atomically;
+
+use crate::common::fingerprint::normalize_fingerprint;
 
 /// SHA-256 of a DER certificate as `AB:CD:...`.
 pub fn fingerprint(der: &[u8]) -> String {
     let digest = Sha256::digest(der);
     let hex: Vec<String> = digest.iter().map(|b| format!("{b:02X}")).collect();
     hex.join(":")
-}
-
-/// Brings a fingerprint typed by a user (any case, colons optional) to the `AB:CD:...` form;
-/// `None` if it is not 32 hex bytes.
-pub fn normalize_fingerprint(text: &str) -> Option<String> {
-    let hex: String = text.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
-    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    let upper = hex.to_ascii_uppercase();
-    let pairs: Vec<&str> = (0..32).map(|i| &upper[i * 2..i * 2 + 2]).collect();
-    Some(pairs.join(":"))
 }
 
 fn provider() -> Arc<CryptoProvider> {

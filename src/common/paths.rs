@@ -1,18 +1,21 @@
 //! Remote paths and names: joining, resolving against a working directory, and refusing names
 //! from a server that could make Ferry write outside the folder the user chose.
 
-use crate::error::{EngineError, EngineResult};
+/// A name from a server that Ferry will not use as a local file name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("refused unsafe name from the server: {0:?}")]
+pub struct UnsafeName(pub String);
 
 /// Refuses a name (one path component from a listing) that is not a plain file name:
 /// empty, `.`, `..`, or containing `/`, `\`, NUL or control characters.
-pub fn check_remote_name(name: &str) -> EngineResult<()> {
+pub fn check_remote_name(name: &str) -> Result<(), UnsafeName> {
     let unsafe_name = name.is_empty()
         || name == "."
         || name == ".."
         || name.contains(['/', '\\'])
         || name.chars().any(|c| c.is_control());
     if unsafe_name {
-        Err(EngineError::UnsafeName(name.to_string()))
+        Err(UnsafeName(name.to_string()))
     } else {
         Ok(())
     }

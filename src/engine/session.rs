@@ -15,14 +15,14 @@ use std::borrow::Cow;
 use crate::api::{
     Answer, CertAnswer, Event, Operation, Prompt, RequestId, Secret, SessionId, Site,
 };
-use crate::control::Control;
-use crate::data::{DataPolicy, Way};
-use crate::error::{EngineError, EngineResult};
-use crate::events::EventSink;
-use crate::ops;
-use crate::prompts::Prompter;
-use crate::tls::SiteTrust;
-use crate::wirelog::LogCtx;
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::events::EventSink;
+use crate::engine::ftp::control::Control;
+use crate::engine::ftp::data::{DataPolicy, Way};
+use crate::engine::ftp::tls::SiteTrust;
+use crate::engine::ftp::wirelog::LogCtx;
+use crate::engine::ops;
+use crate::engine::prompts::Prompter;
 
 /// How many times one connection attempt may come back for a newly trusted certificate.
 const MAX_CERT_ROUNDS: usize = 3;

@@ -8,11 +8,11 @@ use tokio::io::AsyncReadExt;
 use tokio::time::timeout;
 
 use crate::api::{Entry, EntryKind, OpOutput, Operation, RemoteTime, TimePrecision};
-use crate::control::Control;
-use crate::error::{EngineError, EngineResult};
-use crate::listing::{LineSplitter, parse_list_line, parse_mlsd_line};
-use crate::paths::{check_remote_name, join_remote};
-use crate::reply::command_verb;
+use crate::common::paths::{check_remote_name, join_remote};
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::control::Control;
+use crate::engine::ftp::listing::{LineSplitter, parse_list_line, parse_mlsd_line};
+use crate::engine::ftp::reply::command_verb;
 
 /// The longest listing line kept; longer lines are cut, never buffered without bound.
 const MAX_LINE: usize = 64 * 1024;

@@ -5,7 +5,11 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-pub use crate::listing::{Entry, EntryKind, RemoteTime, TimePrecision};
+mod entry;
+mod prompt;
+
+pub use entry::{Entry, EntryKind, RemoteTime, TimePrecision};
+pub use prompt::{Answer, CertAnswer, CertificateInfo, ExistsAction, FileFacts, Prompt};
 
 /// Identifies one browsing session (a site connection and the transfer queue attached to it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -412,80 +416,6 @@ pub enum OpOutput {
         code: u16,
         text: String,
     },
-}
-
-/// Details of a certificate that failed verification.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CertificateInfo {
-    pub host: String,
-    pub port: u16,
-    /// SHA-256 of the DER certificate, `AB:CD:...`.
-    pub fingerprint: String,
-    pub subject: String,
-    pub issuer: String,
-    pub not_before: String,
-    pub not_after: String,
-    /// Why verification failed, in words.
-    pub reason: String,
-}
-
-/// One side of a file-exists question.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileFacts {
-    pub path: String,
-    pub size: Option<u64>,
-    pub modified: Option<SystemTime>,
-}
-
-/// A question the worker needs answered before it can go on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Prompt {
-    Certificate(CertificateInfo),
-    FileExists {
-        transfer: TransferId,
-        direction: Direction,
-        source: FileFacts,
-        destination: FileFacts,
-    },
-    /// The site asks for its password at logon ("ask for password" sites).
-    Password {
-        host: String,
-        user: String,
-    },
-}
-
-/// The answer to a certificate prompt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CertAnswer {
-    Reject,
-    TrustOnce,
-    TrustAlways,
-}
-
-/// The action chosen for an existing destination.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExistsAction {
-    Overwrite,
-    OverwriteIfNewer,
-    OverwriteIfSizeDiffers,
-    Resume,
-    Rename,
-    Skip,
-    /// Fail this transfer with an error.
-    Cancel,
-}
-
-/// An answer to a [`Prompt`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
-    Certificate(CertAnswer),
-    FileExists {
-        action: ExistsAction,
-        /// Use this action for every later conflict in this queue.
-        for_all: bool,
-    },
-    /// The password for a [`Prompt::Password`]; `None` gives up connecting.
-    Password(Option<Secret>),
 }
 
 /// Where a transfer stands.

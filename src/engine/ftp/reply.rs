@@ -3,7 +3,7 @@
 
 use suppaftp::types::Response;
 
-use crate::error::EngineError;
+use crate::engine::error::EngineError;
 
 /// One complete reply: its code and its text, lines joined with `\n`, line endings removed.
 #[derive(Debug, Clone, PartialEq, Eq)]

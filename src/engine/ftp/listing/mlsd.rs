@@ -129,7 +129,7 @@ fn render_octal_mode(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::listing::test_support::check_mlsd;
+    use crate::engine::ftp::listing::test_support::check_mlsd;
 
     #[rustfmt::skip]
     const MLSD: &[(&str, &str)] = &[

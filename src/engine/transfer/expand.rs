@@ -2,10 +2,10 @@
 //! from the server checked first), a local folder becomes a remote one plus a job per entry.
 
 use crate::api::{Direction, EntryKind};
-use crate::control::Control;
-use crate::error::{EngineError, EngineResult};
-use crate::ops::list_dir;
-use crate::paths::{check_remote_name, join_remote};
+use crate::common::paths::{check_remote_name, join_remote};
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::control::Control;
+use crate::engine::ops::list_dir;
 
 use super::{Job, Outcome, local_err};
 

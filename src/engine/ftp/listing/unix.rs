@@ -228,7 +228,7 @@ pub(super) fn parse(raw: &str, tokens: &[Token<'_>], now: NaiveDateTime) -> Opti
 
 #[cfg(test)]
 mod tests {
-    use crate::listing::test_support::check_list;
+    use crate::engine::ftp::listing::test_support::check_list;
 
     #[rustfmt::skip]
     const UNIX_BASIC: &[(&str, &str)] = &[

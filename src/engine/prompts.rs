@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
 use crate::api::{Answer, Event, Prompt, PromptId, SessionId};
-use crate::events::EventSink;
+use crate::engine::events::EventSink;
 
 /// Open questions: who asked, and where the answer goes.
 type Pending = HashMap<PromptId, (SessionId, oneshot::Sender<Answer>)>;

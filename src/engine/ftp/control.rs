@@ -17,11 +17,11 @@ use tokio::net::TcpStream;
 use tokio::time::timeout;
 
 use crate::api::{CertificateInfo, Protocol, ServerInfo, Site, Timeouts};
-use crate::data::DataPolicy;
-use crate::error::{EngineError, EngineResult};
-use crate::reply::{Features, Reply, command_verb, parse_pwd};
-use crate::tls::SiteTrust;
-use crate::wirelog::LogCtx;
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::data::DataPolicy;
+use crate::engine::ftp::reply::{Features, Reply, command_verb, parse_pwd};
+use crate::engine::ftp::tls::SiteTrust;
+use crate::engine::ftp::wirelog::LogCtx;
 
 /// The TLS context the data connections of a secure session reuse.
 #[derive(Clone)]

@@ -14,11 +14,11 @@ use tokio::sync::mpsc;
 use crate::api::{
     Command, ErrorKind, ErrorReport, Event, OpOutput, SessionId, TransferId, TransferState,
 };
-use crate::events::EventSink;
-use crate::prompts::Prompter;
-use crate::queue::{self, QueueMsg};
-use crate::session::{self, SessionCtx, SessionMsg};
-use crate::tls::{SiteTrust, TrustStore};
+use crate::engine::events::EventSink;
+use crate::engine::ftp::tls::{SiteTrust, TrustStore};
+use crate::engine::prompts::Prompter;
+use crate::engine::queue::{self, QueueMsg};
+use crate::engine::session::{self, SessionCtx, SessionMsg};
 
 /// Where the worker keeps what it remembers (trusted certificates).
 #[derive(Debug, Clone, Default)]

@@ -15,8 +15,8 @@ use tokio::time::timeout;
 use crate::api::{
     Direction, ExistsAction, ExistsPolicy, FileFacts, Prompt, TransferId, TransferState,
 };
-use crate::control::Control;
-use crate::error::{EngineError, EngineResult};
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::control::Control;
 
 use ascii::{AsciiIn, AsciiOut, LineEndings};
 use exists::{

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::api::{Protocol, Secret, Site};
-use crate::localserver::{LocalServer, LocalServerConfig};
+pub mod server;
+
+use server::{LocalServer, LocalServerConfig};
 
 pub const DEMO_USER: &str = "demo";
 pub const DEMO_PASSWORD: &str = "demo";

@@ -13,11 +13,11 @@ use crate::api::{
     Answer, Direction, Event, ExistsAction, ExistsPolicy, MAX_PARALLEL, Prompt, TransferId,
     TransferRequest, TransferState,
 };
-use crate::control::Control;
-use crate::error::EngineError;
-use crate::paths::resolve_remote;
-use crate::session::SessionCtx;
-use crate::transfer::{Job, JobEnv, Outcome, run_job};
+use crate::common::paths::resolve_remote;
+use crate::engine::error::EngineError;
+use crate::engine::ftp::control::Control;
+use crate::engine::session::SessionCtx;
+use crate::engine::transfer::{Job, JobEnv, Outcome, run_job};
 
 /// What the worker sends a queue.
 pub enum QueueMsg {
@@ -199,7 +199,7 @@ async fn run_one(
     env: QueueEnv,
     job: Job,
     conn: Option<Control>,
-    log: crate::wirelog::LogCtx,
+    log: crate::engine::ftp::wirelog::LogCtx,
     mut cancel: oneshot::Receiver<()>,
 ) -> (Option<Control>, Vec<Job>) {
     let reused = conn.is_some();

@@ -117,3 +117,9 @@ impl EngineError {
         }
     }
 }
+
+impl From<crate::common::paths::UnsafeName> for EngineError {
+    fn from(error: crate::common::paths::UnsafeName) -> Self {
+        EngineError::UnsafeName(error.0)
+    }
+}

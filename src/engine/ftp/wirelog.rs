@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use crate::api::{Event, LogKind, LogLine, SessionId};
-use crate::events::EventSink;
+use crate::engine::events::EventSink;
 
 /// The masked form of every `PASS` command, whatever the password's length.
 pub const MASKED_PASS: &str = "PASS ********";
@@ -31,14 +31,6 @@ impl LogCtx {
             session,
             connection,
             sink,
-        }
-    }
-
-    /// The same session, another connection number.
-    pub fn for_connection(&self, connection: u32) -> Self {
-        LogCtx {
-            connection,
-            ..self.clone()
         }
     }
 

@@ -95,7 +95,7 @@ pub(super) fn parse(raw: &str, tokens: &[Token<'_>]) -> Option<Entry> {
 
 #[cfg(test)]
 mod tests {
-    use crate::listing::test_support::check_list;
+    use crate::engine::ftp::listing::test_support::check_list;
 
     #[rustfmt::skip]
     const DOS: &[(&str, &str)] = &[

@@ -18,9 +18,9 @@ pub use address::{eprt_argument, parse_epsv, parse_pasv, port_argument};
 pub use stream::DataStream;
 
 use crate::api::{ActiveOptions, DataMode, PortRange, Site};
-use crate::control::Control;
-use crate::error::{EngineError, EngineResult};
-use crate::reply::{Reply, command_verb};
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::control::Control;
+use crate::engine::ftp::reply::{Reply, command_verb};
 
 fn data_error(way: Way, detail: impl Into<String>) -> EngineError {
     EngineError::Data {

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::api::{Direction, ExistsAction, ExistsPolicy, FileFacts, Prompt};
-use crate::control::Control;
-use crate::error::{EngineError, EngineResult};
-use crate::ops::parse_mdtm;
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::control::Control;
+use crate::engine::ops::parse_mdtm;
 
 use super::{Job, JobEnv};
 

@@ -1,0 +1,123 @@
+//! Questions the worker asks a front end (a certificate to trust, a file that exists, a
+//! password) and the answers that come back, with the one wording of the file-exists choices.
+
+use std::time::SystemTime;
+
+use super::{Direction, ExistsPolicy, Secret, TransferId};
+
+/// Details of a certificate that failed verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateInfo {
+    pub host: String,
+    pub port: u16,
+    /// SHA-256 of the DER certificate, `AB:CD:...`.
+    pub fingerprint: String,
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: String,
+    pub not_after: String,
+    /// Why verification failed, in words.
+    pub reason: String,
+}
+
+/// One side of a file-exists question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    pub path: String,
+    pub size: Option<u64>,
+    pub modified: Option<SystemTime>,
+}
+
+/// A question the worker needs answered before it can go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Certificate(CertificateInfo),
+    FileExists {
+        transfer: TransferId,
+        direction: Direction,
+        source: FileFacts,
+        destination: FileFacts,
+    },
+    /// The site asks for its password at logon ("ask for password" sites).
+    Password {
+        host: String,
+        user: String,
+    },
+}
+
+/// The answer to a certificate prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertAnswer {
+    Reject,
+    TrustOnce,
+    TrustAlways,
+}
+
+/// The action chosen for an existing destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExistsAction {
+    Overwrite,
+    OverwriteIfNewer,
+    OverwriteIfSizeDiffers,
+    Resume,
+    Rename,
+    Skip,
+    /// Fail this transfer with an error.
+    Cancel,
+}
+
+impl ExistsAction {
+    /// Every choice, in the order the app's dialog and the terminal offer them.
+    pub const ALL: [ExistsAction; 7] = [
+        ExistsAction::Overwrite,
+        ExistsAction::OverwriteIfNewer,
+        ExistsAction::OverwriteIfSizeDiffers,
+        ExistsAction::Resume,
+        ExistsAction::Rename,
+        ExistsAction::Skip,
+        ExistsAction::Cancel,
+    ];
+
+    /// The one wording of each choice: the app's dialog, the Settings window (through
+    /// [`ExistsPolicy::label`]) and the terminal's question all use it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExistsAction::Overwrite => "Overwrite",
+            ExistsAction::OverwriteIfNewer => "Overwrite if source newer",
+            ExistsAction::OverwriteIfSizeDiffers => "Overwrite if size differs",
+            ExistsAction::Resume => "Resume",
+            ExistsAction::Rename => "Rename",
+            ExistsAction::Skip => "Skip",
+            ExistsAction::Cancel => "Cancel this transfer",
+        }
+    }
+}
+
+impl ExistsPolicy {
+    /// "Ask", or the wording of the choice the policy makes without asking.
+    pub fn label(self) -> &'static str {
+        let action = match self {
+            ExistsPolicy::Ask => return "Ask",
+            ExistsPolicy::Overwrite => ExistsAction::Overwrite,
+            ExistsPolicy::OverwriteIfNewer => ExistsAction::OverwriteIfNewer,
+            ExistsPolicy::OverwriteIfSizeDiffers => ExistsAction::OverwriteIfSizeDiffers,
+            ExistsPolicy::Resume => ExistsAction::Resume,
+            ExistsPolicy::Rename => ExistsAction::Rename,
+            ExistsPolicy::Skip => ExistsAction::Skip,
+        };
+        action.label()
+    }
+}
+
+/// An answer to a [`Prompt`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Certificate(CertAnswer),
+    FileExists {
+        action: ExistsAction,
+        /// Use this action for every later conflict in this queue.
+        for_all: bool,
+    },
+    /// The password for a [`Prompt::Password`]; `None` gives up connecting.
+    Password(Option<Secret>),
+}

@@ -1,0 +1,12 @@
+//! Where Ferry keeps its files: the config folder (sites, settings, trusted certificates).
+
+use std::path::PathBuf;
+
+/// Ferry's config folder: `$FERRY_CONFIG_DIR` when set (tests, portable installs), else the
+/// platform's (`~/.config/ferry`, `%APPDATA%\Ferry\config`, `~/Library/Application Support/Ferry`).
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("FERRY_CONFIG_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "Ferry").map(|d| d.config_dir().to_path_buf())
+}

@@ -1,0 +1,9 @@
+//! The FTP protocol below the engine's sessions: the control connection, data connections
+//! (a layer above the control connection), reply parsing, TLS, the wire log and listing parsers.
+
+pub(crate) mod control;
+pub(crate) mod data;
+pub mod listing;
+pub(crate) mod reply;
+pub mod tls;
+pub mod wirelog;
