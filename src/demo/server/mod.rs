@@ -14,6 +14,8 @@
 //! - libunftp logs through slog (to the `log` crate by default, where Ferry's own logger would see it):
 //!   every server gets a discarding logger.
 //! - The storage factory cannot fail, so the served folder is opened lazily by [`ServedFolder`].
+//! - Its `AUTH TLS` upgrade races with the client's ClientHello, so with TLS on, clients talk to a
+//!   front (`front`) that runs the control connection's TLS and relays to libunftp.
 //!
 //! Layout: this file owns the public API and starting/stopping the server; the account check is in
 //! `auth`, the self-signed certificate and rustls configuration in `cert`, the lazily opened
@@ -21,6 +23,7 @@
 
 mod auth;
 mod cert;
+mod front;
 mod storage;
 #[cfg(test)]
 mod tests;
@@ -190,6 +193,8 @@ pub struct LocalServer {
     cert: Option<ServerCert>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The TLS front's accept loop (explicit FTPS only).
+    front: Option<JoinHandle<()>>,
 }
 
 impl LocalServer {
@@ -212,14 +217,23 @@ impl LocalServer {
             active: cfg.active,
             greeting: cfg.greeting,
         };
-        let (addr, shutdown, task) = listen_on_free_port(&recipe).await?;
-        // From here on, dropping `server` (on error too) stops the task.
-        let server = LocalServer {
-            addr,
+        let (backend, shutdown, task) = listen_on_free_port(&recipe).await?;
+        // From here on, dropping `server` (on error too) stops the tasks.
+        let mut server = LocalServer {
+            addr: backend,
             cert,
             shutdown: Some(shutdown),
             task: Some(task),
+            front: None,
         };
+        if let Some(config) = &recipe.tls_config {
+            let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                .await
+                .map_err(LocalServerError::FreePort)?;
+            server.addr = listener.local_addr().map_err(LocalServerError::FreePort)?;
+            server.front = Some(front::spawn(listener, backend, Arc::clone(config)));
+        }
+        let addr = server.addr;
         wait_until_accepting(addr).await?;
         Ok(server)
     }
@@ -237,6 +251,9 @@ impl LocalServer {
     /// Stops accepting connections at once, gives open sessions [`SHUTDOWN_GRACE`] to close, and
     /// returns within [`STOP_TIMEOUT`] at most; afterwards the port refuses connections.
     pub async fn stop(mut self) {
+        if let Some(front) = self.front.take() {
+            front.abort();
+        }
         self.signal_shutdown();
         if let Some(mut task) = self.task.take()
             && tokio::time::timeout(STOP_TIMEOUT, &mut task).await.is_err()
@@ -257,6 +274,9 @@ impl LocalServer {
 
 impl Drop for LocalServer {
     fn drop(&mut self) {
+        if let Some(front) = self.front.take() {
+            front.abort();
+        }
         self.signal_shutdown();
         if let Some(task) = self.task.take() {
             // Dropping the server future closes the control port and tells every session to end.
