@@ -47,8 +47,8 @@ pub enum EngineError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("refused unsafe name from the server: {0:?}")]
-    UnsafeName(String),
+    #[error(transparent)]
+    UnsafeName(#[from] crate::common::paths::UnsafeName),
     #[error("{} already exists", .0.display())]
     LocalExists(PathBuf),
     #[error("{0} already exists on the server")]
@@ -115,11 +115,5 @@ impl EngineError {
             step: step.into(),
             after,
         }
-    }
-}
-
-impl From<crate::common::paths::UnsafeName> for EngineError {
-    fn from(error: crate::common::paths::UnsafeName) -> Self {
-        EngineError::UnsafeName(error.0)
     }
 }
