@@ -34,7 +34,7 @@ fn login_logs_the_session_like_filezilla_with_the_password_masked() {
             "no {expected:?} in {log:#?}"
         );
     }
-    let everything = format!("{:?}", rig.transcript);
+    let everything = format!("{:?}", rig.transcript());
     assert!(
         !everything.contains(PASSWORD),
         "the password leaked into an event"
@@ -202,7 +202,7 @@ fn progress_is_coalesced_to_at_most_ten_a_second() {
         panic!("{states:?}");
     };
     let progress = rig
-        .transcript
+        .transcript()
         .iter()
         .filter(|e| matches!(e, Event::Transfer { id: i, state: TransferState::Progress { .. }, .. } if *i == id))
         .count();
@@ -415,7 +415,7 @@ fn ask_raises_a_prompt_and_obeys_the_answer() {
         std::fs::read(local.path().join("f.txt")).unwrap(),
         b"new content from the server"
     );
-    let prompt = rig.transcript.iter().find_map(|e| match e {
+    let prompt = rig.transcript().iter().find_map(|e| match e {
         Event::Prompt {
             prompt:
                 Prompt::FileExists {
@@ -473,7 +473,7 @@ fn for_all_answers_apply_to_the_rest_of_the_queue() {
         "{states:?}"
     );
     let prompts = rig
-        .transcript
+        .transcript()
         .iter()
         .filter(|e| matches!(e, Event::Prompt { .. }))
         .count();
@@ -555,7 +555,7 @@ fn keepalive_sends_noop_while_idle_and_only_when_enabled() {
 }
 
 fn password_prompts(rig: &Rig) -> Vec<(String, String)> {
-    rig.transcript
+    rig.transcript()
         .iter()
         .filter_map(|e| match e {
             Event::Prompt {
@@ -595,7 +595,7 @@ fn an_ask_for_password_site_asks_once_for_the_session_and_its_transfers() {
         std::fs::read(local.path().join("two.bin")).unwrap(),
         pattern(300_000, 2)
     );
-    assert!(!format!("{:?}", rig.transcript).contains(PASSWORD));
+    assert!(!format!("{:?}", rig.transcript()).contains(PASSWORD));
 }
 
 #[test]
