@@ -69,8 +69,12 @@ fn settings_round_trip_and_ranges_are_checked() {
         assert!(error.to_string().contains(words), "{error}");
     }
     assert_eq!(store.settings(), &custom, "refused settings change nothing");
+}
 
-    // A partial file takes defaults for the rest; an out-of-range one is refused and kept.
+/// A partial file takes defaults for the rest; an out-of-range one is refused and kept.
+#[test]
+fn a_partial_settings_file_takes_the_defaults_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("settings.json"),
         "{\"version\": 1, \"settings\": {\"theme\": \"light\"}}",

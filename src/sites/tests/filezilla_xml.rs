@@ -12,12 +12,27 @@ fn find<'a>(tree: &'a SiteTree, path: &str) -> &'a SiteEntry {
         .site
 }
 
-#[test]
-fn the_filezilla_fixture_imports_every_field() {
+/// The fixture parsed, and its tree.
+fn fixture() -> (filezilla::Parsed, SiteTree) {
     let parsed = filezilla::parse(FIXTURE).unwrap();
     let tree = SiteTree {
-        nodes: parsed.nodes,
+        nodes: parsed.nodes.clone(),
     };
+    (parsed, tree)
+}
+
+/// The password the import took for `site`.
+fn password(parsed: &filezilla::Parsed, site: &SiteEntry) -> Option<String> {
+    parsed
+        .passwords
+        .iter()
+        .find(|(id, _)| id == &site.id)
+        .map(|(_, p)| p.expose().to_string())
+}
+
+#[test]
+fn the_filezilla_fixture_imports_its_tree_and_says_what_it_left_out() {
+    let (parsed, tree) = fixture();
     let paths: Vec<String> = tree.sites().into_iter().map(|r| r.path).collect();
     assert_eq!(
         paths,
@@ -34,14 +49,35 @@ fn the_filezilla_fixture_imports_every_field() {
             "Problems/Minimal (2)",
         ]
     );
-    let password = |s: &SiteEntry| {
-        parsed
-            .passwords
-            .iter()
-            .find(|(id, _)| id == &s.id)
-            .map(|(_, p)| p.expose().to_string())
-    };
+    assert_eq!(
+        parsed.passwords.len(),
+        3,
+        "SFTP and encrypted passwords are not taken"
+    );
 
+    let warnings = parsed.warnings.join("\n");
+    for expected in [
+        "Problems/SFTP box: SFTP is not supported by Ferry (FTP and FTPS only); skipped",
+        "Problems/Master password: the password is encrypted with FileZilla's master password",
+        "Clients/Légacy & Old ☃/Plain interactive: interactive logon is imported as \"ask for password\"",
+        "Clients/Légacy & Old ☃/Plain interactive: remote folder not imported: the server type 3",
+        "Clients/Légacy & Old ☃/IPv6 with account: the account (ACCT) is not supported",
+        "Problems/Web/Staging: names cannot contain \"/\"; imported as \"Web-Staging\"",
+        "Problems/Web-Staging: post-login commands are not supported",
+        "Problems/Minimal: a second entry with this name is imported as \"Minimal (2)\"",
+    ] {
+        assert!(
+            warnings.contains(expected),
+            "{expected:?} missing from:\n{warnings}"
+        );
+    }
+    assert_eq!(parsed.warnings.len(), 8, "{warnings}");
+}
+
+#[test]
+fn the_filezilla_fixture_imports_every_field_of_its_first_sites() {
+    let (parsed, tree) = fixture();
+    let password = |s: &SiteEntry| password(&parsed, s);
     let example = find(&tree, "Example");
     assert_eq!(example.protocol, SiteProtocol::FtpesIfAvailable);
     assert_eq!(
@@ -91,7 +127,12 @@ fn the_filezilla_fixture_imports_every_field() {
     assert_eq!(secure.mode, Some(TransferMode::Active));
     assert_eq!(secure.remote_dir.as_deref(), Some("/"));
     assert_eq!(secure.colour, Colour::Red);
+}
 
+#[test]
+fn the_filezilla_fixture_imports_every_field_of_its_other_sites() {
+    let (parsed, tree) = fixture();
+    let password = |s: &SiteEntry| password(&parsed, s);
     let plain = find(&tree, "Clients/Légacy & Old ☃/Plain interactive");
     assert_eq!(
         (plain.protocol, plain.logon),
@@ -128,29 +169,6 @@ fn the_filezilla_fixture_imports_every_field() {
     );
     assert_eq!(find(&tree, "Problems/Web-Staging").user, "grace");
     assert_eq!(find(&tree, "Problems/Minimal (2)").host, "ftp.acme.example");
-    assert_eq!(
-        parsed.passwords.len(),
-        3,
-        "SFTP and encrypted passwords are not taken"
-    );
-
-    let warnings = parsed.warnings.join("\n");
-    for expected in [
-        "Problems/SFTP box: SFTP is not supported by Ferry (FTP and FTPS only); skipped",
-        "Problems/Master password: the password is encrypted with FileZilla's master password",
-        "Clients/Légacy & Old ☃/Plain interactive: interactive logon is imported as \"ask for password\"",
-        "Clients/Légacy & Old ☃/Plain interactive: remote folder not imported: the server type 3",
-        "Clients/Légacy & Old ☃/IPv6 with account: the account (ACCT) is not supported",
-        "Problems/Web/Staging: names cannot contain \"/\"; imported as \"Web-Staging\"",
-        "Problems/Web-Staging: post-login commands are not supported",
-        "Problems/Minimal: a second entry with this name is imported as \"Minimal (2)\"",
-    ] {
-        assert!(
-            warnings.contains(expected),
-            "{expected:?} missing from:\n{warnings}"
-        );
-    }
-    assert_eq!(parsed.warnings.len(), 8, "{warnings}");
 }
 
 #[test]

@@ -3,9 +3,9 @@
 use super::*;
 
 #[test]
-fn edits_are_addressed_by_id_and_checked() {
+fn names_and_duplicates_are_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut store, clients, acme, solo) = sample(dir.path());
+    let (mut store, clients, acme, _) = sample(dir.path());
 
     // Names: trimmed, never empty, no slash, no control characters, unique in a folder.
     let id = store.add_folder(Some(&clients), "  Spaced  ").unwrap();
@@ -44,6 +44,12 @@ fn edits_are_addressed_by_id_and_checked() {
         store.tree().nodes[1].id().clone()
     );
     assert_eq!(store.tree().nodes[1].name(), "Copy of Clients (2)");
+}
+
+#[test]
+fn moves_and_deletes_are_addressed_by_id_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, clients, acme, solo) = sample(dir.path());
 
     // Move: into a folder at an index, never into itself.
     store.move_node(&solo, Some(&clients), 0).unwrap();
@@ -179,6 +185,13 @@ fn site_paths_resolve_to_the_longest_site_and_the_rest_is_the_remote_path() {
     );
     // Exact case first, then any case.
     assert_eq!(resolve("clients/acme web/www").0, acme);
+}
+
+#[test]
+fn an_unknown_site_path_gets_suggestions_and_case_decides_between_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, acme, _) = sample(dir.path());
+    let tree = store.tree();
 
     let error = tree.resolve("Clinets/Acme Web").unwrap_err();
     let message = error.to_string();
