@@ -1,5 +1,5 @@
-//! `ferry sites list|import|export` and `site:` targets on the command line: the site
-//! manager's store read from the terminal.
+//! `ferry sites list|import|export`, `site:` targets and the global settings on the command
+//! line: the site manager's stores read from the terminal.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use clap::Subcommand;
 
-use crate::sites::{Keyring, SiteConnection, SiteStore, filezilla, open_site_url};
+use crate::sites::{
+    Keyring, Settings, SettingsStore, SiteConnection, SiteStore, filezilla, open_site_url,
+};
 
 #[derive(Subcommand, Debug)]
 pub enum SitesCommand {
@@ -94,4 +96,17 @@ pub fn run(command: SitesCommand) -> anyhow::Result<()> {
 pub fn open(text: &str) -> anyhow::Result<SiteConnection> {
     let dir = config_dir()?;
     open_site_url(text, &dir, &Keyring::system()).map_err(|e| anyhow!("{e}"))
+}
+
+/// The global settings for a URL: the defaults when there is no config folder, and also (with a
+/// warning, as the app shows the problem and goes on) when `settings.json` cannot be read.
+pub fn settings() -> Settings {
+    let Some(dir) = crate::common::config::config_dir() else {
+        return Settings::default();
+    };
+    let store = SettingsStore::open(&dir);
+    if let Some(problem) = store.problem() {
+        eprintln!("ferry: warning: {problem}; using the default settings");
+    }
+    store.settings().clone()
 }

@@ -1,5 +1,8 @@
 //! The `ferry` command line against the in-process server: output, exit status, the one line
-//! on stderr that explains a failure, `--log`, `--trust`, `--on-exists`, and the password.
+//! on stderr that explains a failure, `--log`, `--trust`, `--on-exists`, the password, and (in
+//! `settings`) the global settings.
+
+mod settings;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -181,8 +181,8 @@ fn a_running_transfer_can_be_cancelled_with_abor() {
     rig.connect(site(&server, 5)).unwrap();
     let request = rig.request(Direction::Download, &local.path().join("f"), "/f");
     let id = request.id;
-    rig.worker.send(Command::Enqueue {
-        session: rig.session,
+    rig.send(Command::Enqueue {
+        session: rig.session(),
         transfers: vec![request],
     });
     loop {
@@ -195,8 +195,8 @@ fn a_running_transfer_can_be_cancelled_with_abor() {
         }
     }
     let started = Instant::now();
-    rig.worker.send(Command::CancelTransfer {
-        session: rig.session,
+    rig.send(Command::CancelTransfer {
+        session: rig.session(),
         transfer: id,
     });
     loop {
@@ -272,7 +272,7 @@ fn a_listing_of_100000_entries_streams_in_batches() {
     assert_eq!(entries.len(), 100_000);
     assert_eq!(entries[99_999].name, "file099999.dat");
     let batches: Vec<usize> = rig
-        .transcript
+        .transcript()
         .iter()
         .filter_map(|e| match e {
             Event::Listing { entries, .. } => Some(entries.len()),
@@ -318,15 +318,15 @@ fn a_running_listing_can_be_cancelled_and_the_session_goes_on() {
     });
     let mut rig = Rig::new();
     rig.connect(site(&server, 5)).unwrap();
-    let request = RequestId(rig.worker.next_id());
-    rig.worker.send(Command::Run {
-        session: rig.session,
+    let request = RequestId(rig.next_id());
+    rig.send(Command::Run {
+        session: rig.session(),
         request,
         op: Operation::List(None),
     });
     std::thread::sleep(Duration::from_millis(500));
-    rig.worker.send(Command::CancelOperation {
-        session: rig.session,
+    rig.send(Command::CancelOperation {
+        session: rig.session(),
     });
     loop {
         if let Event::OpDone {

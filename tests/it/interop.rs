@@ -147,7 +147,7 @@ fn vsftpd_certificate_prompt_and_trust() {
         rig.connect(site.clone()).unwrap_err().kind,
         ErrorKind::Certificate
     );
-    let seen = rig.transcript.iter().find_map(|e| match e {
+    let seen = rig.transcript().iter().find_map(|e| match e {
         Event::Prompt {
             prompt: Prompt::Certificate(info),
             ..

@@ -72,7 +72,7 @@ fn auto_falls_back_to_active_when_passive_cannot_connect_and_remembers_it() {
     assert!(rig.has_log(LogKind::Status, "Trying active mode"));
     assert!(rig.has_log(LogKind::Status, "Active mode works with this server"));
     let learned: Vec<DataMode> = rig
-        .transcript
+        .transcript()
         .iter()
         .filter_map(|e| match e {
             Event::ModeInUse { mode, .. } => Some(*mode),

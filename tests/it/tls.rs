@@ -14,7 +14,7 @@ fn answer_certificates(rig: &mut Rig, answer: CertAnswer) {
 }
 
 fn certificate_prompts(rig: &Rig) -> Vec<CertificateInfo> {
-    rig.transcript
+    rig.transcript()
         .iter()
         .filter_map(|e| match e {
             Event::Prompt {

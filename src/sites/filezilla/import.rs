@@ -134,83 +134,116 @@ fn server(element: &Element, path: &str, parsed: &mut Parsed) -> Option<SiteEntr
         host
     };
     let name = clean_name(&raw_name, fallback, path, parsed);
-    let label = join(path, &name);
-    let warn = |parsed: &mut Parsed, what: String| parsed.warnings.push(format!("{label}: {what}"));
+    let mut reader = ServerReader {
+        element,
+        label: join(path, &name),
+        warnings: Vec::new(),
+    };
+    let read = reader.site(name, host);
+    parsed.warnings.append(&mut reader.warnings);
+    let (site, password) = read?;
+    if let Some(password) = password {
+        parsed.passwords.push((site.id.clone(), password));
+    }
+    Some(site)
+}
 
-    let protocol = match number(element, "Protocol").unwrap_or(0) {
-        0 => SiteProtocol::FtpesIfAvailable,
-        3 => SiteProtocol::Ftps,
-        4 => SiteProtocol::Ftpes,
-        6 => SiteProtocol::Ftp,
-        other => {
-            warn(
-                parsed,
-                format!(
-                    "{} is not supported by Ferry (FTP and FTPS only); skipped",
-                    protocol_name(other)
-                ),
-            );
+/// One `<Server>` being read, and the warnings about it (each starts with the site's path).
+struct ServerReader<'a> {
+    element: &'a Element,
+    label: String,
+    warnings: Vec<String>,
+}
+
+impl ServerReader<'_> {
+    fn warn(&mut self, what: impl std::fmt::Display) {
+        self.warnings.push(format!("{}: {what}", self.label));
+    }
+
+    /// The site and its saved password, or `None` (with a warning) when Ferry cannot use it.
+    fn site(&mut self, name: String, host: &str) -> Option<(SiteEntry, Option<Secret>)> {
+        let element = self.element;
+        let protocol = self.protocol()?;
+        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            self.warn(format!("no usable host ({host:?}); skipped"));
             return None;
         }
-    };
-    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c.is_control()) {
-        warn(parsed, format!("no usable host ({host:?}); skipped"));
-        return None;
+        let mut site = SiteEntry::new(name);
+        site.protocol = protocol;
+        site.host = host.to_string();
+        site.port = number(element, "Port")
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|p| *p != 0 && *p != protocol.default_port());
+        site.user = element
+            .child_text("User")
+            .unwrap_or_default()
+            .replace(['\r', '\n', '\0'], "");
+        site.logon = self.logon(&site.user);
+        if site.logon == Logon::Anonymous {
+            site.user.clear();
+        }
+        // FileZilla reads the password for normal and account logons only.
+        let password = match site.logon {
+            Logon::Normal => self.password(&mut site),
+            _ => None,
+        };
+        self.transfer_options(&mut site);
+        self.folders_and_looks(&mut site);
+        self.unsupported();
+        if let Err(problem) = site.check() {
+            self.warn(format!("{problem}; skipped"));
+            return None;
+        }
+        Some((site, password))
     }
-    let mut site = SiteEntry::new(name);
-    site.protocol = protocol;
-    site.host = host.to_string();
-    site.port = number(element, "Port")
-        .and_then(|p| u16::try_from(p).ok())
-        .filter(|p| *p != 0 && *p != protocol.default_port());
-    site.user = element
-        .child_text("User")
-        .unwrap_or_default()
-        .replace(['\r', '\n', '\0'], "");
 
-    let logon = number(element, "Logontype");
-    site.logon = match logon {
-        Some(0) => Logon::Anonymous,
-        Some(1) => Logon::Normal,
-        Some(2) => Logon::Ask,
-        Some(3) => {
-            warn(
-                parsed,
-                "interactive logon is imported as \"ask for password\"".to_string(),
-            );
-            Logon::Ask
-        }
-        Some(4) => {
-            warn(
-                parsed,
-                "the account (ACCT) is not supported; imported with normal logon".to_string(),
-            );
-            Logon::Normal
-        }
-        Some(other) => {
-            warn(
-                parsed,
-                format!("logon type {other} is imported as \"ask for password\""),
-            );
-            Logon::Ask
-        }
-        None if site.user.is_empty() => Logon::Anonymous,
-        None => Logon::Normal,
-    };
-    if site.logon == Logon::Anonymous {
-        site.user.clear();
-    }
-    // FileZilla reads the password for normal and account logons only.
-    if site.logon == Logon::Normal
-        && let Some(pass) = element.child("Pass")
-    {
-        match pass.attribute("encoding") {
-            None | Some("") => {
-                let text = pass.own_text();
-                if !text.is_empty() {
-                    parsed.passwords.push((site.id.clone(), Secret::new(text)));
-                }
+    fn protocol(&mut self) -> Option<SiteProtocol> {
+        match number(self.element, "Protocol").unwrap_or(0) {
+            0 => Some(SiteProtocol::FtpesIfAvailable),
+            3 => Some(SiteProtocol::Ftps),
+            4 => Some(SiteProtocol::Ftpes),
+            6 => Some(SiteProtocol::Ftp),
+            other => {
+                self.warn(format!(
+                    "{} is not supported by Ferry (FTP and FTPS only); skipped",
+                    protocol_name(other)
+                ));
+                None
             }
+        }
+    }
+
+    fn logon(&mut self, user: &str) -> Logon {
+        match number(self.element, "Logontype") {
+            Some(0) => Logon::Anonymous,
+            Some(1) => Logon::Normal,
+            Some(2) => Logon::Ask,
+            Some(3) => {
+                self.warn("interactive logon is imported as \"ask for password\"");
+                Logon::Ask
+            }
+            Some(4) => {
+                self.warn("the account (ACCT) is not supported; imported with normal logon");
+                Logon::Normal
+            }
+            Some(other) => {
+                self.warn(format!(
+                    "logon type {other} is imported as \"ask for password\""
+                ));
+                Logon::Ask
+            }
+            None if user.is_empty() => Logon::Anonymous,
+            None => Logon::Normal,
+        }
+    }
+
+    /// The saved password (plain or base64); one that cannot be read makes the site ask.
+    fn password(&mut self, site: &mut SiteEntry) -> Option<Secret> {
+        let pass = self.element.child("Pass")?;
+        match pass.attribute("encoding") {
+            None | Some("") => Some(pass.own_text())
+                .filter(|text| !text.is_empty())
+                .map(Secret::new),
             Some(encoding) if encoding.eq_ignore_ascii_case("base64") => {
                 let compact: String = pass
                     .own_text()
@@ -222,90 +255,90 @@ fn server(element: &Element, path: &str, parsed: &mut Parsed) -> Option<SiteEntr
                     .ok()
                     .and_then(|bytes| String::from_utf8(bytes).ok());
                 match decoded {
-                    Some(password) if !password.is_empty() => {
-                        parsed
-                            .passwords
-                            .push((site.id.clone(), Secret::new(password)));
-                    }
-                    Some(_) => {}
+                    Some(password) => Some(password).filter(|p| !p.is_empty()).map(Secret::new),
                     None => {
-                        warn(
-                            parsed,
-                            "the saved password is not valid base64 text; the site asks for it"
-                                .to_string(),
+                        self.warn(
+                            "the saved password is not valid base64 text; the site asks for it",
                         );
                         site.logon = Logon::Ask;
+                        None
                     }
                 }
             }
             Some(_) => {
-                warn(
-                    parsed,
-                    "the password is encrypted with FileZilla's master password and cannot be read; the site asks for it"
-                        .to_string(),
+                self.warn(
+                    "the password is encrypted with FileZilla's master password and cannot be read; the site asks for it",
                 );
                 site.logon = Logon::Ask;
+                None
             }
         }
     }
 
-    site.mode = match element.child_text("PasvMode").as_deref().map(str::trim) {
-        Some("MODE_ACTIVE") => Some(TransferMode::Active),
-        Some("MODE_PASSIVE") => Some(TransferMode::Passive),
-        _ => None,
-    };
-    site.max_connections = match number(element, "MaximumMultipleConnections") {
-        Some(n) if n > crate::api::MAX_PARALLEL as i64 => {
-            warn(
-                parsed,
-                format!(
+    /// Transfer mode and connections.
+    fn transfer_options(&mut self, site: &mut SiteEntry) {
+        site.mode = match self
+            .element
+            .child_text("PasvMode")
+            .as_deref()
+            .map(str::trim)
+        {
+            Some("MODE_ACTIVE") => Some(TransferMode::Active),
+            Some("MODE_PASSIVE") => Some(TransferMode::Passive),
+            _ => None,
+        };
+        site.max_connections = match number(self.element, "MaximumMultipleConnections") {
+            Some(n) if n > crate::api::MAX_PARALLEL as i64 => {
+                self.warn(format!(
                     "{n} connections is more than Ferry opens; {} it is",
                     crate::api::MAX_PARALLEL
-                ),
-            );
-            Some(crate::api::MAX_PARALLEL as u8)
+                ));
+                Some(crate::api::MAX_PARALLEL as u8)
+            }
+            Some(n) if n > 0 => Some(n as u8),
+            _ => None,
+        };
+    }
+
+    /// Local and remote folder, comments and colour.
+    fn folders_and_looks(&mut self, site: &mut SiteEntry) {
+        let element = self.element;
+        site.local_dir = element
+            .child_text("LocalDir")
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .map(Into::into);
+        if let Some(encoded) = element
+            .child_text("RemoteDir")
+            .filter(|d| !d.trim().is_empty())
+        {
+            match decode_remote_dir(encoded.trim()) {
+                Ok(dir) => site.remote_dir = Some(dir),
+                Err(why) => self.warn(format!("remote folder not imported: {why}")),
+            }
         }
-        Some(n) if n > 0 => Some(n as u8),
-        _ => None,
-    };
-    site.local_dir = element
-        .child_text("LocalDir")
-        .map(|d| d.trim().to_string())
-        .filter(|d| !d.is_empty())
-        .map(Into::into);
-    if let Some(encoded) = element
-        .child_text("RemoteDir")
-        .filter(|d| !d.trim().is_empty())
-    {
-        match decode_remote_dir(encoded.trim()) {
-            Ok(dir) => site.remote_dir = Some(dir),
-            Err(why) => warn(parsed, format!("remote folder not imported: {why}")),
+        site.comments = element.child_text("Comments").unwrap_or_default();
+        site.colour = number(element, "Colour")
+            .and_then(|n| u32::try_from(n).ok())
+            .and_then(Colour::from_filezilla)
+            .unwrap_or_default();
+    }
+
+    /// What FileZilla keeps that Ferry does not do: said once each.
+    fn unsupported(&mut self) {
+        if self
+            .element
+            .child("PostLoginCommands")
+            .is_some_and(|c| c.child("Command").is_some())
+        {
+            self.warn("post-login commands are not supported");
+        }
+        if self
+            .element
+            .child_text("EncodingType")
+            .is_some_and(|e| e.trim() == "Custom")
+        {
+            self.warn("a custom character set is not supported; Ferry uses UTF-8");
         }
     }
-    site.comments = element.child_text("Comments").unwrap_or_default();
-    site.colour = number(element, "Colour")
-        .and_then(|n| u32::try_from(n).ok())
-        .and_then(Colour::from_filezilla)
-        .unwrap_or_default();
-    if element
-        .child("PostLoginCommands")
-        .is_some_and(|c| c.child("Command").is_some())
-    {
-        warn(parsed, "post-login commands are not supported".to_string());
-    }
-    if element
-        .child_text("EncodingType")
-        .is_some_and(|e| e.trim() == "Custom")
-    {
-        warn(
-            parsed,
-            "a custom character set is not supported; Ferry uses UTF-8".to_string(),
-        );
-    }
-    if let Err(problem) = site.check() {
-        warn(parsed, format!("{problem}; skipped"));
-        parsed.passwords.retain(|(id, _)| id != &site.id);
-        return None;
-    }
-    Some(site)
 }

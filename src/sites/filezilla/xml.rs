@@ -3,7 +3,7 @@
 
 use quick_xml::Reader;
 use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::FileZillaError;
 
@@ -93,20 +93,14 @@ pub(super) fn parse(text: &str) -> Result<Element, FileZillaError> {
             }
             Event::Empty(start) => {
                 let element = element(&start).map_err(|m| error(&reader, m))?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(Content::Element(element)),
-                    None => root = Some(element),
-                }
+                attach(&mut stack, &mut root, element);
                 continue;
             }
             Event::End(_) => {
                 let Some(done) = stack.pop() else {
                     return Err(error(&reader, "an end tag without a start".to_string()));
                 };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(Content::Element(done)),
-                    None => root = Some(done),
-                }
+                attach(&mut stack, &mut root, done);
                 continue;
             }
             Event::Text(t) => t
@@ -117,19 +111,7 @@ pub(super) fn parse(text: &str) -> Result<Element, FileZillaError> {
                 .xml10_content()
                 .map_err(|e| error(&reader, e.to_string()))?
                 .into_owned(),
-            Event::GeneralRef(r) => {
-                if let Some(c) = r
-                    .resolve_char_ref()
-                    .map_err(|e| error(&reader, e.to_string()))?
-                {
-                    c.to_string()
-                } else {
-                    let name = r.decode().map_err(|e| error(&reader, e.to_string()))?;
-                    resolve_predefined_entity(&name)
-                        .ok_or_else(|| error(&reader, format!("unknown entity &{name};")))?
-                        .to_string()
-                }
-            }
+            Event::GeneralRef(r) => reference(&r).map_err(|m| error(&reader, m))?,
             Event::Eof => break,
             _ => continue,
         };
@@ -150,6 +132,25 @@ pub(super) fn parse(text: &str) -> Result<Element, FileZillaError> {
         line: 1,
         message: "the file has no XML element".to_string(),
     })
+}
+
+/// A finished element goes into the open one, or is the root.
+fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(Content::Element(element)),
+        None => *root = Some(element),
+    }
+}
+
+/// The text of a character reference (`&#233;`) or a predefined entity (`&amp;`).
+fn reference(r: &BytesRef<'_>) -> Result<String, String> {
+    if let Some(c) = r.resolve_char_ref().map_err(|e| e.to_string())? {
+        return Ok(c.to_string());
+    }
+    let name = r.decode().map_err(|e| e.to_string())?;
+    resolve_predefined_entity(&name)
+        .map(str::to_string)
+        .ok_or_else(|| format!("unknown entity &{name};"))
 }
 
 fn element(start: &BytesStart<'_>) -> Result<Element, String> {

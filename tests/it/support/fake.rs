@@ -15,7 +15,7 @@ pub struct Script {
     pub greeting: String,
     /// The address PASV announces (the data listener is on 127.0.0.1 whatever it says).
     pub pasv_ip: [u8; 4],
-    /// Answer EPSV (else refuse it with 500).
+    /// Answer EPSV (else refuse it with `502 not implemented`).
     pub epsv: bool,
     /// Offer MLST in FEAT (listings via MLSD), else LIST.
     pub mlst: bool,

@@ -1,5 +1,5 @@
-//! The test rig: in-process FTP servers over temp folders, a worker driven through `Command`s,
-//! and the `Event` transcript it produces. Every wait is bounded.
+//! The test rig: in-process FTP servers over temp folders, a worker driven by the engine's
+//! blocking driver, and the `Event` transcript it produces. Every wait is bounded.
 
 #![allow(dead_code)]
 
@@ -12,10 +12,10 @@ pub use binary::{Run, run_ferry};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
-use std::sync::mpsc::Receiver;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ferry::demo::server::{LocalServer, LocalServerConfig, ServerTls};
+use ferry::engine::driver::{Driver, DriverError, Hook};
 use ferry::*;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
@@ -104,14 +104,26 @@ pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
 
 pub type PromptAnswerer = Box<dyn FnMut(&Prompt) -> Option<Answer>>;
 
-/// A worker, its events, and what happened so far.
-pub struct Rig {
-    pub worker: Worker,
-    events: Receiver<Event>,
-    pub transcript: Vec<Event>,
-    pub config: TempDir,
-    pub session: SessionId,
+/// The rig's hook: keeps every event and answers prompts with the test's answerer.
+pub struct Recorder {
+    transcript: Vec<Event>,
     answerer: PromptAnswerer,
+}
+
+impl Hook for Recorder {
+    fn event(&mut self, event: &Event) {
+        self.transcript.push(event.clone());
+    }
+
+    fn answer(&mut self, prompt: &Prompt) -> Option<Answer> {
+        (self.answerer)(prompt)
+    }
+}
+
+/// A worker driven by the engine's blocking driver, and what happened so far.
+pub struct Rig {
+    pub driver: Driver<Recorder>,
+    pub config: TempDir,
     /// Entries of the last listing, in order.
     pub listing: Vec<Entry>,
     /// The login directory.
@@ -125,104 +137,80 @@ impl Rig {
     }
 
     pub fn with_config(config: TempDir) -> Rig {
-        let (sink, events) = EventSink::channel();
-        let worker = Worker::start(
+        let recorder = Recorder {
+            transcript: Vec::new(),
+            answerer: Box::new(|_| None),
+        };
+        let mut driver = Driver::start(
             WorkerConfig {
                 config_dir: Some(config.path().to_path_buf()),
             },
-            sink,
+            recorder,
         )
         .unwrap();
-        let session = SessionId(worker.next_id());
+        driver.set_patience(Duration::from_secs(120));
         Rig {
-            worker,
-            events,
-            transcript: Vec::new(),
+            driver,
             config,
-            session,
-            answerer: Box::new(|_| None),
             listing: Vec::new(),
             home: String::new(),
         }
     }
 
+    /// Every event so far, log lines and prompts included.
+    pub fn transcript(&self) -> &[Event] {
+        &self.driver.hook().transcript
+    }
+
+    pub fn session(&self) -> SessionId {
+        self.driver.session()
+    }
+
+    pub fn next_id(&self) -> u64 {
+        self.driver.next_id()
+    }
+
+    pub fn send(&self, command: Command) {
+        self.driver.send(command);
+    }
+
     /// How prompts are answered from now on (`None`: leave it unanswered).
     pub fn on_prompt(&mut self, answerer: impl FnMut(&Prompt) -> Option<Answer> + 'static) {
-        self.answerer = Box::new(answerer);
+        self.driver.hook_mut().answerer = Box::new(answerer);
     }
 
     /// The next event (prompts are answered and kept in the transcript).
     pub fn next(&mut self, within: Duration) -> Event {
-        let deadline = Instant::now() + within;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let event = self.events.recv_timeout(left).unwrap_or_else(|e| {
-                panic!(
-                    "no event within {within:?}: {e}; transcript: {:#?}",
-                    self.tail()
-                )
-            });
-            self.transcript.push(event.clone());
-            if let Event::Prompt { id, prompt, .. } = &event
-                && let Some(answer) = (self.answerer)(prompt)
-            {
-                self.worker.send(Command::Answer {
-                    prompt: *id,
-                    answer,
-                });
-            }
-            if !matches!(event, Event::Log(_)) {
-                return event;
-            }
-        }
+        let event = self.driver.next(within);
+        event.unwrap_or_else(|e| panic!("{e}; transcript: {:#?}", self.tail()))
     }
 
     fn tail(&self) -> Vec<String> {
-        let skip = self.transcript.len().saturating_sub(30);
-        self.transcript[skip..]
+        let transcript = self.transcript();
+        let skip = transcript.len().saturating_sub(30);
+        transcript[skip..]
             .iter()
             .map(|e| format!("{e:?}"))
             .collect()
     }
 
     pub fn connect(&mut self, site: Site) -> Result<ServerInfo, ErrorReport> {
-        self.worker.send(Command::Connect {
-            session: self.session,
-            site,
-        });
-        loop {
-            match self.next(Duration::from_secs(30)) {
-                Event::Connected { info, .. } => {
-                    self.home = info.cwd.clone();
-                    return Ok(info);
-                }
-                Event::SessionClosed { error, .. } => return Err(error.expect("an error")),
-                _ => {}
+        match self.driver.connect(site) {
+            Ok(info) => {
+                self.home = info.cwd.clone();
+                Ok(info)
             }
+            Err(DriverError::Closed(error)) => Err(error.expect("an error")),
+            Err(e) => panic!("connecting: {e}; transcript: {:#?}", self.tail()),
         }
     }
 
     pub fn run(&mut self, op: Operation) -> Result<OpOutput, ErrorReport> {
-        let request = RequestId(self.worker.next_id());
-        self.worker.send(Command::Run {
-            session: self.session,
-            request,
-            op,
-        });
         self.listing.clear();
-        loop {
-            match self.next(Duration::from_secs(60)) {
-                Event::Listing {
-                    request: r,
-                    entries,
-                    ..
-                } if r == request => self.listing.extend(entries),
-                Event::OpDone {
-                    request: r, result, ..
-                } if r == request => return result,
-                _ => {}
-            }
-        }
+        let ran = self.driver.run(op);
+        let ran = ran.unwrap_or_else(|e| panic!("{e}; transcript: {:#?}", self.tail()));
+        self.listing = ran.listing;
+        ran.result
     }
 
     /// `relative` under the login directory, as an absolute remote path.
@@ -238,7 +226,7 @@ impl Rig {
 
     pub fn request(&self, direction: Direction, local: &Path, remote: &str) -> TransferRequest {
         TransferRequest {
-            id: TransferId(self.worker.next_id()),
+            id: TransferId(self.next_id()),
             direction,
             local: local.to_path_buf(),
             remote: remote.to_string(),
@@ -252,20 +240,10 @@ impl Rig {
         &mut self,
         requests: Vec<TransferRequest>,
     ) -> HashMap<TransferId, TransferState> {
-        self.worker.send(Command::Enqueue {
-            session: self.session,
-            transfers: requests,
-        });
-        let mut last = HashMap::new();
-        loop {
-            match self.next(Duration::from_secs(120)) {
-                Event::Transfer { id, state, .. } => {
-                    last.insert(id, state);
-                }
-                Event::QueueIdle { .. } => return last,
-                _ => {}
-            }
-        }
+        let transfers = self.driver.transfer(requests);
+        transfers
+            .unwrap_or_else(|e| panic!("{e}; transcript: {:#?}", self.tail()))
+            .last
     }
 
     /// One transfer that must finish.
@@ -289,7 +267,7 @@ impl Rig {
     }
 
     pub fn log_lines(&self) -> Vec<LogLine> {
-        self.transcript
+        self.transcript()
             .iter()
             .filter_map(|e| match e {
                 Event::Log(line) => Some(line.clone()),
@@ -313,13 +291,7 @@ impl Rig {
     }
 
     pub fn disconnect(&mut self) {
-        self.worker.send(Command::Disconnect {
-            session: self.session,
-        });
-        loop {
-            if let Event::SessionClosed { .. } = self.next(Duration::from_secs(20)) {
-                return;
-            }
-        }
+        let closed = self.driver.disconnect();
+        closed.unwrap_or_else(|e| panic!("{e}; transcript: {:#?}", self.tail()));
     }
 }

@@ -1,0 +1,199 @@
+//! `ls`, `get` and `put`: one session driven to completion through the engine's blocking
+//! driver, with the terminal as its hook, and the outcome as one line.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+
+use super::answers::{Terminal, hint, password_for_url};
+use super::target::Target;
+use super::terminal::format_entry;
+use crate::api::*;
+use crate::common::config::config_dir;
+use crate::common::paths::{check_remote_name, join_remote, remote_basename, resolve_remote};
+use crate::common::url::FtpUrl;
+use crate::engine::driver::{Driver, DriverError};
+use crate::engine::worker::WorkerConfig;
+
+/// How long the engine may stay silent: each of its steps is bounded by the site's timeouts, so
+/// a few of them back to back, and some slack.
+fn patience(timeouts: &Timeouts) -> Duration {
+    let longest = [
+        timeouts.connect,
+        timeouts.reply,
+        timeouts.data_connect,
+        timeouts.tls_handshake,
+        timeouts.inactivity,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or_default();
+    longest * 3 + Duration::from_secs(30)
+}
+
+/// A connected session driven from the terminal.
+pub(super) struct Client {
+    driver: Driver<Terminal>,
+    cwd: String,
+}
+
+impl Client {
+    pub(super) fn connect(target: &Target, log: bool) -> anyhow::Result<Client> {
+        let mut url = target.url.clone();
+        password_for_url(&mut url)?;
+        let site = url.site;
+        let terminal = Terminal::new(log, target.keyring_note.clone());
+        let config = WorkerConfig {
+            config_dir: config_dir(),
+        };
+        let mut driver = Driver::start(config, terminal).context("starting the engine")?;
+        driver.set_patience(patience(&site.timeouts));
+        match driver.connect(site) {
+            Ok(info) => Ok(Client {
+                driver,
+                cwd: info.cwd,
+            }),
+            Err(error @ DriverError::Closed(_)) => Err(driver.hook().explain(error.to_string())),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    pub(super) fn list(mut self, path: Option<String>) -> anyhow::Result<()> {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let mut written = Ok(());
+        let result = self.driver.run_with(Operation::List(path), |entries| {
+            for entry in &entries {
+                if written.is_ok() {
+                    written = writeln!(out, "{}", format_entry(entry));
+                }
+            }
+        })?;
+        written?;
+        out.flush()?;
+        result.map(|_| ()).map_err(|e| anyhow!(e.message))
+    }
+
+    pub(super) fn get(
+        self,
+        url: &FtpUrl,
+        local: Option<PathBuf>,
+        recursive: bool,
+        ascii: bool,
+    ) -> anyhow::Result<()> {
+        let remote = resolve_remote(&self.cwd, url.path.as_deref().unwrap_or(""));
+        let name = remote_basename(&remote).to_string();
+        let local = if recursive {
+            match local {
+                Some(local) => local,
+                None => {
+                    check_remote_name(&name)
+                        .map_err(|_| anyhow!("name a local folder to download {remote} into"))?;
+                    PathBuf::from(&name)
+                }
+            }
+        } else {
+            if url.path.is_none() || url.trailing_slash {
+                bail!("the URL names a folder, not a file: use -r to download a folder");
+            }
+            check_remote_name(&name).map_err(|e| anyhow!("{e}"))?;
+            match local {
+                Some(local) if local.is_dir() => local.join(&name),
+                Some(local) => local,
+                None => PathBuf::from(&name),
+            }
+        };
+        self.transfer(Direction::Download, local, remote, recursive, ascii)
+    }
+
+    pub(super) fn put(
+        mut self,
+        url: &FtpUrl,
+        local: &Path,
+        recursive: bool,
+        ascii: bool,
+    ) -> anyhow::Result<()> {
+        let target = resolve_remote(&self.cwd, url.path.as_deref().unwrap_or(""));
+        let remote = if recursive {
+            target
+        } else {
+            let name = local
+                .file_name()
+                .and_then(|n| n.to_str())
+                .ok_or_else(|| anyhow!("{} has no usable file name", local.display()))?;
+            let names_folder = url.path.is_none()
+                || url.trailing_slash
+                || self
+                    .driver
+                    .run(Operation::Cwd(target.clone()))?
+                    .result
+                    .is_ok();
+            if names_folder {
+                join_remote(&target, name)
+            } else {
+                target
+            }
+        };
+        self.transfer(
+            Direction::Upload,
+            local.to_path_buf(),
+            remote,
+            recursive,
+            ascii,
+        )
+    }
+
+    fn transfer(
+        mut self,
+        direction: Direction,
+        local: PathBuf,
+        remote: String,
+        recursive: bool,
+        ascii: bool,
+    ) -> anyhow::Result<()> {
+        let request = TransferRequest {
+            id: TransferId(self.driver.next_id()),
+            direction,
+            local,
+            remote,
+            recursive,
+            ascii,
+        };
+        let transfers = self.driver.transfer(vec![request])?;
+        let files = transfers.queued.iter().filter(|q| !q.is_dir).count();
+        let mut failures: Vec<String> = transfers
+            .failed
+            .iter()
+            .map(|(id, error)| {
+                let what = match transfers.queued(*id) {
+                    Some(q) if q.direction == Direction::Download => {
+                        format!("download of {}", q.remote)
+                    }
+                    Some(q) => format!("upload of {}", q.local.display()),
+                    None => String::new(),
+                };
+                format!("{what} failed: {}", hint(error))
+            })
+            .collect();
+        let terminal = self.driver.hook();
+        match failures.len() {
+            0 => Ok(()),
+            1 => Err(terminal.explain(failures.remove(0))),
+            n => Err(terminal.explain(format!(
+                "{n} of {} transfers failed; the first: {}",
+                files.max(n),
+                failures.remove(0)
+            ))),
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.driver.send(Command::Disconnect {
+            session: self.driver.session(),
+        });
+    }
+}
