@@ -2,21 +2,9 @@
 //! data mode, Connect/Disconnect/Refresh, and a drop-down of recent connections that never holds
 //! a password.
 
-use serde::{Deserialize, Serialize};
-
+use super::AppCommand;
+use super::saved::Recent;
 use crate::api::{DataMode, Protocol, Secret, Site};
-
-/// A connection remembered in the recent list (no password, ever).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Recent {
-    pub host: String,
-    pub port: u16,
-    pub user: String,
-    pub protocol: String,
-}
-
-/// How many recent connections are kept.
-const RECENT: usize = 10;
 
 #[derive(Default)]
 pub struct QuickConnect {
@@ -26,21 +14,10 @@ pub struct QuickConnect {
     pub port: String,
     pub protocol: Protocol,
     pub mode: DataMode,
-    pub recent: Vec<Recent>,
     pub error: Option<String>,
 }
 
-/// What the bar asks the app for.
-#[derive(Debug, Clone)]
-pub enum ConnectAction {
-    Connect(Box<Site>),
-    OpenSiteManager,
-    OpenSettings,
-    Disconnect,
-    Refresh,
-}
-
-fn protocol_name(protocol: Protocol) -> &'static str {
+pub(super) fn protocol_name(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::Ftp => "FTP",
         Protocol::ExplicitTls => "FTPES (explicit TLS)",
@@ -102,128 +79,130 @@ impl QuickConnect {
         Ok(site)
     }
 
-    /// Puts `site` first in the recent list.
-    pub fn remember(&mut self, site: &Site) {
-        let recent = Recent {
-            host: site.host.clone(),
-            port: site.port,
-            user: site.user.clone(),
-            protocol: protocol_name(site.protocol).to_string(),
-        };
-        self.recent.retain(|r| r != &recent);
-        self.recent.insert(0, recent);
-        self.recent.truncate(RECENT);
-    }
-
-    pub fn show(&mut self, ui: &mut egui::Ui, connected: bool) -> Option<ConnectAction> {
-        let mut action = None;
+    /// Draws the bar; what the user asks for goes to `commands`.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        connected: bool,
+        recent: &[Recent],
+        commands: &mut Vec<AppCommand>,
+    ) {
         ui.horizontal_wrapped(|ui| {
             if ui
                 .button("Site Manager")
                 .on_hover_text("Your saved sites")
                 .clicked()
             {
-                action = Some(ConnectAction::OpenSiteManager);
+                commands.push(AppCommand::OpenSiteManager);
             }
             if ui.button("Settings").clicked() {
-                action = Some(ConnectAction::OpenSettings);
+                commands.push(AppCommand::OpenSettings);
             }
             ui.separator();
-            let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 130.0, false);
-            field(ui, "Username:", &mut self.user, "anonymous", 90.0, false);
-            let password = field(ui, "Password:", &mut self.password, "", 90.0, true);
-            let port = field(ui, "Port:", &mut self.port, "21", 45.0, false);
-            let protocol_label = ui.label("Protocol:");
-            egui::ComboBox::from_id_salt("qc-protocol")
-                .selected_text(match self.protocol {
-                    Protocol::Ftp => "FTP",
-                    Protocol::ExplicitTls => "FTPES",
-                    Protocol::ImplicitTls => "FTPS",
-                    Protocol::ExplicitTlsIfAvailable => "FTP (TLS if available)",
-                })
-                .show_ui(ui, |ui| {
-                    for protocol in [Protocol::Ftp, Protocol::ExplicitTls, Protocol::ImplicitTls] {
-                        ui.selectable_value(&mut self.protocol, protocol, protocol_name(protocol));
-                    }
-                })
-                .response
-                .labelled_by(protocol_label.id);
-            let mode_label = ui.label("Mode:");
-            egui::ComboBox::from_id_salt("qc-mode")
-                .selected_text(match self.mode {
-                    DataMode::Auto => "Auto",
-                    DataMode::Passive => "Passive",
-                    DataMode::Active => "Active",
-                })
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.mode, DataMode::Auto, "Auto");
-                    ui.selectable_value(&mut self.mode, DataMode::Passive, "Passive");
-                    ui.selectable_value(&mut self.mode, DataMode::Active, "Active");
-                })
-                .response
-                .labelled_by(mode_label.id);
-            let enter = (host.lost_focus() || password.lost_focus() || port.lost_focus())
-                && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let enter = self.fields(ui);
             if ui.button("Quickconnect").clicked() || enter {
                 match self.site() {
                     Ok(site) => {
                         self.error = None;
-                        action = Some(ConnectAction::Connect(Box::new(site)));
+                        commands.push(AppCommand::QuickConnect(Box::new(site)));
                     }
                     Err(error) => self.error = Some(error),
                 }
             }
-            ui.menu_button("Recent", |ui| {
-                if self.recent.is_empty() {
-                    ui.weak("No recent connections");
-                }
-                let mut chosen = None;
-                for recent in &self.recent {
-                    let label = format!(
-                        "{}@{}:{} ({})",
-                        if recent.user.is_empty() {
-                            "anonymous"
-                        } else {
-                            &recent.user
-                        },
-                        recent.host,
-                        recent.port,
-                        recent.protocol
-                    );
-                    if ui.button(label).clicked() {
-                        chosen = Some(recent.clone());
-                        ui.close();
-                    }
-                }
-                if let Some(recent) = chosen {
-                    self.host = recent.host;
-                    self.port = recent.port.to_string();
-                    self.user = recent.user;
-                    self.protocol = protocol_from(&recent.protocol);
-                    self.password.clear();
-                }
-            })
-            .response
-            .on_hover_text("Recent connections");
+            self.recent_menu(ui, recent);
             ui.separator();
             if ui
                 .add_enabled(connected, egui::Button::new("Disconnect"))
                 .clicked()
             {
-                action = Some(ConnectAction::Disconnect);
+                commands.push(AppCommand::Disconnect);
             }
             if ui
                 .add_enabled(connected, egui::Button::new("🔄"))
                 .on_hover_text("Refresh both sides")
                 .clicked()
             {
-                action = Some(ConnectAction::Refresh);
+                commands.push(AppCommand::RefreshBoth);
             }
         });
         if let Some(error) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
-        action
+    }
+
+    /// The fields and drop-downs; whether Enter was pressed in one of the text fields.
+    fn fields(&mut self, ui: &mut egui::Ui) -> bool {
+        let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 130.0, false);
+        field(ui, "Username:", &mut self.user, "anonymous", 90.0, false);
+        let password = field(ui, "Password:", &mut self.password, "", 90.0, true);
+        let port = field(ui, "Port:", &mut self.port, "21", 45.0, false);
+        let protocol_label = ui.label("Protocol:");
+        egui::ComboBox::from_id_salt("qc-protocol")
+            .selected_text(match self.protocol {
+                Protocol::Ftp => "FTP",
+                Protocol::ExplicitTls => "FTPES",
+                Protocol::ImplicitTls => "FTPS",
+                Protocol::ExplicitTlsIfAvailable => "FTP (TLS if available)",
+            })
+            .show_ui(ui, |ui| {
+                for protocol in [Protocol::Ftp, Protocol::ExplicitTls, Protocol::ImplicitTls] {
+                    ui.selectable_value(&mut self.protocol, protocol, protocol_name(protocol));
+                }
+            })
+            .response
+            .labelled_by(protocol_label.id);
+        let mode_label = ui.label("Mode:");
+        egui::ComboBox::from_id_salt("qc-mode")
+            .selected_text(match self.mode {
+                DataMode::Auto => "Auto",
+                DataMode::Passive => "Passive",
+                DataMode::Active => "Active",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut self.mode, DataMode::Auto, "Auto");
+                ui.selectable_value(&mut self.mode, DataMode::Passive, "Passive");
+                ui.selectable_value(&mut self.mode, DataMode::Active, "Active");
+            })
+            .response
+            .labelled_by(mode_label.id);
+        (host.lost_focus() || password.lost_focus() || port.lost_focus())
+            && ui.input(|i| i.key_pressed(egui::Key::Enter))
+    }
+
+    /// The drop-down of recent connections: choosing one fills the fields (not the password).
+    fn recent_menu(&mut self, ui: &mut egui::Ui, recent: &[Recent]) {
+        ui.menu_button("Recent", |ui| {
+            if recent.is_empty() {
+                ui.weak("No recent connections");
+            }
+            let mut chosen = None;
+            for recent in recent {
+                let label = format!(
+                    "{}@{}:{} ({})",
+                    if recent.user.is_empty() {
+                        "anonymous"
+                    } else {
+                        &recent.user
+                    },
+                    recent.host,
+                    recent.port,
+                    recent.protocol
+                );
+                if ui.button(label).clicked() {
+                    chosen = Some(recent.clone());
+                    ui.close();
+                }
+            }
+            if let Some(recent) = chosen {
+                self.host = recent.host;
+                self.port = recent.port.to_string();
+                self.user = recent.user;
+                self.protocol = protocol_from(&recent.protocol);
+                self.password.clear();
+            }
+        })
+        .response
+        .on_hover_text("Recent connections");
     }
 }
 
@@ -271,22 +250,5 @@ mod tests {
         quick.host = "ftps://alice@host/".into();
         let site = quick.site().unwrap();
         assert_eq!((site.user.as_str(), site.port), ("alice", 990));
-    }
-
-    #[test]
-    fn recent_connections_never_keep_passwords_and_stay_short() {
-        let mut quick = QuickConnect::default();
-        for i in 0..15 {
-            let mut site = Site::new(format!("h{i}"), Protocol::Ftp);
-            site.password = Secret::new("secret");
-            quick.remember(&site);
-        }
-        assert_eq!(quick.recent.len(), RECENT);
-        assert_eq!(quick.recent[0].host, "h14");
-        assert!(
-            !serde_json::to_string(&quick.recent)
-                .unwrap()
-                .contains("secret")
-        );
     }
 }

@@ -2,22 +2,12 @@
 //! operations in flight, and what auto mode settled on. The app keeps one per connection; the
 //! local pane and the transfer queue are shared between them.
 
-use std::collections::HashMap;
-
 use egui::Color32;
 
+use super::link::After;
 use super::log_view::LogView;
 use super::pane::{Pane, Side};
 use crate::api::*;
-
-/// What to do when an operation ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum After {
-    /// Its listing fills the remote pane.
-    Listing,
-    /// Refresh the remote pane (a rename, delete, mkdir...).
-    RefreshRemote,
-}
 
 /// What a tab needs from the app after handling an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +15,16 @@ pub enum TabEffect {
     Run(Operation, After),
     /// The queue ran dry: both panes may show stale contents.
     RefreshBoth,
+}
+
+/// A listing on its way to the remote pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Listing {
+    request: RequestId,
+    /// The folder asked for (`None`: the current one).
+    target: Option<String>,
+    /// Its first entries arrived (the pane shows its folder).
+    started: bool,
 }
 
 pub struct Tab {
@@ -39,8 +39,9 @@ pub struct Tab {
     pub remote: Pane,
     pub log: LogView,
     pub status: String,
-    requests: HashMap<RequestId, After>,
-    listing_started: bool,
+    /// The listing that fills the remote pane: the last one asked for. A listing asked for
+    /// before it (a refresh, an earlier click) is superseded and its entries are dropped.
+    listing: Option<Listing>,
     /// What auto mode settled on, once it has.
     mode_in_use: Option<DataMode>,
     /// The folder to open once connected (a site's default remote folder); `None`: the login
@@ -59,8 +60,7 @@ impl Tab {
             remote: Pane::new(Side::Remote),
             log: LogView::new(log_cap),
             status: String::new(),
-            requests: HashMap::new(),
-            listing_started: false,
+            listing: None,
             mode_in_use: None,
             initial_path: None,
         }
@@ -74,38 +74,46 @@ impl Tab {
         self.initial_path = None;
         self.status = format!("Connecting to {}...", site.host);
         self.site = Some(site.clone());
-        self.requests.clear();
+        self.listing = None;
         self.remote.clear();
         self.remote.loading = true;
     }
 
     pub fn closed_locally(&mut self) {
         self.connected = false;
+        self.listing = None;
         self.remote.clear();
         self.status = "Disconnected".to_string();
     }
 
-    /// Remembers an operation sent for this tab.
-    pub fn sent(&mut self, request: RequestId, after: After) {
-        self.requests.insert(request, after);
-        if after == After::Listing {
-            self.listing_started = false;
-            self.remote.loading = true;
-        }
+    /// A listing of `target` was sent for the remote pane: it supersedes any listing before it.
+    pub fn listing_sent(&mut self, request: RequestId, target: Option<String>) {
+        self.listing = Some(Listing {
+            request,
+            target,
+            started: false,
+        });
+        self.remote.loading = true;
     }
 
-    /// A refresh of the remote folder shown, when connected.
+    fn is_current(&self, request: RequestId) -> bool {
+        self.listing.as_ref().is_some_and(|l| l.request == request)
+    }
+
+    /// A refresh of the remote folder shown, when connected; while a listing is on its way,
+    /// of the folder it goes to (a refresh must not take the user back where they just left).
     pub fn refresh(&self) -> Option<TabEffect> {
         self.connected.then(|| {
-            TabEffect::Run(
-                Operation::List(Some(self.remote.path.clone())),
-                After::Listing,
-            )
+            let target = match &self.listing {
+                Some(listing) => listing.target.clone(),
+                None => Some(self.remote.path.clone()),
+            };
+            TabEffect::Run(Operation::List(target), After::Listing)
         })
     }
 
-    /// Takes in one event of this tab's session.
-    pub fn handle(&mut self, event: Event) -> Option<TabEffect> {
+    /// Takes in one event of this tab's session; `after` is what an ended operation asked for.
+    pub fn handle(&mut self, event: Event, after: Option<After>) -> Option<TabEffect> {
         match event {
             Event::Log(line) => self.log.push(line),
             Event::Connected { info, .. } => {
@@ -117,6 +125,7 @@ impl Tab {
             }
             Event::SessionClosed { error, .. } => {
                 self.connected = false;
+                self.listing = None;
                 self.remote.clear();
                 self.status = error.map_or_else(|| "Disconnected".to_string(), |e| e.message);
             }
@@ -125,26 +134,24 @@ impl Tab {
                 path,
                 entries,
                 ..
-            } if self.requests.get(&request) == Some(&After::Listing) => {
-                if !self.listing_started {
-                    self.listing_started = true;
+            } if self.is_current(request) => {
+                if let Some(listing) = self.listing.as_mut()
+                    && !listing.started
+                {
+                    listing.started = true;
                     self.remote.begin_listing(&path);
                 }
                 self.remote.extend(entries);
             }
             Event::OpDone {
                 request, result, ..
-            } => match self.requests.remove(&request) {
-                Some(After::Listing) => match result {
-                    Ok(OpOutput::Listed { path, .. }) => {
-                        if !self.listing_started {
-                            self.remote.begin_listing(&path);
-                        }
-                        self.remote.finish_listing(None);
-                    }
-                    Ok(_) => self.remote.finish_listing(None),
-                    Err(error) => self.remote.finish_listing(Some(error.message)),
-                },
+            } => match after {
+                Some(After::Listing) if self.is_current(request) => {
+                    let started = self.listing.take().is_some_and(|l| l.started);
+                    self.listing_done(started, result);
+                }
+                // Superseded by a later listing.
+                Some(After::Listing) => {}
                 Some(After::RefreshRemote) => {
                     if let Err(error) = result {
                         self.status = error.message;
@@ -160,6 +167,19 @@ impl Tab {
         None
     }
 
+    fn listing_done(&mut self, started: bool, result: Result<OpOutput, ErrorReport>) {
+        match result {
+            Ok(OpOutput::Listed { path, .. }) => {
+                if !started {
+                    self.remote.begin_listing(&path);
+                }
+                self.remote.finish_listing(None);
+            }
+            Ok(_) => self.remote.finish_listing(None),
+            Err(error) => self.remote.finish_listing(Some(error.message)),
+        }
+    }
+
     /// "auto (passive in use)", "active", ...
     pub fn mode_in_use(&self) -> String {
         let name = |mode: DataMode| format!("{mode:?}").to_lowercase();
@@ -171,5 +191,80 @@ impl Tab {
             (Some(site), _) => name(site.mode),
             (None, _) => "not connected".to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(request: u64, path: &str, names: &[&str]) -> [Event; 2] {
+        let session = SessionId(1);
+        let request = RequestId(request);
+        [
+            Event::Listing {
+                session,
+                request,
+                path: path.to_string(),
+                entries: names
+                    .iter()
+                    .map(|n| Entry::new(n, EntryKind::File, n))
+                    .collect(),
+            },
+            Event::OpDone {
+                session,
+                request,
+                result: Ok(OpOutput::Listed {
+                    path: path.to_string(),
+                    entries: names.len(),
+                }),
+            },
+        ]
+    }
+
+    fn connected_in(path: &str) -> Tab {
+        let mut tab = Tab::new(SessionId(1), 100);
+        tab.connected = true;
+        tab.remote.set_listing(path, Vec::new());
+        tab
+    }
+
+    /// A refresh (the queue ran dry) and then a click elsewhere: both listings are in flight
+    /// and arrive in order. Only the last one asked for fills the pane.
+    #[test]
+    fn the_last_listing_asked_for_wins_over_one_sent_before_it() {
+        let mut tab = connected_in("/folder");
+        let Some(TabEffect::Run(Operation::List(target), After::Listing)) = tab.refresh() else {
+            panic!("no refresh");
+        };
+        tab.listing_sent(RequestId(10), target);
+        tab.listing_sent(RequestId(11), Some("/".to_string()));
+        for event in listing(10, "/folder", &["inner.bin"]) {
+            tab.handle(event, Some(After::Listing));
+        }
+        assert!(tab.remote.loading, "the pane waits for the last listing");
+        assert_eq!(tab.remote.path, "/folder");
+        for event in listing(11, "/", &["folder"]) {
+            tab.handle(event, Some(After::Listing));
+        }
+        assert!(!tab.remote.loading);
+        assert_eq!(tab.remote.path, "/");
+        let names: Vec<_> = tab.remote.entries().iter().map(|e| &e.name).collect();
+        assert_eq!(names, ["folder"]);
+    }
+
+    /// A click elsewhere and then a refresh before the listing arrived: the refresh lists where
+    /// the user is going, not where they were.
+    #[test]
+    fn a_refresh_while_a_listing_is_on_its_way_lists_its_folder() {
+        let mut tab = connected_in("/folder");
+        tab.listing_sent(RequestId(11), Some("/".to_string()));
+        assert_eq!(
+            tab.refresh(),
+            Some(TabEffect::Run(
+                Operation::List(Some("/".to_string())),
+                After::Listing
+            ))
+        );
     }
 }
