@@ -56,14 +56,18 @@ impl Pane {
                 .add(egui::TextEdit::singleline(text).id_salt("pane-edit"))
                 .labelled_by(heading.id);
             field.request_focus();
-            if field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
-                done = Some(true);
-            }
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            // An invalid octal mode closes nothing: Enter and OK wait for a valid one.
+            let mut valid = true;
             if let Editing::Chmod { octal, .. } = editing {
                 chmod_checkboxes(ui, octal);
+                valid = parse_mode(octal).is_some();
+            }
+            if entered && valid {
+                done = Some(true);
             }
             ui.horizontal(|ui| {
-                if ui.button("OK").clicked() {
+                if ui.add_enabled(valid, egui::Button::new("OK")).clicked() {
                     done = Some(true);
                 }
                 if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
@@ -83,7 +87,7 @@ impl Pane {
                     })
                 }
                 Some(Editing::Chmod { names, octal }) => {
-                    if let Ok(mode) = u32::from_str_radix(octal.trim(), 8) {
+                    if let Some(mode) = parse_mode(&octal) {
                         let names = names.iter().map(|n| self.child(n)).collect();
                         actions.push(PaneAction::Chmod { names, mode });
                     }
@@ -96,9 +100,16 @@ impl Pane {
     }
 }
 
-/// Nine checkboxes bound to an octal permission string.
+/// The permission checkboxes bound to an octal string: read/write/execute for owner, group and
+/// public, and the setuid, setgid and sticky bits. An empty string (permissions unknown) shows
+/// every box clear until one is changed; nothing is assumed.
 fn chmod_checkboxes(ui: &mut egui::Ui, octal: &mut String) {
-    let mut mode = u32::from_str_radix(octal.trim(), 8).unwrap_or(0o644) & 0o777;
+    let known = parse_mode(octal);
+    if known.is_none() {
+        ui.label("The current permissions are unknown: tick them or type an octal mode.");
+    }
+    let mut mode = known.unwrap_or(0);
+    let mut changed = false;
     egui::Grid::new("chmod").show(ui, |ui| {
         ui.label("");
         for what in ["Read", "Write", "Execute"] {
@@ -109,27 +120,79 @@ fn chmod_checkboxes(ui: &mut egui::Ui, octal: &mut String) {
             ui.label(*who);
             for column in 0..3 {
                 let bit = 1 << (8 - (row * 3 + column));
-                let mut on = mode & bit != 0;
-                if ui.checkbox(&mut on, "").changed() {
-                    mode ^= bit;
-                    *octal = format!("{mode:03o}");
-                }
+                changed |= bit_checkbox(ui, &mut mode, bit, "");
             }
             ui.end_row();
         }
+        ui.label("Special");
+        changed |= bit_checkbox(ui, &mut mode, 0o4000, "setuid");
+        changed |= bit_checkbox(ui, &mut mode, 0o2000, "setgid");
+        changed |= bit_checkbox(ui, &mut mode, 0o1000, "sticky");
+        ui.end_row();
     });
+    if changed {
+        *octal = format_mode(mode);
+    }
 }
 
-/// `rwxr-xr-x` as a number.
+fn bit_checkbox(ui: &mut egui::Ui, mode: &mut u32, bit: u32, label: &str) -> bool {
+    let mut on = *mode & bit != 0;
+    let changed = ui.checkbox(&mut on, label).changed();
+    if changed {
+        *mode ^= bit;
+    }
+    changed
+}
+
+/// An octal mode as typed (`755`, `4755`), or `None` when it is not one.
+pub(super) fn parse_mode(octal: &str) -> Option<u32> {
+    let octal = octal.trim();
+    if octal.is_empty() || octal.len() > 4 {
+        return None;
+    }
+    u32::from_str_radix(octal, 8).ok()
+}
+
+/// `755`, or `4755` with special bits.
+pub(super) fn format_mode(mode: u32) -> String {
+    if mode > 0o777 {
+        format!("{mode:04o}")
+    } else {
+        format!("{mode:03o}")
+    }
+}
+
+/// `rwxr-xr-x` as a number, with `s`/`S` (setuid, setgid) and `t`/`T` (sticky) read as well; a
+/// leading type letter (`d`) and a trailing ACL or SELinux marker (`+`, `.`, `@`) are ignored.
 pub(super) fn octal_of(permissions: &str) -> Option<u32> {
-    let chars: Vec<char> = permissions.chars().collect();
+    let mut chars: Vec<char> = permissions.chars().collect();
+    if chars.len() == 11 || (chars.len() == 10 && matches!(chars[9], '+' | '.' | '@')) {
+        chars.pop();
+    }
+    if chars.len() == 10 {
+        chars.remove(0);
+    }
     if chars.len() != 9 {
         return None;
     }
-    Some(chars.iter().enumerate().fold(
-        0,
-        |mode, (i, c)| {
-            if *c == '-' { mode } else { mode | 1 << (8 - i) }
-        },
-    ))
+    let mut mode = 0;
+    for (i, c) in chars.iter().enumerate() {
+        let bit = 1 << (8 - i);
+        let special = match i {
+            2 => 0o4000,
+            5 => 0o2000,
+            8 => 0o1000,
+            _ => 0,
+        };
+        match (c, i % 3) {
+            ('-', _) => {}
+            ('r', 0) | ('w', 1) | ('x', 2) => mode |= bit,
+            ('s', 2) if i != 8 => mode |= bit | special,
+            ('S', 2) if i != 8 => mode |= special,
+            ('t', 2) if i == 8 => mode |= bit | special,
+            ('T', 2) if i == 8 => mode |= special,
+            _ => return None,
+        }
+    }
+    Some(mode)
 }

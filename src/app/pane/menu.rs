@@ -4,9 +4,9 @@
 
 use egui::Key;
 
-use super::dialogs::{Editing, octal_of};
+use super::dialogs::{Editing, format_mode, octal_of};
 use super::{Pane, PaneAction, Side};
-use crate::api::EntryKind;
+use crate::api::{Entry, EntryKind};
 
 impl Pane {
     /// Double-click or Enter: into a directory, or transfer a file.
@@ -57,12 +57,7 @@ impl Pane {
             }
             MenuChoice::Delete if !selected.is_empty() => self.pending_delete = Some(selected),
             MenuChoice::Chmod if !selected.is_empty() => {
-                let octal = selected
-                    .first()
-                    .and_then(|e| e.permissions.as_deref())
-                    .and_then(octal_of)
-                    .map(|m| format!("{m:03o}"))
-                    .unwrap_or_else(|| "644".to_string());
+                let octal = common_mode(&selected).map(format_mode).unwrap_or_default();
                 self.editing = Some(Editing::Chmod {
                     names: selected.iter().map(|e| e.name.clone()).collect(),
                     octal,
@@ -159,4 +154,14 @@ pub(super) fn context_menu(ui: &mut egui::Ui, side: Side) -> Option<MenuChoice> 
     ui.separator();
     item(ui, "Refresh", MenuChoice::Refresh);
     choice
+}
+
+/// The mode every selected entry has, or `None` when one is unknown or they differ: the
+/// permissions dialog then starts empty rather than assuming a mode.
+pub(super) fn common_mode(selected: &[Entry]) -> Option<u32> {
+    let mut modes = selected
+        .iter()
+        .map(|e| e.permissions.as_deref().and_then(octal_of));
+    let first = modes.next()??;
+    modes.all(|m| m == Some(first)).then_some(first)
 }
