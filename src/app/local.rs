@@ -52,9 +52,7 @@ impl LocalFs {
     pub fn list(&self, path: String) {
         self.spawn(move || {
             let result = list_dir(Path::new(&path));
-            let path = std::fs::canonicalize(&path)
-                .map(|p| p.display().to_string())
-                .unwrap_or(path);
+            let path = crate::common::local_path::canonical(&path);
             LocalResult::Listed { path, result }
         });
     }

@@ -5,5 +5,6 @@
 pub mod atomic_file;
 pub mod config;
 pub mod fingerprint;
+pub mod local_path;
 pub mod paths;
 pub mod url;

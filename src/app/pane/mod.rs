@@ -216,6 +216,9 @@ impl Pane {
 
     /// The parent of the current directory (`/` stays `/`).
     pub fn parent(&self) -> Option<String> {
+        if self.side == Side::Local {
+            return crate::common::local_path::parent(&self.path);
+        }
         let trimmed = self.path.trim_end_matches(['/', '\\']);
         if trimmed.is_empty() {
             return None;
@@ -233,10 +236,7 @@ impl Pane {
     pub fn child(&self, name: &str) -> String {
         match self.side {
             Side::Remote => crate::common::paths::join_remote(&self.path, name),
-            Side::Local => std::path::Path::new(&self.path)
-                .join(name)
-                .display()
-                .to_string(),
+            Side::Local => crate::common::local_path::child(&self.path, name),
         }
     }
 
@@ -387,7 +387,7 @@ impl Pane {
 
     /// The folders from the root down to the one shown, each a click away.
     fn breadcrumb(&mut self, ui: &mut egui::Ui, actions: &mut Vec<PaneAction>) {
-        let crumbs = crumbs(&self.path);
+        let crumbs = crate::common::local_path::crumbs(&self.path);
         let mut target = None;
         egui::ScrollArea::horizontal()
             .id_salt((side_id(self.side), "breadcrumb"))
@@ -417,32 +417,6 @@ impl Pane {
             self.navigate(path, actions);
         }
     }
-}
-
-/// Each folder on the way to `path`, as (name, full path): `/`, `/home`, `/home/ann` for
-/// `/home/ann`; `C:\`, `C:\Users` on Windows paths.
-pub fn crumbs(path: &str) -> Vec<(String, String)> {
-    let windows = path.contains('\\') && !path.starts_with('/');
-    let separator = if windows { '\\' } else { '/' };
-    let mut crumbs = Vec::new();
-    let mut so_far = String::new();
-    if path.starts_with('/') {
-        so_far.push('/');
-        crumbs.push(("/".to_string(), "/".to_string()));
-    }
-    for part in path.split(separator).filter(|p| !p.is_empty()) {
-        if !so_far.is_empty() && !so_far.ends_with(separator) {
-            so_far.push(separator);
-        }
-        so_far.push_str(part);
-        let full = if windows && crumbs.is_empty() {
-            format!("{so_far}{separator}")
-        } else {
-            so_far.clone()
-        };
-        crumbs.push((part.to_string(), full));
-    }
-    crumbs
 }
 
 fn side_id(side: Side) -> &'static str {
@@ -536,27 +510,6 @@ mod tests {
     }
 
     #[test]
-    fn breadcrumbs_of_unix_and_windows_paths() {
-        let names = |path: &str| crumbs(path);
-        assert_eq!(
-            names("/home/ann"),
-            [("/", "/"), ("home", "/home"), ("ann", "/home/ann")]
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-        );
-        assert_eq!(names("/"), [("/".to_string(), "/".to_string())]);
-        assert_eq!(
-            names("C:\\Users\\ann"),
-            [
-                ("C:", "C:\\"),
-                ("Users", "C:\\Users"),
-                ("ann", "C:\\Users\\ann")
-            ]
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-        );
-        assert!(names("").is_empty());
-    }
-
-    #[test]
     fn parents_sizes_and_permissions() {
         let mut pane = Pane::new(Side::Remote);
         pane.set_listing("/a/b", Vec::new());
@@ -568,5 +521,33 @@ mod tests {
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(12), "12 bytes");
         assert_eq!(octal_of("rwxr-xr-x"), Some(0o755));
+    }
+
+    #[test]
+    fn permissions_keep_special_bits_and_unknown_modes_assume_nothing() {
+        use super::dialogs::{format_mode, parse_mode};
+        use super::menu::common_mode;
+        assert_eq!(octal_of("rwsr-sr-t"), Some(0o7755));
+        assert_eq!(octal_of("rwSr-Sr-T"), Some(0o7644));
+        assert_eq!(octal_of("drwxrwxrwt"), Some(0o1777));
+        assert_eq!(octal_of("-rw-r--r--+"), Some(0o644));
+        assert_eq!(octal_of("rwxr-xr-q"), None);
+        assert_eq!(format_mode(0o4755), "4755");
+        assert_eq!(format_mode(0o644), "644");
+        assert_eq!(parse_mode("2775"), Some(0o2775));
+        assert_eq!(parse_mode(""), None);
+        assert_eq!(parse_mode("9"), None);
+        let entry = |perm: Option<&str>| Entry {
+            permissions: perm.map(String::from),
+            ..Entry::new("x", EntryKind::Dir, "")
+        };
+        // A folder whose mode the listing did not give: no 644 (which would drop its x bits).
+        assert_eq!(common_mode(&[entry(None)]), None);
+        assert_eq!(common_mode(&[entry(Some("rwxr-sr-x"))]), Some(0o2755));
+        // Two entries with different modes: no mode of one is applied to both.
+        assert_eq!(
+            common_mode(&[entry(Some("rwxr-xr-x")), entry(Some("rw-r--r--"))]),
+            None
+        );
     }
 }
