@@ -144,3 +144,48 @@ fn resume_offset(partial: Option<&FileFacts>, total: Option<u64>) -> u64 {
         offset
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::TransferId;
+
+    fn facts(path: &str, size: u64) -> FileFacts {
+        FileFacts {
+            path: path.to_string(),
+            size: Some(size),
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn a_part_file_resumes_unless_it_is_longer_than_the_source() {
+        assert_eq!(resume_offset(Some(&facts("f.part", 40)), Some(100)), 40);
+        assert_eq!(resume_offset(Some(&facts("f.part", 40)), None), 40);
+        assert_eq!(resume_offset(Some(&facts("f.part", 140)), Some(100)), 0);
+        assert_eq!(resume_offset(None, Some(100)), 0);
+    }
+
+    #[test]
+    fn ascii_transfers_start_from_the_beginning() {
+        let mut job = Job {
+            id: TransferId(1),
+            direction: Direction::Upload,
+            local: PathBuf::from("f"),
+            remote: "/f".to_string(),
+            is_dir: false,
+            ascii: true,
+            depth: 0,
+            size: None,
+        };
+        let target = || {
+            Target::Remote(RemoteTarget {
+                path: "/f".to_string(),
+                append: false,
+            })
+        };
+        assert_eq!(plan(&job, target(), 40, None, Verify::Nothing).offset, 0);
+        job.ascii = false;
+        assert_eq!(plan(&job, target(), 40, None, Verify::Nothing).offset, 40);
+    }
+}

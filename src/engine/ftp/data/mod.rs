@@ -304,3 +304,26 @@ fn capitalized(word: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Protocol;
+
+    #[test]
+    fn what_auto_mode_learned_is_handed_over_once_and_kept() {
+        let site = Site::new("example.com", Protocol::Ftp);
+        let mut channel = DataChannel::new(&site, None);
+        assert_eq!(channel.take_learned(), None);
+        channel.learn(Way::Active);
+        assert_eq!(channel.take_learned(), Some(Way::Active));
+        assert_eq!(channel.take_learned(), None);
+        assert_eq!(channel.known, Some(Way::Active));
+        // The session knowing nothing does not make the connection forget.
+        channel.know(None);
+        assert_eq!(channel.known, Some(Way::Active));
+        channel.know(Some(Way::Passive));
+        assert_eq!(channel.known, Some(Way::Passive));
+        assert_eq!(channel.take_learned(), None, "knowing is not learning");
+    }
+}
