@@ -63,6 +63,16 @@ pub enum Verify {
     RemoteSize(u64),
 }
 
+/// What the file-exists policy left to do about the destination.
+enum Existing {
+    /// There is none.
+    Absent,
+    /// Write under a free "name (n)" name instead.
+    Rename,
+    /// Write over it from this offset (0: from the start).
+    Write(u64),
+}
+
 /// Decides `job` from `facts`: the file-exists policy where the destination exists (a free
 /// "name (n)" name for renaming), else resuming a `.part` file when the policy says so.
 pub async fn decide(
@@ -71,19 +81,20 @@ pub async fn decide(
     facts: Facts,
     env: &impl JobEnv,
 ) -> EngineResult<Decided> {
-    let conflict = match facts.destination {
+    let existing = match facts.destination {
+        None => Existing::Absent,
         Some(existing) => match resolve_conflict(job, facts.source.clone(), existing, env).await? {
             Decision::Skip(reason) => return Ok(Decided::Skip(reason)),
-            decision => Some(decision),
+            Decision::Rename => Existing::Rename,
+            Decision::Write { offset } => Existing::Write(offset),
         },
-        None => None,
     };
     let plan = match job.direction {
         Direction::Download => {
-            let (path, offset, continue_existing) = match conflict {
-                Some(Decision::Rename) => (free_local_name(&job.local).await?, 0, false),
-                Some(Decision::Write { offset }) => (job.local.clone(), offset, offset > 0),
-                _ => (
+            let (path, offset, continue_existing) = match existing {
+                Existing::Rename => (free_local_name(&job.local).await?, 0, false),
+                Existing::Write(offset) => (job.local.clone(), offset, offset > 0),
+                Existing::Absent => (
                     job.local.clone(),
                     resume_offset(facts.partial.as_ref(), facts.total),
                     false,
@@ -101,10 +112,10 @@ pub async fn decide(
             plan(job, Target::Local(target), offset, facts.total, verify)
         }
         Direction::Upload => {
-            let (path, offset) = match conflict {
-                Some(Decision::Rename) => (free_remote_name(ctl, &job.remote).await?, 0),
-                Some(Decision::Write { offset }) => (job.remote.clone(), offset),
-                _ => (job.remote.clone(), 0),
+            let (path, offset) = match existing {
+                Existing::Rename => (free_remote_name(ctl, &job.remote).await?, 0),
+                Existing::Write(offset) => (job.remote.clone(), offset),
+                Existing::Absent => (job.remote.clone(), 0),
             };
             let append = !ctl.features.rest_stream;
             let verify = match facts.source.size {
