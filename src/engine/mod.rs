@@ -3,6 +3,7 @@
 //! [`driver`]; everything below them (sessions, the queue, operations, transfers and the FTP
 //! protocol in [`ftp`]) is private to the engine.
 
+mod connection;
 pub mod driver;
 pub mod error;
 pub mod events;

@@ -14,8 +14,9 @@ use crate::api::{
     TransferRequest, TransferState,
 };
 use crate::common::paths::resolve_remote;
-use crate::engine::error::EngineError;
-use crate::engine::ftp::control::Control;
+use crate::engine::connection::Connection;
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::wirelog::LogCtx;
 use crate::engine::session::SessionCtx;
 use crate::engine::transfer::{Job, JobEnv, Outcome, run_job};
 
@@ -31,7 +32,7 @@ pub enum QueueMsg {
 /// A finished job coming back to the queue.
 struct JobDone {
     id: TransferId,
-    conn: Option<Control>,
+    conn: Option<Connection>,
     children: Vec<Job>,
 }
 
@@ -73,109 +74,165 @@ fn clamp_parallel(n: usize) -> usize {
 
 /// Runs the queue of one session until it is shut down.
 pub async fn run(ctx: Arc<SessionCtx>, mut rx: mpsc::UnboundedReceiver<QueueMsg>) {
-    let env = QueueEnv {
-        ctx: Arc::clone(&ctx),
-        policy: Arc::new(Mutex::new(ctx.site.on_exists)),
-    };
-    let mut parallel = clamp_parallel(ctx.site.parallel);
-    let mut pending: VecDeque<Job> = VecDeque::new();
-    let mut running: HashMap<TransferId, oneshot::Sender<()>> = HashMap::new();
-    let mut idle: Vec<Control> = Vec::new();
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<JobDone>();
-    let mut next_connection = 1u32;
-    let mut busy = false;
-    let mut paused = false;
+    let mut queue = Queue {
+        env: QueueEnv {
+            ctx: Arc::clone(&ctx),
+            policy: Arc::new(Mutex::new(ctx.site.on_exists)),
+        },
+        parallel: clamp_parallel(ctx.site.parallel),
+        pending: VecDeque::new(),
+        running: HashMap::new(),
+        idle: Vec::new(),
+        done_tx,
+        next_connection: 1,
+        busy: false,
+        paused: false,
+        ctx,
+    };
     loop {
-        while !paused
-            && running.len() < parallel
-            && let Some(job) = pending.pop_front()
-        {
-            let (cancel_tx, cancel_rx) = oneshot::channel();
-            running.insert(job.id, cancel_tx);
-            let conn = idle.pop();
-            let log = match &conn {
-                Some(c) => c.log.clone(),
-                None => {
-                    next_connection += 1;
-                    ctx.log(next_connection - 1)
-                }
-            };
-            let done = done_tx.clone();
-            let env = env.clone();
-            tokio::spawn(log.clone().scope(async move {
-                let id = job.id;
-                let (conn, children) = run_one(env, job, conn, log, cancel_rx).await;
-                let _ = done.send(JobDone { id, conn, children });
-            }));
-            busy = true;
-        }
-        if busy && running.is_empty() && (pending.is_empty() || paused) {
-            busy = false;
-            ctx.events.send(Event::QueueIdle { session: ctx.id });
-        }
+        queue.start_ready();
         tokio::select! {
-            msg = rx.recv() => match msg {
-                None | Some(QueueMsg::Shutdown) => break,
-                Some(QueueMsg::Enqueue(requests)) => {
-                    let cwd = ctx.cwd();
-                    for request in requests {
-                        let job = Job {
-                            id: request.id,
-                            direction: request.direction,
-                            local: request.local,
-                            remote: resolve_remote(&cwd, &request.remote),
-                            is_dir: request.recursive,
-                            ascii: request.ascii,
-                            depth: 0,
-                            size: None,
-                        };
-                        announce(&env, &job, None);
-                        pending.push_back(job);
-                    }
+            msg = rx.recv() => {
+                if !queue.handle(msg.unwrap_or(QueueMsg::Shutdown)) {
+                    break;
                 }
-                Some(QueueMsg::Cancel(id)) => {
-                    if let Some(at) = pending.iter().position(|job| job.id == id) {
-                        pending.remove(at);
-                        env.report(id, TransferState::Failed(EngineError::Cancelled.report()));
-                    } else if let Some(cancel) = running.remove(&id) {
-                        let _ = cancel.send(());
-                    }
+            }
+            Some(done) = done_rx.recv() => queue.finished(done),
+        }
+    }
+    queue.close(done_rx).await;
+}
+
+/// The state of one session's queue.
+struct Queue {
+    ctx: Arc<SessionCtx>,
+    env: QueueEnv,
+    parallel: usize,
+    pending: VecDeque<Job>,
+    /// Running jobs, and how to cancel each.
+    running: HashMap<TransferId, oneshot::Sender<()>>,
+    /// Connections waiting for the next job.
+    idle: Vec<Connection>,
+    done_tx: mpsc::UnboundedSender<JobDone>,
+    /// The log number of the next new connection (0 is the browsing connection).
+    next_connection: u32,
+    /// Something ran since the queue last said it was idle.
+    busy: bool,
+    paused: bool,
+}
+
+impl Queue {
+    /// Starts pending jobs while there is room, and says so when nothing is left to run.
+    fn start_ready(&mut self) {
+        while !self.paused
+            && self.running.len() < self.parallel
+            && let Some(job) = self.pending.pop_front()
+        {
+            self.start(job);
+            self.busy = true;
+        }
+        if self.busy && self.running.is_empty() && (self.pending.is_empty() || self.paused) {
+            self.busy = false;
+            self.ctx.events.send(Event::QueueIdle {
+                session: self.ctx.id,
+            });
+        }
+    }
+
+    /// Runs `job` in its own task, on an idle connection or a new one.
+    fn start(&mut self, job: Job) {
+        let (cancel_tx, cancel_rx) = oneshot::channel();
+        self.running.insert(job.id, cancel_tx);
+        let conn = self.idle.pop();
+        let log = match &conn {
+            Some(c) => c.ctl.log.clone(),
+            None => {
+                self.next_connection += 1;
+                self.ctx.log(self.next_connection - 1)
+            }
+        };
+        let done = self.done_tx.clone();
+        let env = self.env.clone();
+        tokio::spawn(log.clone().scope(async move {
+            let id = job.id;
+            let (conn, children) = run_one(env, job, conn, log, cancel_rx).await;
+            let _ = done.send(JobDone { id, conn, children });
+        }));
+    }
+
+    /// Acts on a message from the worker; false when the queue is to shut down.
+    fn handle(&mut self, msg: QueueMsg) -> bool {
+        match msg {
+            QueueMsg::Enqueue(requests) => {
+                let cwd = self.ctx.cwd();
+                for request in requests {
+                    let job = Job {
+                        id: request.id,
+                        direction: request.direction,
+                        local: request.local,
+                        remote: resolve_remote(&cwd, &request.remote),
+                        is_dir: request.recursive,
+                        ascii: request.ascii,
+                        depth: 0,
+                        size: None,
+                    };
+                    announce(&self.env, &job, None);
+                    self.pending.push_back(job);
                 }
-                Some(QueueMsg::SetParallel(n)) => parallel = clamp_parallel(n),
-                Some(QueueMsg::SetPaused(p)) => paused = p,
-            },
-            Some(done) = done_rx.recv() => {
-                running.remove(&done.id);
+            }
+            QueueMsg::Cancel(id) => {
+                if let Some(at) = self.pending.iter().position(|job| job.id == id) {
+                    self.pending.remove(at);
+                    let error = EngineError::Cancelled.report();
+                    self.env.report(id, TransferState::Failed(error));
+                } else if let Some(cancel) = self.running.remove(&id) {
+                    let _ = cancel.send(());
+                }
+            }
+            QueueMsg::SetParallel(n) => self.parallel = clamp_parallel(n),
+            QueueMsg::SetPaused(p) => self.paused = p,
+            QueueMsg::Shutdown => return false,
+        }
+        true
+    }
+
+    /// A job ended: its connection waits for the next job (or says goodbye when there are
+    /// enough), and a directory's contents join the queue.
+    fn finished(&mut self, done: JobDone) {
+        self.running.remove(&done.id);
+        if let Some(conn) = done.conn {
+            if self.idle.len() < self.parallel {
+                self.idle.push(conn);
+            } else {
+                tokio::spawn(conn.ctl.quit());
+            }
+        }
+        for mut child in done.children {
+            child.id = TransferId(self.ctx.ids.fetch_add(1, Ordering::Relaxed));
+            announce(&self.env, &child, Some(done.id));
+            self.pending.push_back(child);
+        }
+    }
+
+    /// Closing: cancels what runs, waits a little for it to stop, says goodbye on idle
+    /// connections.
+    async fn close(mut self, mut done_rx: mpsc::UnboundedReceiver<JobDone>) {
+        for (_, cancel) in self.running.drain() {
+            let _ = cancel.send(());
+        }
+        drop(self.done_tx);
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            while let Some(done) = done_rx.recv().await {
                 if let Some(conn) = done.conn {
-                    if idle.len() < parallel {
-                        idle.push(conn);
-                    } else {
-                        tokio::spawn(conn.quit());
-                    }
-                }
-                for mut child in done.children {
-                    child.id = TransferId(ctx.ids.fetch_add(1, Ordering::Relaxed));
-                    announce(&env, &child, Some(done.id));
-                    pending.push_back(child);
+                    conn.ctl.quit().await;
                 }
             }
+        })
+        .await;
+        for conn in self.idle {
+            conn.ctl.quit().await;
         }
-    }
-    // Closing: cancel what runs, wait a little for it to stop, say goodbye on idle connections.
-    for (_, cancel) in running.drain() {
-        let _ = cancel.send(());
-    }
-    drop(done_tx);
-    let _ = tokio::time::timeout(Duration::from_secs(5), async {
-        while let Some(done) = done_rx.recv().await {
-            if let Some(conn) = done.conn {
-                conn.quit().await;
-            }
-        }
-    })
-    .await;
-    for conn in idle {
-        conn.quit().await;
     }
 }
 
@@ -198,52 +255,11 @@ fn announce(env: &QueueEnv, job: &Job, parent: Option<TransferId>) {
 async fn run_one(
     env: QueueEnv,
     job: Job,
-    conn: Option<Control>,
-    log: crate::engine::ftp::wirelog::LogCtx,
+    conn: Option<Connection>,
+    log: LogCtx,
     mut cancel: oneshot::Receiver<()>,
-) -> (Option<Control>, Vec<Job>) {
-    let reused = conn.is_some();
-    let mut conn = conn;
-    let mut attempt = 0;
-    let result = loop {
-        attempt += 1;
-        let mut ctl = match conn.take() {
-            Some(ctl) if !ctl.is_broken() => ctl,
-            _ => {
-                let connecting = env.ctx.connect(&log);
-                tokio::select! {
-                    result = connecting => match result {
-                        Ok(ctl) => ctl,
-                        Err(error) => break Err(error),
-                    },
-                    _ = &mut cancel => break Err(EngineError::Cancelled),
-                }
-            }
-        };
-        let outcome = {
-            let fut = run_job(&mut ctl, &job, &env);
-            tokio::pin!(fut);
-            tokio::select! {
-                result = &mut fut => Some(result),
-                _ = &mut cancel => None,
-            }
-        };
-        match outcome {
-            None => {
-                ctl.abort(None).await;
-                break Err(EngineError::Cancelled);
-            }
-            // A reused connection the server dropped while idle: once more on a fresh one.
-            Some(Err(EngineError::Lost(_))) if reused && attempt == 1 => {
-                log.status("The idle connection was closed by the server; reconnecting");
-                continue;
-            }
-            Some(result) => {
-                conn = Some(ctl).filter(|c| !c.is_broken());
-                break result;
-            }
-        }
-    };
+) -> (Option<Connection>, Vec<Job>) {
+    let (result, conn) = attempt(&env, &job, conn, &log, &mut cancel).await;
     let children = match result {
         Ok(Outcome::Finished { bytes, elapsed }) => {
             log.status(format!(
@@ -264,13 +280,8 @@ async fn run_one(
             Vec::new()
         }
         Ok(Outcome::Expanded(children)) => {
-            env.report(
-                job.id,
-                TransferState::Finished {
-                    bytes: 0,
-                    elapsed: Duration::ZERO,
-                },
-            );
+            let elapsed = Duration::ZERO;
+            env.report(job.id, TransferState::Finished { bytes: 0, elapsed });
             children
         }
         Err(error) => {
@@ -280,4 +291,57 @@ async fn run_one(
         }
     };
     (conn, children)
+}
+
+/// Runs `job` until it ends or is cancelled: on `conn` when it is usable, else on a new
+/// connection, and once more on a new one when a reused connection turns out to have been
+/// closed by the server while idle. Returns the result and the connection if it is reusable.
+async fn attempt(
+    env: &QueueEnv,
+    job: &Job,
+    mut conn: Option<Connection>,
+    log: &LogCtx,
+    cancel: &mut oneshot::Receiver<()>,
+) -> (EngineResult<Outcome>, Option<Connection>) {
+    let reused = conn.is_some();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut current = match conn.take() {
+            Some(conn) if !conn.is_broken() => conn,
+            _ => {
+                tokio::select! {
+                    result = env.ctx.connect(log) => match result {
+                        Ok(conn) => conn,
+                        Err(error) => return (Err(error), None),
+                    },
+                    _ = &mut *cancel => return (Err(EngineError::Cancelled), None),
+                }
+            }
+        };
+        env.ctx.lend_learned(&mut current);
+        let outcome = {
+            let fut = run_job(&mut current, job, env);
+            tokio::pin!(fut);
+            tokio::select! {
+                result = &mut fut => Some(result),
+                _ = &mut *cancel => None,
+            }
+        };
+        env.ctx.collect_learned(&mut current);
+        match outcome {
+            None => {
+                current.ctl.abort().await;
+                return (Err(EngineError::Cancelled), None);
+            }
+            // A reused connection the server dropped while idle: once more on a fresh one.
+            Some(Err(EngineError::Lost(_))) if reused && attempt == 1 => {
+                log.status("The idle connection was closed by the server; reconnecting");
+            }
+            Some(result) => {
+                let reusable = Some(current).filter(|c| !c.is_broken());
+                return (result, reusable);
+            }
+        }
+    }
 }

@@ -4,15 +4,16 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 
 use crate::api::{
-    Command, ErrorKind, ErrorReport, Event, OpOutput, SessionId, TransferId, TransferState,
+    Command, ErrorKind, ErrorReport, Event, OpOutput, SessionId, Site, TransferId, TransferRequest,
+    TransferState,
 };
 use crate::engine::events::EventSink;
 use crate::engine::ftp::tls::{SiteTrust, TrustStore};
@@ -112,134 +113,170 @@ async fn serve(
         },
         None => (TrustStore::in_memory(), None),
     };
-    let store = Arc::new(store);
-    let prompts = Prompter::new(Arc::clone(&ids), events.clone());
-    let mut sessions: HashMap<SessionId, Handles> = HashMap::new();
+    let mut sessions = Sessions {
+        store: Arc::new(store),
+        store_problem,
+        prompts: Prompter::new(Arc::clone(&ids), events.clone()),
+        events,
+        ids,
+        running: HashMap::new(),
+    };
     while let Some(command) = rx.recv().await {
+        if !sessions.route(command) {
+            break;
+        }
+    }
+    sessions.shutdown().await;
+}
+
+/// The worker's sessions and what they are started with.
+struct Sessions {
+    store: Arc<TrustStore>,
+    /// Why the trust store file could not be read, told to every session.
+    store_problem: Option<String>,
+    prompts: Prompter,
+    events: EventSink,
+    ids: Arc<AtomicU64>,
+    running: HashMap<SessionId, Handles>,
+}
+
+impl Sessions {
+    /// Hands `command` to the session or queue it is for; false when the worker is to stop.
+    fn route(&mut self, command: Command) -> bool {
         match command {
-            Command::Connect { session, site } => {
-                if let Some(old) = sessions.remove(&session) {
-                    let _ = old.session.send(SessionMsg::Disconnect);
-                    let _ = old.queue.send(QueueMsg::Shutdown);
-                }
-                let trust = SiteTrust::new(
-                    &site.host,
-                    site.port,
-                    Arc::clone(&store),
-                    &site.tls.pinned,
-                    site.tls.insecure,
-                );
-                let ctx = Arc::new(SessionCtx {
-                    id: session,
-                    site,
-                    trust: Arc::new(trust),
-                    prompts: prompts.clone(),
-                    events: events.clone(),
-                    ids: Arc::clone(&ids),
-                    cwd: Mutex::new(String::new()),
-                    learned_way: Arc::default(),
-                    asked_password: Default::default(),
-                });
-                if let Some(problem) = &store_problem {
-                    ctx.log(0).error(format!(
-                        "{problem}; the file is left as it is and certificates are trusted for this run only"
-                    ));
-                }
-                let (session_tx, session_rx) = mpsc::unbounded_channel();
-                let (queue_tx, queue_rx) = mpsc::unbounded_channel();
-                let queue_for_session = queue_tx.clone();
-                let session_ctx = Arc::clone(&ctx);
-                let tasks = vec![
-                    tokio::spawn(async move {
-                        session::run(session_ctx, session_rx).await;
-                        // The queue lives as long as its session.
-                        let _ = queue_for_session.send(QueueMsg::Shutdown);
-                    }),
-                    tokio::spawn(queue::run(ctx, queue_rx)),
-                ];
-                sessions.insert(
-                    session,
-                    Handles {
-                        session: session_tx,
-                        queue: queue_tx,
-                        tasks,
-                    },
-                );
-            }
+            Command::Connect { session, site } => self.connect(session, site),
             Command::Run {
                 session,
                 request,
                 op,
             } => {
-                let sent = sessions
+                let sent = self
+                    .running
                     .get(&session)
                     .is_some_and(|h| h.session.send(SessionMsg::Run(request, op)).is_ok());
                 if !sent {
-                    events.send(Event::OpDone {
+                    self.events.send(Event::OpDone {
                         session,
                         request,
                         result: Err::<OpOutput, _>(closed(session)),
                     });
                 }
             }
-            Command::CancelOperation { session } => {
-                if let Some(h) = sessions.get(&session) {
-                    let _ = h.session.send(SessionMsg::Cancel);
-                }
-            }
-            Command::Enqueue { session, transfers } => {
-                let ids: Vec<TransferId> = transfers.iter().map(|t| t.id).collect();
-                let sent = sessions
-                    .get(&session)
-                    .is_some_and(|h| h.queue.send(QueueMsg::Enqueue(transfers)).is_ok());
-                if !sent {
-                    for id in ids {
-                        events.send(Event::Transfer {
-                            session,
-                            id,
-                            state: TransferState::Failed(closed(session)),
-                        });
-                    }
-                    events.send(Event::QueueIdle { session });
-                }
-            }
+            Command::CancelOperation { session } => self.to_session(session, SessionMsg::Cancel),
+            Command::Enqueue { session, transfers } => self.enqueue(session, transfers),
             Command::CancelTransfer { session, transfer } => {
-                if let Some(h) = sessions.get(&session) {
-                    let _ = h.queue.send(QueueMsg::Cancel(transfer));
-                }
+                self.to_queue(session, QueueMsg::Cancel(transfer));
             }
             Command::SetParallel { session, parallel } => {
-                if let Some(h) = sessions.get(&session) {
-                    let _ = h.queue.send(QueueMsg::SetParallel(parallel));
-                }
+                self.to_queue(session, QueueMsg::SetParallel(parallel));
             }
             Command::SetPaused { session, paused } => {
-                if let Some(h) = sessions.get(&session) {
-                    let _ = h.queue.send(QueueMsg::SetPaused(paused));
-                }
+                self.to_queue(session, QueueMsg::SetPaused(paused));
             }
-            Command::Answer { prompt, answer } => prompts.answer(prompt, answer),
+            Command::Answer { prompt, answer } => self.prompts.answer(prompt, answer),
             Command::Disconnect { session } => {
-                if let Some(h) = sessions.remove(&session) {
-                    prompts.forget_session(session);
+                if let Some(h) = self.running.remove(&session) {
+                    self.prompts.forget_session(session);
                     let _ = h.session.send(SessionMsg::Disconnect);
                     let _ = h.queue.send(QueueMsg::Shutdown);
                 }
             }
-            Command::Shutdown => break,
+            Command::Shutdown => return false,
+        }
+        true
+    }
+
+    fn to_session(&self, session: SessionId, msg: SessionMsg) {
+        if let Some(h) = self.running.get(&session) {
+            let _ = h.session.send(msg);
         }
     }
-    let mut tasks = Vec::new();
-    for (id, h) in sessions.drain() {
-        prompts.forget_session(id);
-        let _ = h.session.send(SessionMsg::Disconnect);
-        let _ = h.queue.send(QueueMsg::Shutdown);
-        tasks.extend(h.tasks);
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(5), async {
-        for task in tasks {
-            let _ = task.await;
+
+    fn to_queue(&self, session: SessionId, msg: QueueMsg) {
+        if let Some(h) = self.running.get(&session) {
+            let _ = h.queue.send(msg);
         }
-    })
-    .await;
+    }
+
+    /// Starts a session and its queue (replacing a session of the same id).
+    fn connect(&mut self, session: SessionId, site: Site) {
+        if let Some(old) = self.running.remove(&session) {
+            let _ = old.session.send(SessionMsg::Disconnect);
+            let _ = old.queue.send(QueueMsg::Shutdown);
+        }
+        let trust = SiteTrust::new(
+            &site.host,
+            site.port,
+            Arc::clone(&self.store),
+            &site.tls.pinned,
+            site.tls.insecure,
+        );
+        let ctx = Arc::new(SessionCtx::new(
+            session,
+            site,
+            trust,
+            self.prompts.clone(),
+            self.events.clone(),
+            Arc::clone(&self.ids),
+        ));
+        if let Some(problem) = &self.store_problem {
+            ctx.log(0).error(format!(
+                "{problem}; the file is left as it is and certificates are trusted for this run only"
+            ));
+        }
+        let (session_tx, session_rx) = mpsc::unbounded_channel();
+        let (queue_tx, queue_rx) = mpsc::unbounded_channel();
+        let queue_for_session = queue_tx.clone();
+        let session_ctx = Arc::clone(&ctx);
+        let tasks = vec![
+            tokio::spawn(async move {
+                session::run(session_ctx, session_rx).await;
+                // The queue lives as long as its session.
+                let _ = queue_for_session.send(QueueMsg::Shutdown);
+            }),
+            tokio::spawn(queue::run(ctx, queue_rx)),
+        ];
+        let handles = Handles {
+            session: session_tx,
+            queue: queue_tx,
+            tasks,
+        };
+        self.running.insert(session, handles);
+    }
+
+    /// Queues transfers; without a session they fail at once and the queue is idle.
+    fn enqueue(&self, session: SessionId, transfers: Vec<TransferRequest>) {
+        let ids: Vec<TransferId> = transfers.iter().map(|t| t.id).collect();
+        let sent = self
+            .running
+            .get(&session)
+            .is_some_and(|h| h.queue.send(QueueMsg::Enqueue(transfers)).is_ok());
+        if !sent {
+            for id in ids {
+                self.events.send(Event::Transfer {
+                    session,
+                    id,
+                    state: TransferState::Failed(closed(session)),
+                });
+            }
+            self.events.send(Event::QueueIdle { session });
+        }
+    }
+
+    /// Stops every session and waits a little for their tasks to end.
+    async fn shutdown(mut self) {
+        let mut tasks = Vec::new();
+        for (id, h) in self.running.drain() {
+            self.prompts.forget_session(id);
+            let _ = h.session.send(SessionMsg::Disconnect);
+            let _ = h.queue.send(QueueMsg::Shutdown);
+            tasks.extend(h.tasks);
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            for task in tasks {
+                let _ = task.await;
+            }
+        })
+        .await;
+    }
 }

@@ -118,6 +118,15 @@ impl TrustStore {
     }
 }
 
+/// The TLS context of one secured control connection: its client configuration (with the
+/// resumption cache holding its session) and the server's name. Data connections handshake with
+/// it to resume the control connection's session, as servers require.
+#[derive(Clone)]
+pub struct TlsSession {
+    pub config: Arc<ClientConfig>,
+    pub server_name: ServerName<'static>,
+}
+
 /// The TLS side of one site: which certificates are accepted beyond the platform's roots.
 /// Shared by the browsing connection and the transfer connections of a session.
 pub struct SiteTrust {

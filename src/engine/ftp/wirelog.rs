@@ -34,10 +34,6 @@ impl LogCtx {
         }
     }
 
-    pub fn sink(&self) -> &EventSink {
-        &self.sink
-    }
-
     pub fn line(&self, kind: LogKind, text: impl Into<String>) {
         self.sink.send(Event::Log(LogLine {
             session: self.session,

@@ -1,14 +1,14 @@
-//! The file-exists policy: facts about both sides, the decision for each action (overwrite,
-//! newer, size, resume, rename, skip, cancel), asking the user, and free "name (n)" names.
+//! The file-exists policy: the decision for each action (overwrite, newer, size, resume,
+//! rename, skip, cancel) given the facts of both sides, asking the user when the policy says
+//! so, and free "name (n)" names for renaming.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use crate::api::{Direction, ExistsAction, ExistsPolicy, FileFacts, Prompt};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
-use crate::engine::ops::parse_mdtm;
 
+use super::facts::remote_facts;
 use super::{Job, JobEnv};
 
 /// Names tried for the "rename" action before giving up.
@@ -129,41 +129,6 @@ fn numbered_name(name: &str, n: u32) -> String {
     }
 }
 
-pub async fn local_facts(path: &Path) -> Option<FileFacts> {
-    let meta = tokio::fs::metadata(path).await.ok()?;
-    Some(FileFacts {
-        path: path.display().to_string(),
-        size: Some(meta.len()),
-        modified: meta.modified().ok(),
-    })
-}
-
-/// SIZE and (when the policy needs it) MDTM of a remote file; `None` when it does not exist.
-pub async fn remote_facts(
-    ctl: &mut Control,
-    path: &str,
-    want_time: bool,
-) -> EngineResult<Option<FileFacts>> {
-    let reply = ctl.cmd_final(&format!("SIZE {path}")).await?;
-    let size = match reply.code {
-        213 => reply.message().trim().parse().ok(),
-        550 => return Ok(None),
-        _ => None,
-    };
-    let mut modified = None;
-    if want_time {
-        let reply = ctl.cmd_final(&format!("MDTM {path}")).await?;
-        if reply.code == 213 {
-            modified = parse_mdtm(&reply.message()).map(|t| SystemTime::from(t.time.and_utc()));
-        }
-    }
-    Ok(Some(FileFacts {
-        path: path.to_string(),
-        size,
-        modified,
-    }))
-}
-
 pub async fn free_local_name(path: &Path) -> EngineResult<PathBuf> {
     let name = path
         .file_name()
@@ -192,7 +157,7 @@ pub async fn free_remote_name(ctl: &mut Control, path: &str) -> EngineResult<Str
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
+    use std::time::{Duration, SystemTime};
 
     use super::*;
 

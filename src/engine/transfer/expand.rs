@@ -3,6 +3,7 @@
 
 use crate::api::{Direction, EntryKind};
 use crate::common::paths::{check_remote_name, join_remote};
+use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 use crate::engine::ops::list_dir;
@@ -13,7 +14,7 @@ use super::{Job, Outcome, local_err};
 const MAX_DEPTH: usize = 64;
 
 /// A remote directory: creates the local one and returns a job for each entry.
-pub async fn expand_remote(ctl: &mut Control, job: &Job) -> EngineResult<Outcome> {
+pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Outcome> {
     if job.depth > MAX_DEPTH {
         return Err(EngineError::Protocol(format!(
             "{} is nested too deep",
@@ -21,29 +22,29 @@ pub async fn expand_remote(ctl: &mut Control, job: &Job) -> EngineResult<Outcome
         )));
     }
     let mut entries = Vec::new();
-    let (dir, _) = list_dir(ctl, Some(&job.remote), |_, batch| entries.extend(batch)).await?;
+    let (dir, _) = list_dir(conn, Some(&job.remote), |_, batch| entries.extend(batch)).await?;
+    let log = &conn.ctl.log;
     tokio::fs::create_dir_all(&job.local)
         .await
         .map_err(local_err(&job.local))?;
     let mut children = Vec::new();
     for entry in entries {
         if entry.kind == EntryKind::Unknown {
-            ctl.log.error(format!(
+            log.error(format!(
                 "Skipped a listing line that could not be read: {:?}",
                 entry.raw
             ));
             continue;
         }
         if let Err(e) = check_remote_name(&entry.name) {
-            ctl.log.error(format!("{e}"));
+            log.error(format!("{e}"));
             continue;
         }
         let is_dir = match entry.kind {
             EntryKind::Dir => true,
             EntryKind::File | EntryKind::Link => false,
             _ => {
-                ctl.log
-                    .status(format!("Skipped {}: not a regular file", entry.name));
+                log.status(format!("Skipped {}: not a regular file", entry.name));
                 continue;
             }
         };

@@ -1,15 +1,15 @@
-//! Data connections, owned by Ferry rather than suppaftp: passive (EPSV, then PASV with the
-//! control connection's peer address in place of whatever `227` announced), active (our own
-//! listener announced with PORT or EPRT, accepting only the server's address), REST, the
-//! transfer command, the TLS handshake that resumes the control connection's session, and the
-//! final reply. Every step is bounded by the session's timeouts.
+//! Data connections, a layer above the control connection and owned by Ferry rather than
+//! suppaftp: [`DataChannel`] holds how one connection makes them (the site's mode and what was
+//! learned on the way: EPSV or `LIST -a` refused, the way auto mode found to work) and opens
+//! them on a [`Control`]: passive ([`passive`]) or active ([`active`]), REST, the transfer
+//! command, the TLS handshake that resumes the control connection's session. [`finish`] reads
+//! the final reply and [`abort`] stops a transfer. Every step is bounded by the session's
+//! timeouts.
 
+mod active;
 mod address;
+mod passive;
 mod stream;
-
-use std::io;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
@@ -17,10 +17,10 @@ use tokio::time::timeout;
 pub use address::{eprt_argument, parse_epsv, parse_pasv, port_argument};
 pub use stream::DataStream;
 
-use crate::api::{ActiveOptions, DataMode, PortRange, Site};
+use crate::api::{ActiveOptions, DataMode, Site};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
-use crate::engine::ftp::reply::{Reply, command_verb};
+use crate::engine::ftp::reply::Reply;
 
 fn data_error(way: Way, detail: impl Into<String>) -> EngineError {
     EngineError::Data {
@@ -50,128 +50,145 @@ impl Way {
             Way::Active => Way::Passive,
         }
     }
-}
 
-/// How a session makes data connections: the site's settings, and what auto mode learned
-/// (shared by the session's browsing and transfer connections).
-#[derive(Debug, Clone)]
-pub struct DataPolicy {
-    pub mode: DataMode,
-    pub use_epsv: bool,
-    pub trust_pasv_address: bool,
-    pub active: ActiveOptions,
-    pub learned: Arc<Mutex<Option<Way>>>,
-}
-
-impl DataPolicy {
-    pub fn new(site: &Site, learned: Arc<Mutex<Option<Way>>>) -> Self {
-        DataPolicy {
-            mode: site.mode,
-            use_epsv: site.use_epsv,
-            trust_pasv_address: site.trust_pasv_address,
-            active: site.active,
-            learned,
+    /// The mode a front end shows for this way.
+    pub fn mode(self) -> DataMode {
+        match self {
+            Way::Passive => DataMode::Passive,
+            Way::Active => DataMode::Active,
         }
     }
+}
 
-    fn learned(&self) -> Option<Way> {
-        *self.learned.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Remembers `way`; true when that changed what the session uses.
-    fn learn(&self, way: Way) -> bool {
-        let mut learned = self.learned.lock().unwrap_or_else(|e| e.into_inner());
-        let changed = *learned != Some(way);
-        *learned = Some(way);
-        changed
-    }
+/// How one control connection makes its data connections, and what it learned doing so. Its
+/// owner keeps it next to the [`Control`] and shares what auto mode learned with the session's
+/// other connections ([`DataChannel::know`], [`DataChannel::take_learned`]).
+#[derive(Debug, Clone)]
+pub struct DataChannel {
+    mode: DataMode,
+    use_epsv: bool,
+    trust_pasv_address: bool,
+    active: ActiveOptions,
+    /// The way auto mode uses first: what the session knew, or what this connection found.
+    known: Option<Way>,
+    /// What auto mode found on this connection since the owner last asked.
+    learned: Option<Way>,
+    /// EPSV was refused once: go straight to PASV from now on.
+    epsv_refused: bool,
+    /// `LIST -a` was refused once: use plain `LIST`.
+    list_a_refused: bool,
 }
 
 /// How a data connection came to be, before the transfer command is sent.
 enum Pending {
     Connected(TcpStream),
     /// Our listener, and the address announced to the server.
-    Listening(TcpListener, SocketAddr),
+    Listening(TcpListener, std::net::SocketAddr),
 }
 
-/// Binds a listener for active mode on `ip`, on a port from `range` when one is set.
-fn bind_active(ip: IpAddr, range: Option<PortRange>) -> io::Result<TcpListener> {
-    let bind = |port: u16| -> io::Result<TcpListener> {
-        let listener = std::net::TcpListener::bind(SocketAddr::new(ip, port))?;
-        listener.set_nonblocking(true)?;
-        TcpListener::from_std(listener)
-    };
-    let Some(range) = range else {
-        return bind(0);
-    };
-    let span = u32::from(range.last - range.first) + 1;
-    // Start somewhere in the range so parallel connections don't all race for its first port.
-    let start = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0)
-        % span;
-    for i in 0..span {
-        let port = range.first + ((start + i) % span) as u16;
-        if let Ok(listener) = bind(port) {
-            return Ok(listener);
+impl DataChannel {
+    /// The site's data settings; `known` is what auto mode already found for the session.
+    pub fn new(site: &Site, known: Option<Way>) -> Self {
+        DataChannel {
+            mode: site.mode,
+            use_epsv: site.use_epsv,
+            trust_pasv_address: site.trust_pasv_address,
+            active: site.active,
+            known,
+            learned: None,
+            epsv_refused: false,
+            list_a_refused: false,
         }
     }
-    Err(io::Error::new(
-        io::ErrorKind::AddrInUse,
-        format!(
-            "no free port in the active port range {}-{}",
-            range.first, range.last
-        ),
-    ))
-}
 
-impl Control {
+    /// Takes in what the session's other connections found auto mode to need.
+    pub fn know(&mut self, way: Option<Way>) {
+        if way.is_some() {
+            self.known = way;
+        }
+    }
+
+    /// What auto mode found to work on this connection since the last call, for the owner to
+    /// remember for the session and report.
+    pub fn take_learned(&mut self) -> Option<Way> {
+        self.learned.take()
+    }
+
+    fn learn(&mut self, way: Way) {
+        self.known = Some(way);
+        self.learned = Some(way);
+    }
+
     /// Opens a data connection for `command` (RETR, STOR, APPE, MLSD, LIST...) the way the
     /// site's mode says (auto: passive, then active when passive cannot connect, remembering
     /// what worked), sends `REST offset` first when resuming, checks the preliminary reply, and
     /// secures the connection when the session is secure. The caller moves the bytes, then
-    /// calls [`Control::finish_transfer`].
-    pub async fn open_data(
+    /// calls [`finish`].
+    pub async fn open(
         &mut self,
+        ctl: &mut Control,
         command: &str,
         rest: Option<u64>,
     ) -> EngineResult<DataStream> {
-        match self.data.mode {
-            DataMode::Passive => self.open_data_way(Way::Passive, command, rest).await,
-            DataMode::Active => self.open_data_way(Way::Active, command, rest).await,
-            DataMode::Auto => self.open_data_auto(command, rest).await,
+        match self.mode {
+            DataMode::Passive => self.open_way(ctl, Way::Passive, command, rest).await,
+            DataMode::Active => self.open_way(ctl, Way::Active, command, rest).await,
+            DataMode::Auto => self.open_auto(ctl, command, rest).await,
         }
     }
 
-    async fn open_data_auto(
+    /// Opens the data connection of a listing: `MLSD` when `mlsd`, else `LIST -a`, or plain
+    /// `LIST` once the server refused `-a`. Returns the command sent with the stream.
+    pub async fn open_listing(
         &mut self,
+        ctl: &mut Control,
+        mlsd: bool,
+    ) -> EngineResult<(&'static str, DataStream)> {
+        let command = if mlsd {
+            "MLSD"
+        } else if self.list_a_refused {
+            "LIST"
+        } else {
+            "LIST -a"
+        };
+        match self.open(ctl, command, None).await {
+            Err(EngineError::Refused { code, .. }) if command == "LIST -a" && code >= 500 => {
+                self.list_a_refused = true;
+                Ok(("LIST", self.open(ctl, "LIST", None).await?))
+            }
+            other => Ok((command, other?)),
+        }
+    }
+
+    async fn open_auto(
+        &mut self,
+        ctl: &mut Control,
         command: &str,
         rest: Option<u64>,
     ) -> EngineResult<DataStream> {
-        let learned = self.data.learned();
-        let first = learned.unwrap_or(Way::Passive);
-        let first_failure = match self.open_data_way(first, command, rest).await {
+        let known = self.known;
+        let first = known.unwrap_or(Way::Passive);
+        let first_failure = match self.open_way(ctl, first, command, rest).await {
             Ok(stream) => {
-                if learned.is_none() {
-                    self.learned(first);
+                if known.is_none() {
+                    self.learn(first);
                 }
                 return Ok(stream);
             }
             // A connection out of step cannot try again; the next attempt reconnects.
-            Err(EngineError::Data { detail, .. }) if !self.is_broken() => detail,
+            Err(EngineError::Data { detail, .. }) if !ctl.is_broken() => detail,
             Err(other) => return Err(other),
         };
         let second = first.other();
-        self.log.status(format!(
+        ctl.log.status(format!(
             "The {} data connection failed: {first_failure} Trying {} mode.",
             first.label(),
             second.label()
         ));
-        match self.open_data_way(second, command, rest).await {
+        match self.open_way(ctl, second, command, rest).await {
             Ok(stream) => {
-                self.learned(second);
-                self.log.status(format!(
+                self.learn(second);
+                ctl.log.status(format!(
                     "{} mode works with this server: using it for the rest of the session.",
                     capitalized(second.label())
                 ));
@@ -188,42 +205,29 @@ impl Control {
         }
     }
 
-    /// Auto mode found `way` to work: remembered, and the front end told.
-    fn learned(&self, way: Way) {
-        if self.data.learn(way) {
-            let mode = match way {
-                Way::Passive => DataMode::Passive,
-                Way::Active => DataMode::Active,
-            };
-            self.log.sink().send(crate::api::Event::ModeInUse {
-                session: self.log.session,
-                mode,
-            });
-        }
-    }
-
-    async fn open_data_way(
+    async fn open_way(
         &mut self,
+        ctl: &mut Control,
         way: Way,
         command: &str,
         rest: Option<u64>,
     ) -> EngineResult<DataStream> {
         let pending = match way {
-            Way::Active => self.prepare_active().await?,
-            Way::Passive => Pending::Connected(self.prepare_passive().await?),
+            Way::Active => active::prepare(ctl, &self.active).await?,
+            Way::Passive => Pending::Connected(self.prepare_passive(ctl).await?),
         };
         if let Some(offset) = rest.filter(|o| *o > 0) {
-            let reply = self.cmd_final(&format!("REST {offset}")).await?;
+            let reply = ctl.cmd_final(&format!("REST {offset}")).await?;
             if reply.code != 350 {
                 return Err(reply.refused("REST"));
             }
         }
-        let reply = self.cmd(command).await?;
+        let reply = ctl.cmd(command).await?;
         if !reply.is_preliminary() {
             return Err(match (&pending, reply.code) {
                 (Pending::Listening(_, announced), 425 | 426) => data_error(
                     way,
-                    self.could_not_connect_back(*announced, &reply.message()),
+                    active::could_not_connect_back(ctl, *announced, &reply.message()),
                 ),
                 (_, 425 | 426) => data_error(
                     way,
@@ -235,293 +239,62 @@ impl Control {
         let tcp = match pending {
             Pending::Connected(tcp) => tcp,
             Pending::Listening(listener, announced) => {
-                self.accept_active(listener, announced).await?
+                active::accept(ctl, listener, announced).await?
             }
         };
-        let Some(tls) = self.tls.clone() else {
-            return Ok(DataStream::Plain(tcp));
-        };
-        let connector = tokio_rustls::TlsConnector::from(tls.config);
-        let handshake = connector.connect(tls.server_name, tcp);
-        match timeout(self.timeouts.tls_handshake, handshake).await {
-            Ok(Ok(stream)) => Ok(DataStream::Tls(Box::new(stream))),
-            Ok(Err(e)) => {
-                self.mark_broken();
-                Err(EngineError::Tls(format!(
-                    "the TLS handshake on the data connection failed: {e}"
-                )))
-            }
-            Err(_) => {
-                self.mark_broken();
-                Err(EngineError::timeout(
-                    "the TLS handshake on the data connection",
-                    self.timeouts.tls_handshake,
-                ))
-            }
-        }
+        secure(ctl, tcp).await
     }
+}
 
-    /// Why the server could not reach our listener, in words.
-    fn could_not_connect_back(&self, announced: SocketAddr, what: &str) -> String {
-        let tls_note = if self.tls.is_some() {
-            "; over FTPS a router's FTP helper cannot read the PORT command to open the way"
-        } else {
-            ""
-        };
-        format!(
-            "the server could not connect back to {announced} ({what}). This usually means you are behind NAT or a firewall{tls_note}."
-        )
-    }
-
-    /// EPSV (unless disabled or refused before), else PASV; connects to the announced port at
-    /// the control connection's peer address (or, when the site says so, the PASV address).
-    async fn prepare_passive(&mut self) -> EngineResult<TcpStream> {
-        let peer_ip = self.peer.ip();
-        let mut target = None;
-        if self.data.use_epsv && !self.epsv_refused {
-            let reply = self.cmd_final("EPSV").await?;
-            match (reply.code, parse_epsv(&reply.text)) {
-                (229, Some(port)) => target = Some(SocketAddr::new(peer_ip, port)),
-                (229, None) => {
-                    return Err(EngineError::Protocol(format!(
-                        "cannot read the port in the EPSV reply {:?}",
-                        reply.text
-                    )));
-                }
-                _ => {
-                    self.epsv_refused = true;
-                    self.log.status("EPSV refused, trying PASV");
-                }
-            }
-        }
-        let target = match target {
-            Some(target) => target,
-            None => self.pasv_target().await?,
-        };
-        let hint = if self.data.trust_pasv_address {
-            "The server may be behind NAT and announce an address only its own network can reach: turn off trusting the PASV address."
-        } else {
-            "The server's firewall may not open its passive port range."
-        };
-        match timeout(self.timeouts.data_connect, TcpStream::connect(target)).await {
-            Ok(Ok(stream)) => Ok(stream),
-            Ok(Err(e)) => Err(data_error(
-                Way::Passive,
-                format!("could not connect to {target} ({e}). {hint}"),
-            )),
-            Err(_) => Err(data_error(
-                Way::Passive,
-                format!(
-                    "port {} on {} was unreachable (no answer within {} s). {hint}",
-                    target.port(),
-                    target.ip(),
-                    self.timeouts.data_connect.as_secs()
-                ),
-            )),
-        }
-    }
-
-    async fn pasv_target(&mut self) -> EngineResult<SocketAddr> {
-        let peer_ip = self.peer.ip();
-        if peer_ip.is_ipv6() {
-            return Err(data_error(
-                Way::Passive,
-                "the server refused EPSV, and PASV cannot work over IPv6.",
-            ));
-        }
-        let reply = self.cmd_final("PASV").await?;
-        if reply.code != 227 {
-            return Err(data_error(
-                Way::Passive,
-                format!(
-                    "the server refused PASV ({} {}).",
-                    reply.code,
-                    reply.message()
-                ),
-            ));
-        }
-        let announced = parse_pasv(&reply.text).ok_or_else(|| {
-            EngineError::Protocol(format!(
-                "cannot read the address in the PASV reply {:?}",
-                reply.text
-            ))
-        })?;
-        if announced.port() == 0 {
-            return Err(EngineError::Protocol(
-                "the PASV reply announced port 0".to_string(),
-            ));
-        }
-        if self.data.trust_pasv_address {
-            if announced.ip() != peer_ip {
-                self.log.status(format!(
-                    "Connecting to the address the server announced, {}, as the site says (the server is {peer_ip})",
-                    announced.ip()
-                ));
-            }
-            return Ok(announced);
-        }
-        if announced.ip() != peer_ip {
-            self.log.status(format!(
-                "Server sent passive reply with address {}, using the server's address {} instead",
-                announced.ip(),
-                peer_ip
-            ));
-        }
-        Ok(SocketAddr::new(peer_ip, announced.port()))
-    }
-
-    /// Listens on the control connection's local address (a port from the site's range) and
-    /// announces it, or the site's external address, with PORT (IPv4) or EPRT (IPv6).
-    async fn prepare_active(&mut self) -> EngineResult<Pending> {
-        let local_ip = self.local.ip();
-        let listener = bind_active(local_ip, self.data.active.ports)
-            .map_err(|e| data_error(Way::Active, format!("cannot listen on {local_ip}: {e}.")))?;
-        let local = listener
-            .local_addr()
-            .map_err(|e| data_error(Way::Active, e.to_string()))?;
-        let announced_ip = match (local_ip, self.data.active.external_ip) {
-            (IpAddr::V4(_), Some(external)) => IpAddr::V4(external),
-            _ => local_ip,
-        };
-        let announced = SocketAddr::new(announced_ip, local.port());
-        if announced != local {
-            self.log.status(format!(
-                "Active mode: listening on {local}, announcing {announced}"
-            ));
-        }
-        let command = match announced.ip() {
-            IpAddr::V4(ip) => format!("PORT {}", port_argument(ip, announced.port())),
-            IpAddr::V6(_) => format!("EPRT {}", eprt_argument(announced)),
-        };
-        let reply = match self.cmd_final(&command).await {
-            // Some servers (pyftpdlib) connect back before they answer PORT: silence means the
-            // connection could not reach us.
-            Err(EngineError::Timeout { after, .. }) => {
-                let what = format!(
-                    "no answer to {} within {} s: this server connects back before it replies",
-                    command_verb(&command),
-                    after.as_secs()
-                );
-                return Err(data_error(
-                    Way::Active,
-                    self.could_not_connect_back(announced, &what),
-                ));
-            }
-            other => other?,
-        };
-        if !reply.is_success() {
-            return Err(data_error(
-                Way::Active,
-                format!(
-                    "the server refused {} ({} {}). It may not allow active mode, or it refused the address {announced} Ferry announced.",
-                    command_verb(&command),
-                    reply.code,
-                    reply.message()
-                ),
-            ));
-        }
-        Ok(Pending::Listening(listener, announced))
-    }
-
-    /// Waits for the server to connect back, from the control peer's address only; a refusal on
-    /// the control connection ends the wait at once.
-    async fn accept_active(
-        &mut self,
-        listener: TcpListener,
-        announced: SocketAddr,
-    ) -> EngineResult<TcpStream> {
-        let peer_ip = self.peer.ip();
-        let limit = self.timeouts.data_connect;
-        let log = self.log.clone();
-        let accept = async {
-            loop {
-                match listener.accept().await {
-                    Ok((stream, from)) if from.ip() == peer_ip => return Ok(stream),
-                    Ok((_, from)) => log.error(format!(
-                        "Refused a data connection from {from}: only the server {peer_ip} may connect"
-                    )),
-                    Err(e) => return Err(e),
-                }
-            }
-        };
-        tokio::pin!(accept);
-        // A fast server may connect, send everything and reply 226 before we accept: the
-        // accept is polled first, and a positive reply is kept for `finish_transfer` while the
-        // wait for the (already queued) connection goes on. Only a refusal ends it.
-        let mut early_reply = None;
-        let outcome = timeout(limit, async {
-            loop {
-                tokio::select! {
-                    biased;
-                    accepted = &mut accept => break Ok(accepted),
-                    reply = self.next_reply_unbounded(), if early_reply.is_none() => match reply {
-                        Ok(reply) if reply.code < 400 => early_reply = Some(reply),
-                        refusal => break Err(refusal),
-                    },
-                }
-            }
-        })
-        .await;
-        if let Some(reply) = early_reply {
-            self.keep_reply(reply);
-        }
-        match outcome {
-            Ok(Ok(Ok(stream))) => Ok(stream),
-            Ok(Ok(Err(e))) => {
-                self.mark_broken();
-                Err(data_error(
-                    Way::Active,
-                    format!("accepting the data connection failed: {e}."),
-                ))
-            }
-            Ok(Err(reply)) => {
-                let reply = reply?;
-                let what = format!("{} {}", reply.code, reply.message());
-                Err(data_error(
-                    Way::Active,
-                    self.could_not_connect_back(announced, &what),
-                ))
-            }
-            Err(_) => {
-                // The server may still be trying, with our command pending: out of step.
-                self.mark_broken();
-                let what = format!("no connection within {} s", limit.as_secs());
-                Err(data_error(
-                    Way::Active,
-                    self.could_not_connect_back(announced, &what),
-                ))
-            }
-        }
-    }
-
-    /// Reads the reply that ends a transfer; anything but 2xx is an error.
-    pub async fn finish_transfer(&mut self, command: &str) -> EngineResult<Reply> {
-        let reply = self
-            .read_reply("waiting for the end of the transfer")
-            .await?;
-        if reply.is_success() {
-            Ok(reply)
-        } else if matches!(reply.code, 425 | 426) {
-            Err(EngineError::Broken(format!(
-                "the server ended the transfer with {} {}",
-                reply.code,
-                reply.message()
+/// The TLS handshake on a data connection when the control connection is secured, resuming its
+/// session.
+async fn secure(ctl: &mut Control, tcp: TcpStream) -> EngineResult<DataStream> {
+    let Some(tls) = ctl.tls.clone() else {
+        return Ok(DataStream::Plain(tcp));
+    };
+    let connector = tokio_rustls::TlsConnector::from(tls.config);
+    let handshake = connector.connect(tls.server_name, tcp);
+    match timeout(ctl.timeouts.tls_handshake, handshake).await {
+        Ok(Ok(stream)) => Ok(DataStream::Tls(Box::new(stream))),
+        Ok(Err(e)) => {
+            ctl.mark_broken();
+            Err(EngineError::Tls(format!(
+                "the TLS handshake on the data connection failed: {e}"
             )))
-        } else {
-            Err(reply.refused(command))
+        }
+        Err(_) => {
+            ctl.mark_broken();
+            Err(EngineError::timeout(
+                "the TLS handshake on the data connection",
+                ctl.timeouts.tls_handshake,
+            ))
         }
     }
+}
 
-    /// Stops a running transfer: drops the data connection, sends ABOR, and marks the control
-    /// connection broken so it is reopened rather than trusted to be in step.
-    pub async fn abort(&mut self, data: Option<DataStream>) {
-        drop(data);
-        if !self.is_broken() {
-            let limit = self.timeouts.reply.min(std::time::Duration::from_secs(3));
-            let _ = timeout(limit, self.cmd("ABOR")).await;
-        }
-        self.mark_broken();
+/// Reads the reply that ends a transfer; anything but 2xx is an error.
+pub async fn finish(ctl: &mut Control, command: &str) -> EngineResult<Reply> {
+    let reply = ctl
+        .read_reply("waiting for the end of the transfer")
+        .await?;
+    if reply.is_success() {
+        Ok(reply)
+    } else if matches!(reply.code, 425 | 426) {
+        Err(EngineError::Broken(format!(
+            "the server ended the transfer with {} {}",
+            reply.code,
+            reply.message()
+        )))
+    } else {
+        Err(reply.refused(command))
     }
+}
+
+/// Stops a running transfer: drops the data connection first, then aborts on the control
+/// connection, which is then reopened rather than trusted to be in step.
+pub async fn abort(ctl: &mut Control, data: DataStream) {
+    drop(data);
+    ctl.abort().await;
 }
 
 fn capitalized(word: &str) -> String {
@@ -529,5 +302,28 @@ fn capitalized(word: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Protocol;
+
+    #[test]
+    fn what_auto_mode_learned_is_handed_over_once_and_kept() {
+        let site = Site::new("example.com", Protocol::Ftp);
+        let mut channel = DataChannel::new(&site, None);
+        assert_eq!(channel.take_learned(), None);
+        channel.learn(Way::Active);
+        assert_eq!(channel.take_learned(), Some(Way::Active));
+        assert_eq!(channel.take_learned(), None);
+        assert_eq!(channel.known, Some(Way::Active));
+        // The session knowing nothing does not make the connection forget.
+        channel.know(None);
+        assert_eq!(channel.known, Some(Way::Active));
+        channel.know(Some(Way::Passive));
+        assert_eq!(channel.known, Some(Way::Passive));
+        assert_eq!(channel.take_learned(), None, "knowing is not learning");
     }
 }

@@ -1,74 +1,42 @@
-//! One control connection: connect, TLS (explicit or implicit), login, FEAT, `OPTS UTF8 ON`,
-//! binary type, and every later command, each bounded by a timeout. suppaftp carries the bytes;
-//! this module decides what a reply means. A connection that timed out, was cancelled or lost
-//! its footing is marked broken and never used again, so a stale reply can never be read as the
-//! answer to a new command.
+//! One control connection: reaching and securing the server ([`connect`]), login, FEAT,
+//! `OPTS UTF8 ON`, binary type, and every later command (ABOR included), each bounded by a
+//! timeout. suppaftp carries the bytes; this module decides what a reply means. A connection
+//! that timed out, was cancelled or lost its footing is marked broken and never used again, so
+//! a stale reply can never be read as the answer to a new command. Data connections are a layer
+//! above this one (`ftp::data`): nothing here knows of them.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rustls::ClientConfig;
-use rustls::pki_types::ServerName;
 use suppaftp::FtpError;
-use suppaftp::tokio::{AsyncRustlsConnector, AsyncRustlsFtpStream};
+use suppaftp::tokio::AsyncRustlsFtpStream;
 use suppaftp::types::Response;
-use tokio::net::TcpStream;
 use tokio::time::timeout;
 
-use crate::api::{CertificateInfo, Protocol, ServerInfo, Site, Timeouts};
+use crate::api::{Protocol, ServerInfo, Site, Timeouts};
 use crate::engine::error::{EngineError, EngineResult};
-use crate::engine::ftp::data::DataPolicy;
 use crate::engine::ftp::reply::{Features, Reply, command_verb, parse_pwd};
-use crate::engine::ftp::tls::SiteTrust;
+use crate::engine::ftp::tls::{SiteTrust, TlsSession};
 use crate::engine::ftp::wirelog::LogCtx;
 
-/// The TLS context the data connections of a secure session reuse.
-#[derive(Clone)]
-pub struct DataTls {
-    pub config: Arc<ClientConfig>,
-    pub server_name: ServerName<'static>,
-}
+mod connect;
 
 /// An open, logged-in control connection.
 pub struct Control {
     ftp: AsyncRustlsFtpStream,
     pub peer: SocketAddr,
     pub local: SocketAddr,
-    pub tls: Option<DataTls>,
+    /// The TLS session when the connection is secured (data connections resume it).
+    pub tls: Option<TlsSession>,
     pub features: Features,
     pub timeouts: Timeouts,
     pub log: LogCtx,
     pub cwd: String,
     pub welcome: String,
-    /// EPSV was refused once: go straight to PASV from now on.
-    pub epsv_refused: bool,
-    /// `LIST -a` was refused once: use plain `LIST`.
-    pub list_a_refused: bool,
-    /// How data connections are made.
-    pub data: DataPolicy,
     /// A reply already read off the wire that the next `read_reply` returns (a transfer's
     /// final reply that came before its data connection was accepted).
     kept: Option<Reply>,
     broken: bool,
-}
-
-/// The host name as TLS and DNS want it: IPv6 literals without their brackets.
-fn bare_host(host: &str) -> &str {
-    host.trim_start_matches('[').trim_end_matches(']')
-}
-
-fn server_name(host: &str) -> EngineResult<ServerName<'static>> {
-    ServerName::try_from(bare_host(host).to_string())
-        .map_err(|e| EngineError::Tls(format!("{host} is not a valid TLS server name: {e}")))
-}
-
-/// A TLS error, or the untrusted certificate that caused it.
-fn tls_failure(detail: String, rejected: &Mutex<Option<CertificateInfo>>) -> EngineError {
-    match rejected.lock().unwrap_or_else(|e| e.into_inner()).take() {
-        Some(info) => EngineError::Untrusted(Box::new(info)),
-        None => EngineError::Tls(detail),
-    }
 }
 
 /// Maps a suppaftp failure that is not a reply.
@@ -99,63 +67,6 @@ pub fn check_command_text(text: &str) -> EngineResult<()> {
     Ok(())
 }
 
-async fn resolve(site: &Site) -> EngineResult<Vec<SocketAddr>> {
-    let host = bare_host(&site.host).to_string();
-    let lookup = tokio::net::lookup_host((host.clone(), site.port));
-    let addrs: Vec<SocketAddr> = match timeout(site.timeouts.connect, lookup).await {
-        Err(_) => {
-            return Err(EngineError::timeout(
-                "resolving the host name",
-                site.timeouts.connect,
-            ));
-        }
-        Ok(Err(e)) => {
-            return Err(EngineError::Resolve {
-                host,
-                detail: e.to_string(),
-            });
-        }
-        Ok(Ok(addrs)) => addrs.collect(),
-    };
-    if addrs.is_empty() {
-        return Err(EngineError::Resolve {
-            host,
-            detail: "no address found".to_string(),
-        });
-    }
-    Ok(addrs)
-}
-
-/// Connects TCP to the first address that answers.
-async fn connect_tcp(site: &Site, log: &LogCtx) -> EngineResult<TcpStream> {
-    let mut last = None;
-    for addr in resolve(site).await? {
-        log.status(format!("Connecting to {addr}..."));
-        match timeout(site.timeouts.connect, TcpStream::connect(addr)).await {
-            Ok(Ok(stream)) => {
-                let _ = stream.set_nodelay(true);
-                return Ok(stream);
-            }
-            Ok(Err(source)) => {
-                last = Some(EngineError::Connect {
-                    addr: addr.to_string(),
-                    source,
-                })
-            }
-            Err(_) => {
-                last = Some(EngineError::timeout(
-                    format!("connecting to {addr}"),
-                    site.timeouts.connect,
-                ))
-            }
-        }
-    }
-    Err(last.unwrap_or_else(|| EngineError::Resolve {
-        host: site.host.clone(),
-        detail: "no address found".to_string(),
-    }))
-}
-
 /// Runs `fut` under `limit`; a timeout or a transport failure is an error, a reply is a reply.
 async fn bounded<T>(
     limit: Duration,
@@ -170,142 +81,28 @@ async fn bounded<T>(
     }
 }
 
-/// A plain TCP connection to the site and its welcome message.
-async fn greet(site: &Site, log: &LogCtx) -> EngineResult<AsyncRustlsFtpStream> {
-    let tcp = connect_tcp(site, log).await?;
-    log.status("Connection established, waiting for welcome message...");
-    bounded(
-        site.timeouts.reply,
-        "waiting for the welcome message",
-        AsyncRustlsFtpStream::connect_with_stream(tcp),
-    )
-    .await?
-    .map_err(|r| greeting_refused(&r))
-}
-
 impl Control {
     /// Connects, secures, logs in and prepares a session as `site` says.
-    pub async fn connect(
-        site: &Site,
-        trust: &SiteTrust,
-        data: DataPolicy,
-        log: &LogCtx,
-    ) -> EngineResult<Control> {
-        let t = site.timeouts;
-        let tls = if site.protocol.is_tls() {
-            let (config, rejected) = trust.client_config();
-            Some((config, rejected, server_name(&site.host)?))
-        } else {
-            None
-        };
-        let mut tls_refused = false;
-        let ftp = match (&tls, site.protocol) {
-            (Some((config, rejected, _)), Protocol::ImplicitTls) => {
-                let tcp = connect_tcp(site, log).await?;
-                let addr = tcp
-                    .peer_addr()
-                    .map_err(|e| EngineError::Lost(e.to_string()))?;
-                // suppaftp opens its own socket for implicit TLS; the probe above chose the
-                // address and proved it reachable within the connect timeout.
-                drop(tcp);
-                log.status("Initializing TLS...");
-                let connector = connector(config);
-                let step = "the TLS handshake and welcome message";
-                let fut = AsyncRustlsFtpStream::connect_secure_implicit(
-                    addr,
-                    connector,
-                    bare_host(&site.host),
-                );
-                match timeout(t.tls_handshake + t.reply, fut).await {
-                    Err(_) => return Err(EngineError::timeout(step, t.tls_handshake + t.reply)),
-                    Ok(Err(FtpError::SecureError(detail))) => {
-                        return Err(tls_failure(detail, rejected));
-                    }
-                    Ok(Err(FtpError::UnexpectedResponse(r))) => {
-                        return Err(greeting_refused(&r));
-                    }
-                    Ok(Err(other)) => return Err(lost(other)),
-                    Ok(Ok(ftp)) => {
-                        log.status("TLS connection established.");
-                        ftp
-                    }
-                }
-            }
-            _ => {
-                let ftp = greet(site, log).await?;
-                match &tls {
-                    Some((config, rejected, _)) => {
-                        log.status("Initializing TLS...");
-                        let fut = ftp.into_secure(connector(config), bare_host(&site.host));
-                        match timeout(t.tls_handshake + t.reply * 3, fut).await {
-                            Err(_) => {
-                                return Err(EngineError::timeout(
-                                    "TLS negotiation",
-                                    t.tls_handshake,
-                                ));
-                            }
-                            Ok(Err(FtpError::SecureError(detail))) => {
-                                return Err(tls_failure(detail, rejected));
-                            }
-                            Ok(Err(FtpError::UnexpectedResponse(r)))
-                                if site.protocol == Protocol::ExplicitTlsIfAvailable
-                                    && Reply::from_response(&r).code >= 500 =>
-                            {
-                                let reply = Reply::from_response(&r);
-                                log.error(format!(
-                                    "The server does not support FTP over TLS ({} {}): continuing WITHOUT encryption, so the password and the files cross the network in the clear",
-                                    reply.code,
-                                    reply.message()
-                                ));
-                                tls_refused = true;
-                                greet(site, log).await?
-                            }
-                            Ok(Err(FtpError::UnexpectedResponse(r))) => {
-                                let reply = Reply::from_response(&r);
-                                return Err(EngineError::Tls(format!(
-                                    "the server does not support FTP over TLS ({} {})",
-                                    reply.code,
-                                    reply.message()
-                                )));
-                            }
-                            Ok(Err(other)) => return Err(lost(other)),
-                            Ok(Ok(ftp)) => {
-                                log.status("TLS connection established.");
-                                ftp
-                            }
-                        }
-                    }
-                    None => ftp,
-                }
-            }
-        };
+    pub async fn connect(site: &Site, trust: &SiteTrust, log: &LogCtx) -> EngineResult<Control> {
+        let (ftp, tls) = connect::reach(site, trust, log).await?;
         let (peer, local) = {
             let socket = ftp.get_ref().await;
-            let peer = socket.peer_addr();
-            let local = socket.local_addr();
-            match (peer, local) {
+            match (socket.peer_addr(), socket.local_addr()) {
                 (Ok(p), Ok(l)) => (p, l),
                 _ => return Err(EngineError::Lost("the connection closed".to_string())),
             }
         };
-        let tls = if tls_refused { None } else { tls };
         let welcome = ftp.get_welcome_msg().unwrap_or("").to_string();
         let mut control = Control {
             ftp,
             peer,
             local,
-            tls: tls.map(|(config, _, server_name)| DataTls {
-                config,
-                server_name,
-            }),
+            tls,
             features: Features::default(),
-            timeouts: t,
+            timeouts: site.timeouts,
             log: log.clone(),
             cwd: "/".to_string(),
             welcome,
-            epsv_refused: false,
-            list_a_refused: false,
-            data,
             kept: None,
             broken: false,
         };
@@ -519,24 +316,21 @@ impl Control {
         Ok(self.cwd.clone())
     }
 
+    /// Stops what runs on the connection: sends ABOR (briefly bounded) and marks the connection
+    /// broken so it is reopened rather than trusted to be in step.
+    pub async fn abort(&mut self) {
+        if !self.is_broken() {
+            let limit = self.timeouts.reply.min(Duration::from_secs(3));
+            let _ = timeout(limit, self.cmd("ABOR")).await;
+        }
+        self.mark_broken();
+    }
+
     /// Says goodbye politely; errors do not matter any more.
     pub async fn quit(mut self) {
         if !self.broken {
             let _ = timeout(Duration::from_secs(2), self.ftp.custom_command("QUIT", &[])).await;
         }
-    }
-}
-
-fn connector(config: &Arc<ClientConfig>) -> AsyncRustlsConnector {
-    AsyncRustlsConnector::from(tokio_rustls::TlsConnector::from(Arc::clone(config)))
-}
-
-fn greeting_refused(response: &Response) -> EngineError {
-    let reply = Reply::from_response(response);
-    EngineError::Refused {
-        command: "the connection".to_string(),
-        code: reply.code,
-        text: reply.message(),
     }
 }
 

@@ -1,0 +1,106 @@
+//! What a transfer needs to know before it is decided, fetched once: the source (size, and the
+//! time when the file-exists policy may compare times), the destination if it exists, and a
+//! `.part` file an earlier download left to resume from.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use crate::api::{Direction, ExistsPolicy, FileFacts};
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::control::Control;
+use crate::engine::ops::parse_mdtm;
+
+use super::{Job, part_path};
+
+/// Both sides of one file transfer.
+pub struct Facts {
+    /// The file to transfer (without SIZE, a download's source has the listing's size).
+    pub source: FileFacts,
+    /// How many bytes the whole file has, when known.
+    pub total: Option<u64>,
+    /// The destination, when it exists already.
+    pub destination: Option<FileFacts>,
+    /// A download under the resume policy: the `.part` file an earlier attempt left.
+    pub partial: Option<FileFacts>,
+}
+
+impl Facts {
+    /// Looks at both sides of `job`. Remote times (MDTM) are fetched only when `policy` may
+    /// compare them; a missing upload source is an error.
+    pub async fn gather(ctl: &mut Control, job: &Job, policy: ExistsPolicy) -> EngineResult<Facts> {
+        let needs_time = matches!(policy, ExistsPolicy::OverwriteIfNewer | ExistsPolicy::Ask);
+        match job.direction {
+            Direction::Download => {
+                let existing = local_facts(&job.local).await;
+                let want_time = existing.is_some() && needs_time;
+                let remote = remote_facts(ctl, &job.remote, want_time).await?;
+                let total = remote.as_ref().and_then(|r| r.size).or(job.size);
+                let source = remote.unwrap_or(FileFacts {
+                    path: job.remote.clone(),
+                    size: total,
+                    modified: None,
+                });
+                let partial = match (&existing, policy) {
+                    (None, ExistsPolicy::Resume) => local_facts(&part_path(&job.local)).await,
+                    _ => None,
+                };
+                Ok(Facts {
+                    source,
+                    total,
+                    destination: existing,
+                    partial,
+                })
+            }
+            Direction::Upload => {
+                let source = local_facts(&job.local).await.ok_or_else(|| {
+                    EngineError::local(
+                        &job.local,
+                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                    )
+                })?;
+                let destination = remote_facts(ctl, &job.remote, needs_time).await?;
+                Ok(Facts {
+                    total: source.size,
+                    source,
+                    destination,
+                    partial: None,
+                })
+            }
+        }
+    }
+}
+
+pub async fn local_facts(path: &Path) -> Option<FileFacts> {
+    let meta = tokio::fs::metadata(path).await.ok()?;
+    Some(FileFacts {
+        path: path.display().to_string(),
+        size: Some(meta.len()),
+        modified: meta.modified().ok(),
+    })
+}
+
+/// SIZE and (when wanted) MDTM of a remote file; `None` when it does not exist.
+pub async fn remote_facts(
+    ctl: &mut Control,
+    path: &str,
+    want_time: bool,
+) -> EngineResult<Option<FileFacts>> {
+    let reply = ctl.cmd_final(&format!("SIZE {path}")).await?;
+    let size = match reply.code {
+        213 => reply.message().trim().parse().ok(),
+        550 => return Ok(None),
+        _ => None,
+    };
+    let mut modified = None;
+    if want_time {
+        let reply = ctl.cmd_final(&format!("MDTM {path}")).await?;
+        if reply.code == 213 {
+            modified = parse_mdtm(&reply.message()).map(|t| SystemTime::from(t.time.and_utc()));
+        }
+    }
+    Ok(Some(FileFacts {
+        path: path.to_string(),
+        size,
+        modified,
+    }))
+}

@@ -1,0 +1,131 @@
+//! Carrying out an upload plan: STOR (with REST, or APPE where REST STREAM is missing, when
+//! resuming), the bytes (converted in ASCII mode), a clean end of the data connection, the
+//! final reply, and the size the server then holds.
+
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::time::timeout;
+
+use crate::engine::connection::Connection;
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::data;
+
+use super::ascii::{AsciiOut, LineEndings};
+use super::facts::remote_facts;
+use super::meter::Meter;
+use super::plan::{RemoteTarget, TransferPlan, Verify};
+use super::{BUFFER, Job, JobEnv, Outcome, local_err};
+
+pub async fn upload(
+    conn: &mut Connection,
+    job: &Job,
+    plan: &TransferPlan,
+    target: &RemoteTarget,
+    env: &impl JobEnv,
+) -> EngineResult<Outcome> {
+    let mut file = tokio::fs::File::open(&job.local)
+        .await
+        .map_err(local_err(&job.local))?;
+    let (command, rest) = if plan.offset == 0 {
+        (format!("STOR {}", target.path), None)
+    } else if target.append {
+        (format!("APPE {}", target.path), None)
+    } else {
+        (format!("STOR {}", target.path), Some(plan.offset))
+    };
+    if plan.offset > 0 {
+        file.seek(std::io::SeekFrom::Start(plan.offset))
+            .await
+            .map_err(local_err(&job.local))?;
+        conn.ctl.log.status(format!(
+            "Resuming the upload of {} at byte {}",
+            target.path, plan.offset
+        ));
+    }
+    if plan.ascii {
+        conn.ctl.set_type(true).await?;
+    }
+    let result = send(conn, job, env, plan, &command, rest, &mut file).await;
+    if plan.ascii && !conn.is_broken() {
+        conn.ctl.set_type(false).await?;
+    }
+    let outcome = result?;
+    if let Verify::RemoteSize(expected) = plan.verify
+        && let Some(facts) = remote_facts(&mut conn.ctl, &target.path, false).await?
+        && let Some(size) = facts.size
+        && size != expected
+    {
+        return Err(EngineError::Broken(format!(
+            "the server holds {size} bytes of {} after the upload, not {expected}",
+            target.path
+        )));
+    }
+    Ok(outcome)
+}
+
+/// `command` with the contents of `file`, each write bounded by the inactivity timeout; then a
+/// clean close of the data connection and the final reply.
+async fn send(
+    conn: &mut Connection,
+    job: &Job,
+    env: &impl JobEnv,
+    plan: &TransferPlan,
+    command: &str,
+    rest: Option<u64>,
+    file: &mut tokio::fs::File,
+) -> EngineResult<Outcome> {
+    let ctl = &mut conn.ctl;
+    let mut stream = conn.data.open(ctl, command, rest).await?;
+    let mut meter = Meter::start(env, job.id, plan.offset, plan.total);
+    let mut buf = vec![0u8; BUFFER];
+    let mut converted = Vec::new();
+    let mut ascii = AsciiOut::default();
+    loop {
+        let n = match file.read(&mut buf).await {
+            Ok(n) => n,
+            Err(e) => {
+                data::abort(ctl, stream).await;
+                return Err(EngineError::local(&job.local, e));
+            }
+        };
+        if n == 0 {
+            break;
+        }
+        let bytes = ascii.apply(plan.ascii, &buf[..n], &mut converted);
+        match timeout(ctl.timeouts.inactivity, stream.write_all(bytes)).await {
+            Ok(Ok(())) => meter.add(n),
+            Ok(Err(e)) => {
+                data::abort(ctl, stream).await;
+                return Err(EngineError::Broken(format!(
+                    "the upload of {} broke off: {e}",
+                    job.remote
+                )));
+            }
+            Err(_) => {
+                data::abort(ctl, stream).await;
+                return Err(EngineError::timeout(
+                    format!("the upload of {} (the server took no data)", job.remote),
+                    ctl.timeouts.inactivity,
+                ));
+            }
+        }
+    }
+    match timeout(ctl.timeouts.inactivity, stream.close()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            ctl.mark_broken();
+            return Err(EngineError::Broken(format!(
+                "closing the upload of {} failed: {e}",
+                job.remote
+            )));
+        }
+        Err(_) => {
+            ctl.mark_broken();
+            return Err(EngineError::timeout(
+                "closing the upload",
+                ctl.timeouts.inactivity,
+            ));
+        }
+    }
+    data::finish(ctl, command).await?;
+    Ok(meter.finish())
+}
