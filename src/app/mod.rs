@@ -173,7 +173,12 @@ impl FerryApp {
         self.local_panel(ui);
         self.remote_panel(ui);
         self.windows(&ctx);
-        for command in std::mem::take(&mut self.commands) {
+        let commands = std::mem::take(&mut self.commands);
+        if !commands.is_empty() {
+            // What they change shows in the next frame.
+            ctx.request_repaint();
+        }
+        for command in commands {
             self.apply(&ctx, command);
         }
     }
