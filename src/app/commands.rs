@@ -9,7 +9,7 @@ use super::FerryApp;
 use super::link::After;
 use super::pane::{PaneAction, Side};
 use super::queue_view::QueueAction;
-use super::site_manager::{self, colour32};
+use super::site_manager::colour32;
 use super::tab::TabEffect;
 use crate::api::*;
 use crate::sites::{Settings, SiteConnection};
@@ -60,23 +60,20 @@ impl FerryApp {
     pub(super) fn apply(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
             AppCommand::QuickConnect(site) => {
-                let site = self.with_settings(*site);
+                let site = self.sites.with_settings(*site);
                 self.connect(site, None)
             }
             AppCommand::ConnectSite(connection) => self.connect_site(*connection),
-            AppCommand::OpenSiteManager => match &self.stores {
-                Some(_) => self.manager.open = true,
-                None => {
-                    self.tab_mut().status =
-                        "No config folder: the Site Manager cannot save sites".to_string()
+            AppCommand::OpenSiteManager => {
+                if let Err(why) = self.sites.open_manager() {
+                    self.tab_mut().status = why;
                 }
-            },
-            AppCommand::OpenSettings => match &self.stores {
-                Some((_, settings)) => self.settings_window.open(settings),
-                None => {
-                    self.tab_mut().status = "No config folder: settings cannot be saved".to_string()
+            }
+            AppCommand::OpenSettings => {
+                if let Err(why) = self.sites.open_settings() {
+                    self.tab_mut().status = why;
                 }
-            },
+            }
             AppCommand::Disconnect => self.disconnect(self.tabs.active_index()),
             AppCommand::RefreshBoth => {
                 self.refresh_remote(self.tabs.active_index());
@@ -262,10 +259,7 @@ impl FerryApp {
 
     /// Connects to a site from the Site Manager: its name and colour on the tab, its folders.
     pub(super) fn connect_site(&mut self, connection: SiteConnection) {
-        if let Some(note) = site_manager::keyring_note(&connection.keyring_note)
-            && !self.keyring_warned
-        {
-            self.keyring_warned = true;
+        if let Some(note) = self.sites.keyring_note(&connection) {
             self.tab_mut().status = note;
         }
         if let Some(dir) = &connection.local_dir {
@@ -295,20 +289,6 @@ impl FerryApp {
             crate::sites::Theme::Light => egui::ThemePreference::Light,
             crate::sites::Theme::Dark => egui::ThemePreference::Dark,
         });
-    }
-
-    /// A site typed in (the quick-connect bar, a URL on the command line) with the global
-    /// settings, when there are any. What only such a site can carry (a password to ask for,
-    /// trusted certificates) stays.
-    pub(super) fn with_settings(&self, site: Site) -> Site {
-        let Some((_, settings)) = &self.stores else {
-            return site;
-        };
-        let (ask_password, tls) = (site.ask_password, site.tls.clone());
-        let mut site = crate::sites::quick_site(site, settings.settings());
-        site.ask_password |= ask_password;
-        site.tls = tls;
-        site
     }
 
     /// Files dropped from the OS file manager: uploaded into the remote folder shown.

@@ -1,6 +1,9 @@
 //! The desktop app: a view over the worker. Each frame it drains the worker's events into its
-//! state, draws from that state, and turns what the user does into `Command`s. It never waits
-//! on the network; the worker wakes it with `request_repaint` when something happened.
+//! state (input), draws from that state, each panel pushing what the user asked for as
+//! [`AppCommand`]s (layout), then carries those out (`commands`): commands to the worker,
+//! local file jobs, tabs opened and closed. It never waits on the network; the worker wakes it
+//! with `request_repaint` when something happened. What persists between runs is
+//! `saved::SavedState`; the worker plumbing is `link::Link`, the tabs `tabs::Tabs`.
 
 mod commands;
 mod connect;
@@ -14,13 +17,14 @@ mod queue_view;
 mod saved;
 mod settings_view;
 mod site_manager;
+mod site_windows;
 mod tab;
 mod tabs;
 
 use std::path::PathBuf;
 
 use crate::api::*;
-use crate::sites::{Keyring, SettingsStore, SiteConnection, SiteStore};
+use crate::sites::{Keyring, SiteConnection};
 
 pub use commands::AppCommand;
 use connect::QuickConnect;
@@ -32,8 +36,7 @@ use prompts::PromptQueue;
 pub use queue_view::QueueAction;
 use queue_view::QueueView;
 use saved::SavedState;
-use settings_view::SettingsWindow;
-use site_manager::{ManagerAction, SiteManager};
+use site_windows::SiteWindows;
 pub use tab::Tab;
 use tab::TabEffect;
 use tabs::Tabs;
@@ -65,13 +68,8 @@ pub struct FerryApp {
     local_fs: LocalFs,
     queue: QueueView,
     prompts: PromptQueue,
-    /// The Site Manager's and Settings' files (`None` without a config folder).
-    stores: Option<(SiteStore, SettingsStore)>,
-    keyring: Keyring,
-    manager: SiteManager,
-    settings_window: SettingsWindow,
-    /// "No keyring" was said once already.
-    keyring_warned: bool,
+    /// The Site Manager and Settings, with the files and the keyring they work on.
+    sites: SiteWindows,
     /// What the widgets asked for while drawing this frame; applied once it is drawn.
     commands: Vec<AppCommand>,
 }
@@ -86,14 +84,9 @@ impl FerryApp {
         let link = Link::start(ctx, start.config_dir.clone())?;
         let mut local_fs = LocalFs::default();
         local_fs.set_waker(ctx);
-        let stores = start
-            .config_dir
-            .as_deref()
-            .map(|dir| (SiteStore::open(dir), SettingsStore::open(dir)));
-        let settings = stores
-            .as_ref()
-            .map(|(_, s)| s.settings().clone())
-            .unwrap_or_default();
+        let keyring = start.keyring.unwrap_or_else(Keyring::system);
+        let sites = SiteWindows::new(start.config_dir.as_deref(), keyring);
+        let settings = sites.settings();
         let tabs = Tabs::new(link.new_session(), settings.log_line_cap as usize);
         let mut app = FerryApp {
             saved: SavedState::load(storage),
@@ -104,11 +97,7 @@ impl FerryApp {
             queue: QueueView::default(),
             prompts: PromptQueue::default(),
             local_fs,
-            stores,
-            keyring: start.keyring.unwrap_or_else(Keyring::system),
-            manager: SiteManager::default(),
-            settings_window: SettingsWindow::default(),
-            keyring_warned: false,
+            sites,
             commands: Vec::new(),
         };
         app.apply_settings(ctx, &settings);
@@ -122,7 +111,7 @@ impl FerryApp {
         app.local_fs.list(home);
         if let Some(site) = start.connect {
             app.quick.fill(&site);
-            let site = app.with_settings(site);
+            let site = app.sites.with_settings(site);
             app.connect(site, None);
         }
         if let Some(connection) = start.open_site {
@@ -184,7 +173,12 @@ impl FerryApp {
         self.local_panel(ui);
         self.remote_panel(ui);
         self.windows(&ctx);
-        for command in std::mem::take(&mut self.commands) {
+        let commands = std::mem::take(&mut self.commands);
+        if !commands.is_empty() {
+            // What they change shows in the next frame.
+            ctx.request_repaint();
+        }
+        for command in commands {
             self.apply(&ctx, command);
         }
     }
@@ -342,17 +336,7 @@ impl FerryApp {
 
     /// The Site Manager, Settings and the prompt dialogs.
     fn windows(&mut self, ctx: &egui::Context) {
-        if let Some((sites, settings)) = &mut self.stores {
-            let action = self.manager.show(ctx, sites, settings, &self.keyring);
-            let saved = self.settings_window.show(ctx, settings);
-            if let Some(ManagerAction::Connect(connection)) = action {
-                self.commands.push(AppCommand::ConnectSite(connection));
-            }
-            if let Some(saved) = saved {
-                self.commands
-                    .push(AppCommand::SettingsSaved(Box::new(saved)));
-            }
-        }
+        self.sites.show(ctx, &mut self.commands);
         if let Some((prompt, answer)) = self.prompts.show(ctx) {
             self.commands.push(AppCommand::Answer(prompt, answer));
         }

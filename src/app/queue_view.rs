@@ -166,52 +166,61 @@ impl QueueView {
 
     pub fn show(&mut self, ui: &mut egui::Ui) -> Vec<QueueAction> {
         let mut actions = Vec::new();
+        ui.horizontal(|ui| self.toolbar(ui, &mut actions));
+        self.table(ui, &mut actions);
+        actions
+    }
+
+    /// The tabs, pause/resume, the parallel count, "Remove all" and the overall progress.
+    fn toolbar(&mut self, ui: &mut egui::Ui, actions: &mut Vec<QueueAction>) {
         let counts = [Tab::Queued, Tab::Failed, Tab::Successful].map(|t| self.in_tab(t).len());
-        ui.horizontal(|ui| {
-            ui.selectable_value(
-                &mut self.tab,
-                Tab::Queued,
-                format!("Queued files ({})", counts[0]),
+        ui.selectable_value(
+            &mut self.tab,
+            Tab::Queued,
+            format!("Queued files ({})", counts[0]),
+        );
+        ui.selectable_value(
+            &mut self.tab,
+            Tab::Failed,
+            format!("Failed transfers ({})", counts[1]),
+        );
+        ui.selectable_value(
+            &mut self.tab,
+            Tab::Successful,
+            format!("Successful transfers ({})", counts[2]),
+        );
+        ui.separator();
+        let pause_label = if self.paused {
+            "Resume queue"
+        } else {
+            "Pause queue"
+        };
+        if ui.button(pause_label).clicked() {
+            self.paused = !self.paused;
+            actions.push(QueueAction::Pause(self.paused));
+        }
+        let label = ui.label("Parallel:");
+        let before = self.parallel;
+        ui.add(egui::DragValue::new(&mut self.parallel).range(1..=crate::api::MAX_PARALLEL))
+            .labelled_by(label.id);
+        if self.parallel != before {
+            actions.push(QueueAction::SetParallel(self.parallel));
+        }
+        if self.tab != Tab::Queued && ui.button("Remove all").clicked() {
+            self.clear_tab();
+        }
+        let (done, total) = self.overall();
+        if total > 0 {
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total as f32)
+                    .desired_width(160.0)
+                    .text(format!("{} of {}", human_size(done), human_size(total))),
             );
-            ui.selectable_value(
-                &mut self.tab,
-                Tab::Failed,
-                format!("Failed transfers ({})", counts[1]),
-            );
-            ui.selectable_value(
-                &mut self.tab,
-                Tab::Successful,
-                format!("Successful transfers ({})", counts[2]),
-            );
-            ui.separator();
-            let pause_label = if self.paused {
-                "Resume queue"
-            } else {
-                "Pause queue"
-            };
-            if ui.button(pause_label).clicked() {
-                self.paused = !self.paused;
-                actions.push(QueueAction::Pause(self.paused));
-            }
-            let label = ui.label("Parallel:");
-            let before = self.parallel;
-            ui.add(egui::DragValue::new(&mut self.parallel).range(1..=crate::api::MAX_PARALLEL))
-                .labelled_by(label.id);
-            if self.parallel != before {
-                actions.push(QueueAction::SetParallel(self.parallel));
-            }
-            if self.tab != Tab::Queued && ui.button("Remove all").clicked() {
-                self.clear_tab();
-            }
-            let (done, total) = self.overall();
-            if total > 0 {
-                ui.add(
-                    egui::ProgressBar::new(done as f32 / total as f32)
-                        .desired_width(160.0)
-                        .text(format!("{} of {}", human_size(done), human_size(total))),
-                );
-            }
-        });
+        }
+    }
+
+    /// A row per transfer of the tab shown.
+    fn table(&self, ui: &mut egui::Ui, actions: &mut Vec<QueueAction>) {
         let rows = self.in_tab(self.tab);
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         TableBuilder::new(ui)
@@ -257,46 +266,12 @@ impl QueueView {
                         ui.label(row.size.map(human_size).unwrap_or_default());
                     });
                     table_row.col(|ui| {
-                        let fraction = match row.size {
-                            Some(size) if size > 0 => row.done as f32 / size as f32,
-                            _ if row.state == RowState::Done => 1.0,
-                            _ => 0.0,
-                        };
-                        let mut text = format!("{:.0}%", fraction * 100.0);
-                        if row.state == RowState::Running && row.rate > 0 {
-                            text.push_str(&format!(" {}/s", human_size(row.rate)));
-                            if let Some(size) = row.size {
-                                let eta = size.saturating_sub(row.done) / row.rate.max(1);
-                                text.push_str(&format!(", {eta} s left"));
-                            }
-                        }
+                        let (fraction, text) = progress(row);
                         ui.add(egui::ProgressBar::new(fraction).text(text));
                     });
-                    table_row.col(|ui| {
-                        let status = match &row.state {
-                            RowState::Queued => "Queued".to_string(),
-                            RowState::Running => "Transferring".to_string(),
-                            RowState::Done => "Done".to_string(),
-                            RowState::Skipped(reason) => format!("Skipped: {reason}"),
-                            RowState::Failed(error) => error.clone(),
-                        };
-                        ui.label(status);
-                        let button = match row.state {
-                            RowState::Queued | RowState::Running => {
-                                Some(("Cancel", QueueAction::Cancel(id)))
-                            }
-                            RowState::Failed(_) => Some(("Retry", QueueAction::Retry(id))),
-                            _ => None,
-                        };
-                        if let Some((label, action)) = button
-                            && ui.small_button(label).clicked()
-                        {
-                            actions.push(action);
-                        }
-                    });
+                    table_row.col(|ui| status_cell(ui, id, row, actions));
                 });
             });
-        actions
     }
 
     /// Removes the rows of the tab shown, unless it is the queue itself.
@@ -307,5 +282,46 @@ impl QueueView {
             Tab::Failed => !matches!(row.state, RowState::Failed(_)),
             Tab::Successful => !matches!(row.state, RowState::Done | RowState::Skipped(_)),
         });
+    }
+}
+
+/// How far a transfer got, and the text on its progress bar (with speed and time left while it
+/// runs).
+fn progress(row: &Row) -> (f32, String) {
+    let fraction = match row.size {
+        Some(size) if size > 0 => row.done as f32 / size as f32,
+        _ if row.state == RowState::Done => 1.0,
+        _ => 0.0,
+    };
+    let mut text = format!("{:.0}%", fraction * 100.0);
+    if row.state == RowState::Running && row.rate > 0 {
+        text.push_str(&format!(" {}/s", human_size(row.rate)));
+        if let Some(size) = row.size {
+            let eta = size.saturating_sub(row.done) / row.rate.max(1);
+            text.push_str(&format!(", {eta} s left"));
+        }
+    }
+    (fraction, text)
+}
+
+/// A transfer's status, with Cancel or Retry where they apply.
+fn status_cell(ui: &mut egui::Ui, id: TransferId, row: &Row, actions: &mut Vec<QueueAction>) {
+    let status = match &row.state {
+        RowState::Queued => "Queued".to_string(),
+        RowState::Running => "Transferring".to_string(),
+        RowState::Done => "Done".to_string(),
+        RowState::Skipped(reason) => format!("Skipped: {reason}"),
+        RowState::Failed(error) => error.clone(),
+    };
+    ui.label(status);
+    let button = match row.state {
+        RowState::Queued | RowState::Running => Some(("Cancel", QueueAction::Cancel(id))),
+        RowState::Failed(_) => Some(("Retry", QueueAction::Retry(id))),
+        _ => None,
+    };
+    if let Some((label, action)) = button
+        && ui.small_button(label).clicked()
+    {
+        actions.push(action);
     }
 }

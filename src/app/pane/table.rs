@@ -6,126 +6,59 @@ use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
 use super::cells::{icon, kind_label, modified_label};
-use super::menu::context_menu;
+use super::menu::{MenuChoice, context_menu};
 use super::{COLUMNS, DraggedRows, Pane, PaneAction, Side, SortKey, human_size, side_id};
 use crate::api::EntryKind;
+
+/// What the user did to the table in one frame; carried out once it is drawn.
+#[derive(Default)]
+struct Clicks {
+    header: Option<SortKey>,
+    row: Option<(usize, egui::Modifiers)>,
+    double: Option<usize>,
+    menu: Vec<Option<MenuChoice>>,
+}
+
+/// The table's columns (the local side has no owner column).
+fn builder(ui: &mut egui::Ui, side: Side) -> TableBuilder<'_> {
+    let table = TableBuilder::new(ui)
+        .id_salt(side_id(side))
+        .striped(true)
+        .resizable(true)
+        .sense(Sense::click_and_drag())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(200.0).at_least(80.0).clip(true))
+        .column(Column::initial(70.0).at_least(40.0))
+        .column(Column::initial(65.0).at_least(30.0).clip(true))
+        .column(Column::initial(115.0).at_least(40.0).clip(true));
+    match side {
+        Side::Remote => table
+            .column(Column::initial(80.0).at_least(30.0).clip(true))
+            .column(Column::remainder().at_least(60.0).clip(true)),
+        Side::Local => table.column(Column::remainder().at_least(30.0).clip(true)),
+    }
+}
 
 impl Pane {
     pub(super) fn table(&mut self, ui: &mut egui::Ui, actions: &mut Vec<PaneAction>) {
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
-        let mut clicked_header = None;
-        let mut clicked_row: Option<(usize, egui::Modifiers)> = None;
-        let mut double_clicked: Option<usize> = None;
-        let mut menu_actions = Vec::new();
-        let side = self.side;
-        let mut table = TableBuilder::new(ui)
-            .id_salt(side_id(side))
-            .striped(true)
-            .resizable(true)
-            .sense(Sense::click_and_drag())
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-            .column(Column::initial(200.0).at_least(80.0).clip(true))
-            .column(Column::initial(70.0).at_least(40.0))
-            .column(Column::initial(65.0).at_least(30.0).clip(true))
-            .column(Column::initial(115.0).at_least(40.0).clip(true));
-        table = match side {
-            Side::Remote => table
-                .column(Column::initial(80.0).at_least(30.0).clip(true))
-                .column(Column::remainder().at_least(60.0).clip(true)),
-            Side::Local => table.column(Column::remainder().at_least(30.0).clip(true)),
-        };
-        let columns: &[(SortKey, &str)] = match side {
+        let mut clicks = Clicks::default();
+        let columns: &[(SortKey, &str)] = match self.side {
             Side::Remote => &COLUMNS,
             Side::Local => &COLUMNS[..5],
         };
-        let (sort_key, ascending) = self.sort;
-        table
+        builder(ui, self.side)
             .header(row_height + 2.0, |mut header| {
                 for (key, label) in columns {
-                    header.col(|ui| {
-                        let arrow = match (sort_key == *key, ascending) {
-                            (true, true) => " ⬆",
-                            (true, false) => " ⬇",
-                            _ => "",
-                        };
-                        if ui
-                            .add(
-                                egui::Button::new(
-                                    RichText::new(format!("{label}{arrow}")).strong(),
-                                )
-                                .frame(false),
-                            )
-                            .clicked()
-                        {
-                            clicked_header = Some(*key);
-                        }
-                    });
+                    header.col(|ui| self.header_cell(ui, *key, label, &mut clicks));
                 }
             })
             .body(|body| {
                 body.rows(row_height, self.order.len(), |mut row| {
-                    let position = row.index();
-                    let entry = &self.entries[self.order[position]];
-                    row.set_selected(self.selected.contains(&entry.name));
-                    row.col(|ui| {
-                        icon(ui, entry.kind);
-                        ui.add(egui::Label::new(&entry.name).truncate().selectable(false));
-                    });
-                    row.col(|ui| {
-                        let size = match (entry.kind, entry.size) {
-                            (EntryKind::Dir, _) | (_, None) => String::new(),
-                            (_, Some(size)) => human_size(size),
-                        };
-                        ui.label(size);
-                    });
-                    row.col(|ui| {
-                        ui.label(kind_label(entry));
-                    });
-                    row.col(|ui| {
-                        ui.label(modified_label(entry));
-                    });
-                    row.col(|ui| {
-                        ui.label(entry.permissions.clone().unwrap_or_default());
-                    });
-                    if side == Side::Remote {
-                        row.col(|ui| {
-                            let owner = match (&entry.owner, &entry.group) {
-                                (Some(o), Some(g)) => format!("{o} {g}"),
-                                (Some(o), None) => o.clone(),
-                                _ => String::new(),
-                            };
-                            ui.label(owner);
-                        });
-                    }
-                    let response = row.response();
-                    if response.drag_started() {
-                        let entries = if self.selected.contains(&entry.name) {
-                            self.selected_entries()
-                        } else {
-                            vec![entry.clone()]
-                        };
-                        egui::DragAndDrop::set_payload(
-                            &response.ctx,
-                            DraggedRows {
-                                from: side,
-                                entries,
-                            },
-                        );
-                    }
-                    if response.double_clicked() {
-                        double_clicked = Some(position);
-                    } else if response.clicked() {
-                        clicked_row = Some((position, response.ctx.input(|i| i.modifiers)));
-                    }
-                    if response.secondary_clicked() && !self.selected.contains(&entry.name) {
-                        clicked_row = Some((position, egui::Modifiers::NONE));
-                    }
-                    response.context_menu(|ui| {
-                        menu_actions.push(context_menu(ui, side));
-                    });
+                    self.row(&mut row, &mut clicks);
                 });
             });
-        if let Some(key) = clicked_header {
+        if let Some(key) = clicks.header {
             self.sort = if self.sort.0 == key {
                 (key, !self.sort.1)
             } else {
@@ -133,15 +66,99 @@ impl Pane {
             };
             self.resort();
         }
-        if let Some((position, modifiers)) = clicked_row {
+        if let Some((position, modifiers)) = clicks.row {
             self.click(position, modifiers);
         }
-        if let Some(position) = double_clicked {
+        if let Some(position) = clicks.double {
             self.open(position, actions);
         }
-        for choice in menu_actions.into_iter().flatten() {
+        for choice in clicks.menu.into_iter().flatten() {
             self.menu_choice(choice, actions);
         }
+    }
+
+    /// A column's title, with an arrow on the sort column; a click sorts by it.
+    fn header_cell(&self, ui: &mut egui::Ui, key: SortKey, label: &str, clicks: &mut Clicks) {
+        let (sort_key, ascending) = self.sort;
+        let arrow = match (sort_key == key, ascending) {
+            (true, true) => " ⬆",
+            (true, false) => " ⬇",
+            _ => "",
+        };
+        if ui
+            .add(egui::Button::new(RichText::new(format!("{label}{arrow}")).strong()).frame(false))
+            .clicked()
+        {
+            clicks.header = Some(key);
+        }
+    }
+
+    /// One entry's row: its cells, then what was done to it (drag, click, menu).
+    fn row(&self, row: &mut egui_extras::TableRow<'_, '_>, clicks: &mut Clicks) {
+        let position = row.index();
+        let entry = &self.entries[self.order[position]];
+        row.set_selected(self.selected.contains(&entry.name));
+        row.col(|ui| {
+            icon(ui, entry.kind);
+            ui.add(egui::Label::new(&entry.name).truncate().selectable(false));
+        });
+        row.col(|ui| {
+            let size = match (entry.kind, entry.size) {
+                (EntryKind::Dir, _) | (_, None) => String::new(),
+                (_, Some(size)) => human_size(size),
+            };
+            ui.label(size);
+        });
+        row.col(|ui| {
+            ui.label(kind_label(entry));
+        });
+        row.col(|ui| {
+            ui.label(modified_label(entry));
+        });
+        row.col(|ui| {
+            ui.label(entry.permissions.clone().unwrap_or_default());
+        });
+        if self.side == Side::Remote {
+            row.col(|ui| {
+                let owner = match (&entry.owner, &entry.group) {
+                    (Some(o), Some(g)) => format!("{o} {g}"),
+                    (Some(o), None) => o.clone(),
+                    _ => String::new(),
+                };
+                ui.label(owner);
+            });
+        }
+        self.row_response(&row.response(), position, clicks);
+    }
+
+    fn row_response(&self, response: &egui::Response, position: usize, clicks: &mut Clicks) {
+        let entry = &self.entries[self.order[position]];
+        if response.drag_started() {
+            let entries = if self.selected.contains(&entry.name) {
+                self.selected_entries()
+            } else {
+                vec![entry.clone()]
+            };
+            egui::DragAndDrop::set_payload(
+                &response.ctx,
+                DraggedRows {
+                    from: self.side,
+                    entries,
+                },
+            );
+        }
+        if response.double_clicked() {
+            clicks.double = Some(position);
+        } else if response.clicked() {
+            clicks.row = Some((position, response.ctx.input(|i| i.modifiers)));
+        }
+        if response.secondary_clicked() && !self.selected.contains(&entry.name) {
+            clicks.row = Some((position, egui::Modifiers::NONE));
+        }
+        let side = self.side;
+        response.context_menu(|ui| {
+            clicks.menu.push(context_menu(ui, side));
+        });
     }
 
     /// Selection with Ctrl (toggle) and Shift (range).

@@ -188,24 +188,12 @@ fn general(ui: &mut egui::Ui, draft: &mut Draft) {
         labelled_text(ui, "User:", &mut entry.user, "");
     }
     if entry.logon == Logon::Normal {
-        let label = ui.label("Password:");
-        let hint = if draft.stored_password {
-            "saved in the keyring"
-        } else {
-            ""
-        };
-        let field = ui
-            .add(
-                egui::TextEdit::singleline(&mut draft.password)
-                    .password(true)
-                    .hint_text(hint)
-                    .desired_width(260.0),
-            )
-            .labelled_by(label.id);
-        if field.changed() {
-            draft.password_touched = true;
-        }
-        ui.end_row();
+        password(
+            ui,
+            &mut draft.password,
+            draft.stored_password,
+            &mut draft.password_touched,
+        );
     }
     if entry.protocol == SiteProtocol::Ftp {
         ui.label("");
@@ -237,6 +225,25 @@ fn general(ui: &mut egui::Ui, draft: &mut Draft) {
             .desired_width(260.0),
     )
     .labelled_by(label.id);
+    ui.end_row();
+}
+
+/// The password field: empty with a hint when the keyring holds the password; typing marks it
+/// to be saved.
+fn password(ui: &mut egui::Ui, password: &mut String, stored: bool, touched: &mut bool) {
+    let label = ui.label("Password:");
+    let hint = if stored { "saved in the keyring" } else { "" };
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(password)
+                .password(true)
+                .hint_text(hint)
+                .desired_width(260.0),
+        )
+        .labelled_by(label.id);
+    if field.changed() {
+        *touched = true;
+    }
     ui.end_row();
 }
 

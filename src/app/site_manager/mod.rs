@@ -164,57 +164,7 @@ impl SiteManager {
             ui.add(egui::TextEdit::singleline(&mut self.search).desired_width(220.0))
                 .labelled_by(label.id);
         });
-        ui.horizontal_wrapped(|ui| {
-            if ui.button("New site").clicked() {
-                let folder = self.target_folder(store);
-                let name = store.tree().free_name(folder.as_ref(), "New site");
-                match store.add_site(folder.as_ref(), SiteEntry::new(name)) {
-                    Ok(id) => {
-                        self.select(store, keyring, id.clone());
-                        self.page = Page::General;
-                        self.note("New site added: fill in the host and save.");
-                    }
-                    Err(e) => self.error(e.to_string()),
-                }
-            }
-            if ui.button("New folder").clicked() {
-                let folder = self.target_folder(store);
-                let name = store.tree().free_name(folder.as_ref(), "New folder");
-                match store.add_folder(folder.as_ref(), &name) {
-                    Ok(id) => {
-                        self.renaming = Some((id.clone(), name));
-                        self.selected = Some(id);
-                        self.draft = None;
-                    }
-                    Err(e) => self.error(e.to_string()),
-                }
-            }
-            let selected = self.selected.clone();
-            ui.add_enabled_ui(selected.is_some(), |ui| {
-                if ui.button("Rename").clicked()
-                    && let Some(id) = &selected
-                    && let Some(node) = store.tree().get(id)
-                {
-                    self.renaming = Some((id.clone(), node.name().to_string()));
-                }
-                if ui.button("Duplicate").clicked()
-                    && let Some(id) = &selected
-                {
-                    match store.duplicate(id) {
-                        Ok(copy) => {
-                            if let Err(e) = keyring.copy_passwords(&copy.sites) {
-                                self.error(format!("The copy has no password: {e}"));
-                            }
-                            self.select(store, keyring, copy.id);
-                        }
-                        Err(e) => self.error(e.to_string()),
-                    }
-                }
-                if ui.button("Delete").clicked() {
-                    self.confirm_delete = selected.clone();
-                }
-            });
-        });
+        ui.horizontal_wrapped(|ui| self.tree_buttons(ui, store, keyring));
         ui.separator();
         let mut dropped = None;
         egui::ScrollArea::vertical()
@@ -243,6 +193,12 @@ impl SiteManager {
                     }
                 }
             });
+        self.after_tree(ui, store, dropped);
+    }
+
+    /// Rows dropped below the tree (to the top level), then a move or rename asked for while
+    /// the tree was drawn.
+    fn after_tree(&mut self, ui: &mut egui::Ui, store: &mut SiteStore, mut dropped: Option<Drop>) {
         // The top level takes rows dropped below the tree.
         let (_, payload) = ui.dnd_drop_zone::<Dragged, ()>(egui::Frame::new(), |ui| {
             ui.weak("Drop here to move to the top level");
@@ -273,6 +229,59 @@ impl SiteManager {
         }
     }
 
+    /// New site, New folder, Rename, Duplicate, Delete.
+    fn tree_buttons(&mut self, ui: &mut egui::Ui, store: &mut SiteStore, keyring: &Keyring) {
+        if ui.button("New site").clicked() {
+            let folder = self.target_folder(store);
+            let name = store.tree().free_name(folder.as_ref(), "New site");
+            match store.add_site(folder.as_ref(), SiteEntry::new(name)) {
+                Ok(id) => {
+                    self.select(store, keyring, id.clone());
+                    self.page = Page::General;
+                    self.note("New site added: fill in the host and save.");
+                }
+                Err(e) => self.error(e.to_string()),
+            }
+        }
+        if ui.button("New folder").clicked() {
+            let folder = self.target_folder(store);
+            let name = store.tree().free_name(folder.as_ref(), "New folder");
+            match store.add_folder(folder.as_ref(), &name) {
+                Ok(id) => {
+                    self.renaming = Some((id.clone(), name));
+                    self.selected = Some(id);
+                    self.draft = None;
+                }
+                Err(e) => self.error(e.to_string()),
+            }
+        }
+        let selected = self.selected.clone();
+        ui.add_enabled_ui(selected.is_some(), |ui| {
+            if ui.button("Rename").clicked()
+                && let Some(id) = &selected
+                && let Some(node) = store.tree().get(id)
+            {
+                self.renaming = Some((id.clone(), node.name().to_string()));
+            }
+            if ui.button("Duplicate").clicked()
+                && let Some(id) = &selected
+            {
+                match store.duplicate(id) {
+                    Ok(copy) => {
+                        if let Err(e) = keyring.copy_passwords(&copy.sites) {
+                            self.error(format!("The copy has no password: {e}"));
+                        }
+                        self.select(store, keyring, copy.id);
+                    }
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            if ui.button("Delete").clicked() {
+                self.confirm_delete = selected.clone();
+            }
+        });
+    }
+
     fn nodes(
         &mut self,
         ui: &mut egui::Ui,
@@ -284,19 +293,7 @@ impl SiteManager {
     ) {
         for (index, node) in nodes.iter().enumerate() {
             let id = node.id().clone();
-            if let Some((renaming, name)) = &mut self.renaming
-                && *renaming == id
-            {
-                let field = ui.add(egui::TextEdit::singleline(name).desired_width(200.0));
-                field.request_focus();
-                if field.lost_focus() {
-                    let name = name.clone();
-                    self.renaming = None;
-                    if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                        // The store is read-only here; the rename happens after the tree.
-                        self.pending_rename = Some((id.clone(), name));
-                    }
-                }
+            if self.rename_field(ui, &id) {
                 continue;
             }
             let selected = self.selected.as_ref() == Some(&id);
@@ -318,50 +315,88 @@ impl SiteManager {
                     ui.selectable_label(selected, text)
                 }
             };
-            let response = ui.interact(
-                response.rect,
-                egui::Id::unique(("site-row", id.as_str())),
-                egui::Sense::click_and_drag(),
-            );
-            response.dnd_set_drag_payload(Dragged(id.clone()));
-            if response.clicked() {
-                if matches!(node, Node::Site(_)) {
-                    self.select(store, keyring, id.clone());
-                } else {
-                    self.selected = Some(id.clone());
-                    self.draft = None;
-                }
-            }
-            if response.double_clicked() && matches!(node, Node::Site(_)) {
-                self.select(store, keyring, id.clone());
-                self.connect_requested = true;
-            }
-            if let Some(payload) = response.dnd_release_payload::<Dragged>()
-                && payload.0 != id
-            {
-                // Onto a folder: into it; onto a site: before it, in its folder.
-                *dropped = Some(match node {
-                    Node::Folder(_) => Drop {
-                        id: payload.0.clone(),
-                        folder: Some(id.clone()),
-                        index: usize::MAX,
-                    },
-                    Node::Site(_) => Drop {
-                        id: payload.0.clone(),
-                        folder: folder.cloned(),
-                        index,
-                    },
-                });
-            }
-            if response.dnd_hover_payload::<Dragged>().is_some() {
-                ui.painter().rect_stroke(
-                    response.rect,
-                    2.0,
-                    ui.visuals().selection.stroke,
-                    egui::StrokeKind::Inside,
-                );
+            let place = (folder, index);
+            if let Some(drop) = self.node_response(ui, store, keyring, node, response.rect, place) {
+                *dropped = Some(drop);
             }
         }
+    }
+
+    /// The name field of the node being renamed, if it is `id`; Enter keeps the new name.
+    fn rename_field(&mut self, ui: &mut egui::Ui, id: &NodeId) -> bool {
+        let Some((renaming, name)) = &mut self.renaming else {
+            return false;
+        };
+        if renaming != id {
+            return false;
+        }
+        let field = ui.add(egui::TextEdit::singleline(name).desired_width(200.0));
+        field.request_focus();
+        if field.lost_focus() {
+            let name = name.clone();
+            self.renaming = None;
+            if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                // The store is read-only here; the rename happens after the tree.
+                self.pending_rename = Some((id.clone(), name));
+            }
+        }
+        true
+    }
+
+    /// Clicks, double-clicks and drops on a tree row at `rect`; `place` is its folder and index.
+    /// Returns a row dropped on it.
+    fn node_response(
+        &mut self,
+        ui: &mut egui::Ui,
+        store: &SiteStore,
+        keyring: &Keyring,
+        node: &Node,
+        rect: egui::Rect,
+        (folder, index): (Option<&NodeId>, usize),
+    ) -> Option<Drop> {
+        let id = node.id().clone();
+        let response = ui.interact(
+            rect,
+            egui::Id::unique(("site-row", id.as_str())),
+            egui::Sense::click_and_drag(),
+        );
+        response.dnd_set_drag_payload(Dragged(id.clone()));
+        if response.clicked() {
+            if matches!(node, Node::Site(_)) {
+                self.select(store, keyring, id.clone());
+            } else {
+                self.selected = Some(id.clone());
+                self.draft = None;
+            }
+        }
+        if response.double_clicked() && matches!(node, Node::Site(_)) {
+            self.select(store, keyring, id.clone());
+            self.connect_requested = true;
+        }
+        if response.dnd_hover_payload::<Dragged>().is_some() {
+            ui.painter().rect_stroke(
+                response.rect,
+                2.0,
+                ui.visuals().selection.stroke,
+                egui::StrokeKind::Inside,
+            );
+        }
+        let payload = response
+            .dnd_release_payload::<Dragged>()
+            .filter(|p| p.0 != id)?;
+        // Onto a folder: into it; onto a site: before it, in its folder.
+        Some(match node {
+            Node::Folder(_) => Drop {
+                id: payload.0.clone(),
+                folder: Some(id.clone()),
+                index: usize::MAX,
+            },
+            Node::Site(_) => Drop {
+                id: payload.0.clone(),
+                folder: folder.cloned(),
+                index,
+            },
+        })
     }
 
     fn delete_dialog(&mut self, ctx: &egui::Context, store: &mut SiteStore, keyring: &Keyring) {
