@@ -76,26 +76,30 @@ impl Pane {
             });
         });
         match done {
-            Some(true) => match self.editing.take() {
-                Some(Editing::Mkdir(name)) if !name.trim().is_empty() => {
-                    actions.push(PaneAction::Mkdir(self.child(name.trim())))
-                }
-                Some(Editing::Rename { from, to }) if !to.trim().is_empty() && to != from => {
-                    actions.push(PaneAction::Rename {
-                        from: self.child(&from),
-                        to: self.child(to.trim()),
-                    })
-                }
-                Some(Editing::Chmod { names, octal }) => {
-                    if let Some(mode) = parse_mode(&octal) {
-                        let names = names.iter().map(|n| self.child(n)).collect();
-                        actions.push(PaneAction::Chmod { names, mode });
-                    }
-                }
-                _ => {}
-            },
+            Some(true) => self.finish_edit(actions),
             Some(false) => self.editing = None,
             None => {}
+        }
+    }
+
+    /// The action of the dialog just confirmed with OK or Enter.
+    fn finish_edit(&mut self, actions: &mut Vec<PaneAction>) {
+        match self.editing.take() {
+            Some(Editing::Mkdir(name)) if !name.trim().is_empty() => {
+                actions.push(PaneAction::Mkdir(self.child(name.trim())))
+            }
+            Some(Editing::Rename { from, to }) if !to.trim().is_empty() && to != from => actions
+                .push(PaneAction::Rename {
+                    from: self.child(&from),
+                    to: self.child(to.trim()),
+                }),
+            Some(Editing::Chmod { names, octal }) => {
+                if let Some(mode) = parse_mode(&octal) {
+                    let names = names.iter().map(|n| self.child(n)).collect();
+                    actions.push(PaneAction::Chmod { names, mode });
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -89,9 +89,7 @@ async fn relay(client: TcpStream, backend: SocketAddr, tls: Arc<ServerConfig>) -
     }
     let _ = stop.send(());
     let (server_read, mut client_write) = down.await.map_err(io::Error::other)??;
-    client_write
-        .write_all(b"234 Upgrading to TLS\r\n")
-        .await?;
+    client_write.write_all(b"234 Upgrading to TLS\r\n").await?;
     let client = up
         .into_inner()
         .reunite(client_write)
