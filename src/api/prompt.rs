@@ -78,6 +78,19 @@ impl ExistsAction {
         ExistsAction::Cancel,
     ];
 
+    /// The policy that makes this choice for every transfer ("for all"); `None` for `Cancel`.
+    pub fn policy(self) -> Option<ExistsPolicy> {
+        Some(match self {
+            ExistsAction::Overwrite => ExistsPolicy::Overwrite,
+            ExistsAction::OverwriteIfNewer => ExistsPolicy::OverwriteIfNewer,
+            ExistsAction::OverwriteIfSizeDiffers => ExistsPolicy::OverwriteIfSizeDiffers,
+            ExistsAction::Resume => ExistsPolicy::Resume,
+            ExistsAction::Rename => ExistsPolicy::Rename,
+            ExistsAction::Skip => ExistsPolicy::Skip,
+            ExistsAction::Cancel => return None,
+        })
+    }
+
     /// The one wording of each choice: the app's dialog, the Settings window (through
     /// [`ExistsPolicy::label`]) and the terminal's question all use it.
     pub fn label(self) -> &'static str {
@@ -94,18 +107,22 @@ impl ExistsAction {
 }
 
 impl ExistsPolicy {
-    /// "Ask", or the wording of the choice the policy makes without asking.
-    pub fn label(self) -> &'static str {
-        let action = match self {
-            ExistsPolicy::Ask => return "Ask",
+    /// The action this policy takes without asking; `None` for [`ExistsPolicy::Ask`].
+    pub fn action(self) -> Option<ExistsAction> {
+        Some(match self {
+            ExistsPolicy::Ask => return None,
             ExistsPolicy::Overwrite => ExistsAction::Overwrite,
             ExistsPolicy::OverwriteIfNewer => ExistsAction::OverwriteIfNewer,
             ExistsPolicy::OverwriteIfSizeDiffers => ExistsAction::OverwriteIfSizeDiffers,
             ExistsPolicy::Resume => ExistsAction::Resume,
             ExistsPolicy::Rename => ExistsAction::Rename,
             ExistsPolicy::Skip => ExistsAction::Skip,
-        };
-        action.label()
+        })
+    }
+
+    /// "Ask", or the wording of the choice the policy makes without asking.
+    pub fn label(self) -> &'static str {
+        self.action().map_or("Ask", ExistsAction::label)
     }
 }
 

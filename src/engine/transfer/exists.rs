@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::api::{Direction, ExistsAction, ExistsPolicy, FileFacts, Prompt};
+use crate::api::{Direction, ExistsAction, FileFacts, Prompt};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 
@@ -23,30 +23,6 @@ pub enum Decision {
     },
     Rename,
     Skip(String),
-}
-
-fn action_for(policy: ExistsPolicy) -> Option<ExistsAction> {
-    Some(match policy {
-        ExistsPolicy::Ask => return None,
-        ExistsPolicy::Overwrite => ExistsAction::Overwrite,
-        ExistsPolicy::OverwriteIfNewer => ExistsAction::OverwriteIfNewer,
-        ExistsPolicy::OverwriteIfSizeDiffers => ExistsAction::OverwriteIfSizeDiffers,
-        ExistsPolicy::Resume => ExistsAction::Resume,
-        ExistsPolicy::Rename => ExistsAction::Rename,
-        ExistsPolicy::Skip => ExistsAction::Skip,
-    })
-}
-
-fn policy_for(action: ExistsAction) -> Option<ExistsPolicy> {
-    Some(match action {
-        ExistsAction::Overwrite => ExistsPolicy::Overwrite,
-        ExistsAction::OverwriteIfNewer => ExistsPolicy::OverwriteIfNewer,
-        ExistsAction::OverwriteIfSizeDiffers => ExistsPolicy::OverwriteIfSizeDiffers,
-        ExistsAction::Resume => ExistsPolicy::Resume,
-        ExistsAction::Rename => ExistsPolicy::Rename,
-        ExistsAction::Skip => ExistsPolicy::Skip,
-        ExistsAction::Cancel => return None,
-    })
 }
 
 fn decide(
@@ -96,7 +72,7 @@ pub async fn resolve_conflict(
     destination: FileFacts,
     env: &impl JobEnv,
 ) -> EngineResult<Decision> {
-    let action = match action_for(env.policy()) {
+    let action = match env.policy().action() {
         Some(action) => action,
         None => {
             let prompt = Prompt::FileExists {
@@ -106,7 +82,7 @@ pub async fn resolve_conflict(
                 destination: destination.clone(),
             };
             let (action, for_all) = env.ask(prompt).await.ok_or(EngineError::Cancelled)?;
-            if for_all && let Some(policy) = policy_for(action) {
+            if for_all && let Some(policy) = action.policy() {
                 env.set_policy(policy);
             }
             action
