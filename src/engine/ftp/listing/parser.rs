@@ -260,10 +260,9 @@ impl ListParser {
         if family == Family::Vms
             && entry.kind != EntryKind::Unknown
             && !self.vms_names.insert(entry.name.clone())
+            && let Some(versioned) = vms::versioned(&entry.raw, &entry.name)
         {
-            if let Some(versioned) = vms::versioned(&entry.raw, &entry.name) {
-                entry.name = versioned;
-            }
+            entry.name = versioned;
         }
         out.push(entry);
     }

@@ -119,11 +119,9 @@ pub(super) fn parse_size(text: &str, block: u64) -> Option<u64> {
     let scale = 10u64.pow(frac.len() as u32);
     let frac = if frac.is_empty() { 0 } else { parse_u64(frac)? };
     let total = whole.checked_mul(scale)?.checked_add(frac)?;
-    Some(
-        ((u128::from(total) << shift) / u128::from(scale))
-            .try_into()
-            .ok()?,
-    )
+    ((u128::from(total) << shift) / u128::from(scale))
+        .try_into()
+        .ok()
 }
 
 /// Digits only.

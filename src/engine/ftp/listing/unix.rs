@@ -79,7 +79,7 @@ fn owner_group(fields: &[&str]) -> (Option<String>, Option<String>) {
 }
 
 /// The size at the end of `fields` (popping it), also when glued to the group (`other531`).
-fn take_size<'a>(fields: &mut Vec<&'a str>) -> Option<u64> {
+fn take_size(fields: &mut Vec<&str>) -> Option<u64> {
     let last = *fields.last()?;
     if let Some(size) = parse_size(last, 1) {
         fields.pop();

@@ -66,7 +66,7 @@ fn vms_size(text: &str) -> Option<u64> {
     parse_size(used, 512)
 }
 
-fn bracketed<'a>(text: &'a str, open: char, close: char) -> Option<&'a str> {
+fn bracketed(text: &str, open: char, close: char) -> Option<&str> {
     text.strip_prefix(open)?.strip_suffix(close)
 }
 
