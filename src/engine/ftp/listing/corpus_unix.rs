@@ -11,6 +11,9 @@ pub(super) const UNIX: &[Case] = &[
     ("dr-xr-xr-x   2 root     other        512 Apr  8  2003 etc", 'd', "etc", 512, "2003-04-08"),
     ("lrwxrwxrwx   1 root     other          7 Jan 25 00:17 bin -> usr/bin", 'l', "bin", 7, "2026-01-25 00:17"),
     ("-rw-r--r-- 1 ftpuser 4096 Mar 12 2019 nogroup.txt", 'f', "nogroup.txt", 4096, "2019-03-12"),
+    ("-rw-r--r--   1 group domain user 531 Jan 29 03:26 owner with spaces", 'f', "owner with spaces", 531, "2026-01-29 03:26"),
+    ("----------   1 owner    group         1803128 Jul 10 10:18 no permissions", 'f', "no permissions", 1803128, "2026-07-10 10:18"),
+    ("dr-xr-xr-x   1 owner group   0 Mar 19  2012 E:", 'd', "E:", 0, "2012-03-19"),
     ("-rw-r--r-- 1 1001 100 77 Aug  1 15:02 ids.dat", 'f', "ids.dat", 77, "2026-08-01 15:02"),
     ("-rw-r--r-- 1 anna staff 33.5k Oct  5 21:22 small.pdf", 'f', "small.pdf", 34304, "2026-10-05 21:22"),
     ("-rw-r--r-- 1 anna staff 2M Oct  5 21:22 medium.bin", 'f', "medium.bin", 2097152, "2026-10-05 21:22"),
@@ -38,6 +41,12 @@ pub(super) const UNIX_DATES: &[Case] = &[
     ("-rw-r--r-- 1 u g 100 Jan 1 24:00 midnight.txt", 'f', "midnight.txt", 100, "2026-01-02 00:00"),
     ("-rw-r--r-- 1 u g 1 2024-03-05 14:07:33.123456789 +0100 full.txt", 'f', "full.txt", 1, "2024-03-05 14:07:33"),
     ("-rw-r--r-- 1 u g 100 Nov 21 12:30 Dec 01 2020 dated name", 'f', "Dec 01 2020 dated name", 100, "2026-11-21 12:30"),
+    ("-r-xr-xr-x 1 root wheel 56 2003 Oct 12 year first.txt", 'f', "year first.txt", 56, "2003-10-12"),
+    ("-r-xr-xr-x 1 root wheel 56 2005 3 13 numeric year first", 'f', "numeric year first", 56, "2005-03-13"),
+    ("-rw-rw-rw- 1 user group 20 15. Mar 2005 de day first", 'f', "de day first", 20, "2005-03-15"),
+    ("-rw-r--r-- 1 user group 20 Mar. 15 2005 dotted month", 'f', "dotted month", 20, "2005-03-15"),
+    ("-rw-r--r--   1 root     other        531 Sep 26 13:45:07 secs", 'f', "secs", 531, "2026-09-26 13:45:07"),
+    ("-rw-r--r--   1 root  root  2301 4月 20日 12:34 cjk time", 'f', "cjk time", 2301, "2026-04-20 12:34"),
     ("-rw-r--r-- 1 u g 100 Dec 25 12:00 lastyear.txt", 'f', "lastyear.txt", 100, "2025-12-25 12:00"),
 ];
 

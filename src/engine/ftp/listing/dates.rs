@@ -277,11 +277,22 @@ fn strict_at(tokens: &[Token<'_>], i: usize, now: NaiveDateTime) -> Option<DateS
     ))
 }
 
-/// The shapes that could swallow a size column: day before month (`2. Okt. 2003`,
-/// `26. Juli, 20:10`, `21 Nov 12:30`) and numeric month and day (`3 29 03:26`).
+/// The shapes that could swallow a size column: an unmarked year first (`2003 Oct 12`,
+/// `2005 3 13`), day before month (`2. Okt. 2003`, `26. Juli, 20:10`, `21 Nov 12:30`) and
+/// numeric month and day (`3 29 03:26`).
 fn loose_at(tokens: &[Token<'_>], i: usize, now: NaiveDateTime) -> Option<DateSpan> {
     let t = tokens.get(i)?.text;
     let next = tokens.get(i + 1)?.text;
+    if let Some(year) = year_number(t).filter(|y| (1900..2100).contains(y)) {
+        let month = month_field(next.trim_end_matches(['.', ',']))?;
+        let day = day_number(tokens.get(i + 2)?.text)?;
+        let date = NaiveDate::from_ymd_opt(year, month, day);
+        return Some(DateSpan {
+            first: i,
+            next: i + 3,
+            time: remote_time(date, (0, 0, 0), TimePrecision::Day),
+        });
+    }
     if let Some(month) = month_number(next).filter(|_| !is_digits(next)) {
         let day = day_number(t)?;
         return month_day_clock(tokens, i, (month, day), i + 2, now);

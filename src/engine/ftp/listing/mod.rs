@@ -8,6 +8,20 @@
 //! with NetWare and Connect:Enterprise, `dos`, `vms`, `mvs`, `eplf`, `mlsd`, and `other` for
 //! AS/400, OS/2, VShell, VxWorks, wfFtp, OS-9, z/VM, HP NonStop), sharing the tokenizer and
 //! number helpers of `tokens` and the date forms of `dates`; `splitter` holds [`LineSplitter`].
+//!
+//! Names, as decided (FileZilla's choices where it has one):
+//! - Unix: the name starts one space after the date (so leading spaces survive; NetWare pads
+//!   there, so it starts at the next word); inner and trailing spaces are kept; a link's
+//!   ` -> target` goes to `link_target`; one `ls -F` marker (`/`, `*`, `|`) is dropped.
+//! - VMS: `^` escapes are removed and `;version` dropped (`NAME.EXT`); `.DIR` entries are
+//!   folders named without `.DIR`. [`ListParser`] keeps the version on a later entry whose
+//!   name would collide with an earlier one (VMS lists the newest version first, which gets
+//!   the plain name). Sizes count 512-byte blocks (`used/allocated`: the used ones).
+//! - AS/400, VShell, OS/2: a trailing `/` (or `\`) marks a folder and is dropped; AS/400 names
+//!   are otherwise kept whole (`FILE.FILE/MBR.MBR`).
+//! - MVS: dataset names are kept as sent, `PO` datasets are folders, sizes are unknown (the
+//!   listing gives tracks, not bytes); member sizes are the listing's (records, or load
+//!   module bytes).
 
 #[cfg(test)]
 mod corpus_other;
