@@ -61,6 +61,26 @@ pub(super) fn parse(line: &str) -> Option<Entry> {
     Some(entry)
 }
 
+/// An MLSD-style line sent in answer to LIST: None when the line does not look like one (every
+/// fact `name=value;`, then a space and the name), `Some(None)` for `.`/`..` (cdir/pdir).
+/// An entry without a `type` fact is taken to be a file.
+pub(super) fn parse_in_list(raw: &str) -> Option<Option<Entry>> {
+    let (facts, name) = raw.split_once("; ")?;
+    let valid = |f: &str| {
+        f.split_once('=')
+            .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' '))
+    };
+    if name.is_empty() || facts.is_empty() || !facts.split(';').all(valid) {
+        return None;
+    }
+    Some(parse(raw).map(|mut e| {
+        if e.kind == EntryKind::Unknown {
+            e.kind = EntryKind::File;
+        }
+        e
+    }))
+}
+
 /// MLSD `modify`: `YYYYMMDDHHMMSS[.sss]` (UTC); 12 and 8 digit forms are accepted too.
 fn parse_mlsd_time(value: &str) -> Option<RemoteTime> {
     let digits = value.split_once('.').map_or(value, |(w, _)| w);

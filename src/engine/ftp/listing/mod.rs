@@ -1,49 +1,69 @@
-//! Owns parsing of FTP directory listings (LIST in unix `ls -l` and DOS/IIS styles, and RFC 3659
+//! Owns parsing of FTP directory listings (LIST in every shape FileZilla reads, and RFC 3659
 //! MLSD) into plain [`Entry`] values, plus [`LineSplitter`], a memory-bounded line splitter for
 //! listing data arriving in chunks. Nothing here panics on any input and no line is dropped:
 //! a line no format recognises comes back as an [`EntryKind::Unknown`] entry.
 //!
-//! Layout: the public types and entry points live here; each listing format has its own
-//! submodule (`unix`, `dos`, `mlsd`), sharing the word tokenizer and number/time helpers of
-//! `tokens`; `splitter` holds [`LineSplitter`].
+//! Layout: the public types and entry points live here; [`ListParser`] and [`ServerType`] (the
+//! per-line choice of shape) in `parser`; each listing family has its own submodule (`unix`
+//! with NetWare and Connect:Enterprise, `dos`, `vms`, `mvs`, `eplf`, `mlsd`, and `other` for
+//! AS/400, OS/2, VShell, VxWorks, wfFtp, OS-9, z/VM, HP NonStop), sharing the tokenizer and
+//! number helpers of `tokens` and the date forms of `dates`; `splitter` holds [`LineSplitter`].
+//!
+//! Names, as decided (FileZilla's choices where it has one):
+//! - Unix: the name starts one space after the date (so leading spaces survive; NetWare pads
+//!   there, so it starts at the next word); inner and trailing spaces are kept; a link's
+//!   ` -> target` goes to `link_target`; one `ls -F` marker (`/`, `*`, `|`) is dropped.
+//! - VMS: `^` escapes are removed and `;version` dropped (`NAME.EXT`); `.DIR` entries are
+//!   folders named without `.DIR`. [`ListParser`] keeps the version on a later entry whose
+//!   name would collide with an earlier one (VMS lists the newest version first, which gets
+//!   the plain name). Sizes count 512-byte blocks (`used/allocated`: the used ones).
+//! - AS/400, VShell, OS/2: a trailing `/` (or `\`) marks a folder and is dropped; AS/400 names
+//!   are otherwise kept whole (`FILE.FILE/MBR.MBR`).
+//! - MVS: dataset names are kept as sent, `PO` datasets are folders, sizes are unknown (the
+//!   listing gives tracks, not bytes); member sizes are the listing's (records, or load
+//!   module bytes).
 
+#[cfg(test)]
+mod corpus_other;
+#[cfg(test)]
+mod corpus_unix;
+mod dates;
 mod dos;
+mod eplf;
+#[cfg(test)]
+mod fuzz;
 mod mlsd;
+mod mvs;
+mod other;
+mod parser;
 mod splitter;
 #[cfg(test)]
 mod test_support;
 mod tokens;
 mod unix;
+mod vms;
 
+#[cfg_attr(not(test), allow(unused_imports))]
+pub use parser::{ListParser, ServerType};
 pub use splitter::LineSplitter;
 
 use chrono::NaiveDateTime;
 
 pub use crate::api::{Entry, EntryKind, RemoteTime, TimePrecision};
 
-use tokens::{strip_eol, tokenize};
+use parser::Parsed;
 
 /// Parse one line of a LIST reply. `now` is the current UTC time, used for unix dates without a
 /// year: such a date lying more than one day in the future is taken to be from an earlier year.
-/// Returns None only for lines that are not entries at all: empty lines and the "total 1234"
-/// header. `.` and `..` lines are returned like any other entry.
+/// Returns None only for lines that are not entries at all: empty lines, the "total 1234"
+/// header, column headers (VMS, MVS) and MLSD-style `.`/`..` lines. `.` and `..` lines are returned like any other entry.
+/// Every shape is tried ([`ServerType::Auto`]); a VMS entry split over two lines and bare MVS
+/// member names need [`ListParser`], which also applies a site's timezone offset.
 pub fn parse_list_line(line: &str, now: NaiveDateTime) -> Option<Entry> {
-    let raw = strip_eol(line);
-    let tokens = tokenize(raw);
-    match tokens.as_slice() {
-        [] => return None,
-        [first, second]
-            if first.text.eq_ignore_ascii_case("total")
-                && second.text.starts_with(|c: char| c.is_ascii_digit()) =>
-        {
-            return None;
-        }
-        _ => {}
+    match parser::parse_line(tokens::strip_eol(line), &[], now) {
+        Parsed::Skip => None,
+        Parsed::Entry(entry, _) => Some(entry),
     }
-    let entry = unix::parse(raw, &tokens, now)
-        .or_else(|| dos::parse(raw, &tokens))
-        .unwrap_or_else(|| Entry::unknown(raw));
-    Some(entry)
 }
 
 /// Parse one line of an MLSD reply (`fact=value;fact=value; name`). Returns None for empty lines

@@ -1,107 +1,19 @@
-//! Owns parsing of unix `ls -l` style LIST lines: mode column, optional link-count/owner/group
-//! columns, size or device numbers, and the date columns (month names in several languages,
-//! year inference for dates without a year, ISO and `--full-time` dates), then the name and
+//! Owns parsing of unix `ls -l` style LIST lines and their relatives: the mode column (also
+//! NetWare's `d [RWCEAFMS]` and Connect:Enterprise's `-C--E-----FTP`), optional link-count,
+//! owner and group columns, sizes (with unit suffixes, or glued to the group name) or device
+//! numbers, the date columns (see `dates`), lines without any date, then the name and the
 //! symlink target.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::NaiveDateTime;
 
-use super::tokens::{Hms, Token, parse_hms, parse_num, parse_u64, remote_time, second_precision};
-use super::{Entry, EntryKind, RemoteTime, TimePrecision};
-
-/// The column after month and day in unix listings: a clock time, or a year.
-#[derive(Debug, Clone, Copy)]
-enum Clock {
-    Time(Hms),
-    Year(i32),
-}
-
-/// Month abbreviations: English, then German, French, Dutch, Spanish and Italian ones.
-#[rustfmt::skip]
-const MONTHS: &[(&str, u32)] = &[
-    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("may", 5), ("jun", 6),
-    ("jul", 7), ("aug", 8), ("sep", 9), ("oct", 10), ("nov", 11), ("dec", 12),
-    ("mär", 3), ("mai", 5), ("okt", 10), ("dez", 12),
-    ("janv", 1), ("févr", 2), ("fév", 2), ("mars", 3), ("avr", 4), ("juin", 6),
-    ("juil", 7), ("août", 8), ("aoû", 8), ("sept", 9), ("déc", 12),
-    ("mrt", 3), ("mei", 5), ("ene", 1), ("abr", 4), ("ago", 8), ("dic", 12),
-    ("gen", 1), ("mag", 5), ("giu", 6), ("lug", 7), ("set", 9), ("ott", 10),
-];
-
-fn month_number(text: &str) -> Option<u32> {
-    let text = text.strip_suffix('.').unwrap_or(text);
-    if text.chars().count() > 4 {
-        return None;
-    }
-    let lower = text.to_lowercase();
-    MONTHS
-        .iter()
-        .find(|(name, _)| *name == lower)
-        .map(|&(_, n)| n)
-}
-
-fn parse_clock_or_year(text: &str) -> Option<Clock> {
-    if text.len() == 4 {
-        return parse_num(text, 4).map(|y| Clock::Year(y as i32));
-    }
-    parse_hms(text).map(Clock::Time)
-}
-
-/// Resolves a unix date; without a year the most recent one not more than a day ahead of `now`
-/// is chosen (looking back far enough to find a leap year for Feb 29).
-fn resolve_unix_date(month: u32, day: u32, clock: Clock, now: NaiveDateTime) -> Option<RemoteTime> {
-    match clock {
-        Clock::Year(year) => remote_time(
-            NaiveDate::from_ymd_opt(year, month, day),
-            (0, 0, 0),
-            TimePrecision::Day,
-        ),
-        Clock::Time((h, m, s)) => {
-            let limit = now.checked_add_signed(TimeDelta::days(1)).unwrap_or(now);
-            let precision = second_precision(s);
-            (0..8)
-                .filter_map(|back| {
-                    let date = NaiveDate::from_ymd_opt(now.year() - back, month, day);
-                    remote_time(date, (h, m, s.unwrap_or(0)), precision)
-                })
-                .find(|t| t.time <= limit)
-        }
-    }
-}
-
-/// `YYYY-MM-DD`.
-fn parse_iso_date(text: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = text.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    Some((parse_num(y, 4)? as i32, parse_num(m, 2)?, parse_num(d, 2)?))
-}
-
-fn is_tz_offset(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 5 && (b[0] == b'+' || b[0] == b'-') && b[1..].iter().all(u8::is_ascii_digit)
-}
-
-/// The date columns found in a unix line: token indices `first..next`, and the parsed time
-/// (None when the columns look like a date but name an impossible one, like Feb 30).
-struct DateSpan {
-    first: usize,
-    next: usize,
-    time: Option<RemoteTime>,
-}
+use super::dates::{DateSpan, find_date};
+use super::tokens::{Token, epoch_time, is_digits, parse_size, parse_u64, rest_from};
+use super::{Entry, EntryKind};
 
 /// `-rw-r--r--`, optionally followed by ACL/xattr/SELinux markers (`+`, `.`, `@`).
 fn parse_mode(text: &str) -> Option<(EntryKind, String)> {
     let bytes = text.as_bytes();
-    let kind = match *bytes.first()? {
-        b'-' => EntryKind::File,
-        b'd' => EntryKind::Dir,
-        b'l' => EntryKind::Link,
-        b'c' | b'b' => EntryKind::Device,
-        b'p' | b's' | b'D' | b'P' | b'n' => EntryKind::Other,
-        _ => return None,
-    };
+    let kind = mode_kind(*bytes.first()?)?;
     let perms = bytes.get(1..10)?;
     let markers = &bytes[10..];
     let perms_ok = perms.iter().all(|b| b"rwxsStTlL-".contains(b));
@@ -109,55 +21,34 @@ fn parse_mode(text: &str) -> Option<(EntryKind, String)> {
     (perms_ok && markers_ok).then(|| (kind, text[1..10].to_string()))
 }
 
-/// `Nov 21 12:30` / `Jan 05 2021` at token `i` (or `21 Nov 12:30` when `month_first` is false).
-fn month_day_at(
-    tokens: &[Token<'_>],
-    i: usize,
-    month_first: bool,
-    now: NaiveDateTime,
-) -> Option<DateSpan> {
-    let (mi, di) = if month_first { (i, i + 1) } else { (i + 1, i) };
-    let month = month_number(tokens.get(mi)?.text)?;
-    let day = parse_num(tokens.get(di)?.text, 2).filter(|d| (1..=31).contains(d))?;
-    let clock = parse_clock_or_year(tokens.get(i + 2)?.text)?;
-    let time = resolve_unix_date(month, day, clock, now);
-    Some(DateSpan {
-        first: i,
-        next: i + 3,
-        time,
+fn mode_kind(first: u8) -> Option<EntryKind> {
+    Some(match first {
+        b'-' => EntryKind::File,
+        b'd' => EntryKind::Dir,
+        b'l' => EntryKind::Link,
+        b'c' | b'b' => EntryKind::Device,
+        b'p' | b's' | b'D' | b'P' | b'n' => EntryKind::Other,
+        _ => return None,
     })
 }
 
-/// `2024-03-05`, optionally followed by `14:07[:33[.frac]]` and a `+0100` offset.
-fn iso_at(tokens: &[Token<'_>], i: usize) -> Option<DateSpan> {
-    let (y, m, d) = parse_iso_date(tokens.get(i)?.text)?;
-    let date = NaiveDate::from_ymd_opt(y, m, d);
-    let Some((h, mi, s)) = tokens.get(i + 1).and_then(|t| parse_hms(t.text)) else {
-        let time = remote_time(date, (0, 0, 0), TimePrecision::Day);
-        return Some(DateSpan {
-            first: i,
-            next: i + 1,
-            time,
-        });
+/// NetWare: `d [RWCEAFMS]` (type and rights in two tokens).
+fn netware_mode(tokens: &[Token<'_>]) -> Option<(EntryKind, String)> {
+    let kind = match tokens.first()?.text {
+        "d" => EntryKind::Dir,
+        "-" => EntryKind::File,
+        _ => return None,
     };
-    let has_tz = tokens.get(i + 2).is_some_and(|t| is_tz_offset(t.text));
-    let time = remote_time(date, (h, mi, s.unwrap_or(0)), second_precision(s));
-    Some(DateSpan {
-        first: i,
-        next: if has_tz { i + 3 } else { i + 2 },
-        time,
-    })
+    let rights = tokens.get(1)?.text.strip_prefix('[')?.strip_suffix(']')?;
+    Some((kind, rights.to_string()))
 }
 
-/// Locates the date columns instead of counting fields, so missing link-count or group columns
-/// do not matter. The leftmost match wins (names may contain dates); scanning starts at the
-/// fourth token so an owner called "jan" is not mistaken for a month. Day-before-month is only
-/// tried when nothing else matched, as it could swallow the size column.
-fn find_unix_date(tokens: &[Token<'_>], now: NaiveDateTime) -> Option<DateSpan> {
-    let order = || (3..tokens.len()).chain(1..tokens.len().min(3));
-    order()
-        .find_map(|i| month_day_at(tokens, i, true, now).or_else(|| iso_at(tokens, i)))
-        .or_else(|| order().find_map(|i| month_day_at(tokens, i, false, now)))
+/// Connect:Enterprise and similar: a ten-or-more character flag word like `-C--E-----FTP`.
+fn flag_word_mode(text: &str) -> Option<EntryKind> {
+    let ok = text.len() >= 10 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    ok.then(|| mode_kind(*text.as_bytes().first()?))
+        .flatten()
+        .filter(|k| matches!(k, EntryKind::File | EntryKind::Dir))
 }
 
 /// Removes `major, minor` (or `major,minor`) from the end of a device line's fields.
@@ -187,42 +78,134 @@ fn owner_group(fields: &[&str]) -> (Option<String>, Option<String>) {
     }
 }
 
-/// Parses a unix `ls -l` line; None when the line is not one.
+/// The size at the end of `fields` (popping it), also when glued to the group (`other531`).
+fn take_size(fields: &mut Vec<&str>) -> Option<u64> {
+    let last = *fields.last()?;
+    if let Some(size) = parse_size(last, 1) {
+        fields.pop();
+        return Some(size);
+    }
+    let cut = last.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    if cut == 0 || cut == last.len() {
+        return None;
+    }
+    let size = parse_u64(&last[cut..])?;
+    *fields.last_mut()? = &last[..cut];
+    Some(size)
+}
+
+/// Splits `name -> target` for links and drops an `ls -F` type marker (`/`, `*`, `|`).
+fn name_and_target(field: &str, kind: EntryKind) -> (&str, Option<String>) {
+    let (name, target) = match field.split_once(" -> ") {
+        Some((name, target)) if kind == EntryKind::Link => (name, Some(target.to_string())),
+        _ => (field, None),
+    };
+    let name = match name.strip_suffix(['/', '*', '|']) {
+        Some(stripped) if !stripped.is_empty() && target.is_none() => stripped,
+        _ => name,
+    };
+    (name, target)
+}
+
+/// What the mode column(s) said: kind, permissions and where the other columns start.
+struct Mode {
+    kind: EntryKind,
+    permissions: Option<String>,
+    from: usize,
+}
+
+/// Parses a unix-like line; None when the line is not one.
 pub(super) fn parse(raw: &str, tokens: &[Token<'_>], now: NaiveDateTime) -> Option<Entry> {
-    let (kind, permissions) = parse_mode(tokens.first()?.text)?;
-    let date = find_unix_date(tokens, now)?;
+    let first = tokens.first()?.text;
+    let mode = if let Some((kind, p)) = parse_mode(first) {
+        Mode {
+            kind,
+            permissions: Some(p),
+            from: 1,
+        }
+    } else if let Some((kind, p)) = netware_mode(tokens) {
+        Mode {
+            kind,
+            permissions: Some(p),
+            from: 2,
+        }
+    } else {
+        let kind = flag_word_mode(first)?;
+        Mode {
+            kind,
+            permissions: None,
+            from: 1,
+        }
+    };
+    match find_date(tokens, mode.from, now) {
+        Some(date) => with_date(raw, tokens, &mode, date),
+        None => without_date(raw, tokens, &mode),
+    }
+}
+
+fn with_date(raw: &str, tokens: &[Token<'_>], mode: &Mode, date: DateSpan) -> Option<Entry> {
     let last_date_token = tokens.get(date.next - 1)?;
-    // The name is everything after the date and exactly one separator.
-    let name_field = raw
-        .get(last_date_token.end + 1..)
-        .filter(|n| !n.is_empty())?;
-    let mut fields: Vec<&str> = tokens.get(1..date.first)?.iter().map(|t| t.text).collect();
-    let size = if kind == EntryKind::Device {
+    // The name is everything after the date and exactly one separator (`ls` pads the columns
+    // before it, never after it); NetWare pads after the date too.
+    let name_field = if mode.from == 2 {
+        rest_from(raw, tokens, date.next)
+    } else {
+        raw.get(last_date_token.end + 1..)
+    }
+    .filter(|n| !n.is_empty())?;
+    let mut fields: Vec<&str> = tokens
+        .get(mode.from..date.first)?
+        .iter()
+        .map(|t| t.text)
+        .collect();
+    let size = if mode.kind == EntryKind::Device {
         drop_device_numbers(&mut fields);
         None
     } else {
-        let size = fields.last().and_then(|f| parse_u64(f));
-        if size.is_some() {
-            fields.pop();
-        }
-        size
+        take_size(&mut fields)
     };
     let (owner, group) = owner_group(&fields);
-    let (name, link_target) = match name_field.split_once(" -> ") {
-        Some((name, target)) if kind == EntryKind::Link => (name, Some(target.to_string())),
-        _ => (name_field, None),
-    };
-    if name.is_empty() {
+    let (name, link_target) = name_and_target(name_field, mode.kind);
+    if name.is_empty() || name.starts_with(" -> ") {
         return None;
     }
     Some(Entry {
         size,
         modified: date.time,
-        permissions: Some(permissions),
+        permissions: mode.permissions.clone(),
         owner,
         group,
         link_target,
-        ..Entry::new(name, kind, raw)
+        ..Entry::new(name, mode.kind, raw)
+    })
+}
+
+/// `ls -l` without any date (some embedded servers), or with seconds since 1970 in place of
+/// the date: `[links] owner [group] size [epoch] name`.
+fn without_date(raw: &str, tokens: &[Token<'_>], mode: &Mode) -> Option<Entry> {
+    let n = tokens.len();
+    let sized = |s: &usize| *s + 1 < n && parse_size(tokens[*s].text, 1).is_some();
+    let candidates = || (mode.from + 1..=mode.from + 3).rev().filter(sized);
+    let epoch = |s: usize| {
+        let t = tokens.get(s + 1).map(|t| t.text)?;
+        (is_digits(t) && (9..=10).contains(&t.len()) && s + 2 < n).then(|| epoch_time(t))?
+    };
+    let (s, time) = match candidates().find_map(|s| epoch(s).map(|t| (s, t))) {
+        Some((s, t)) => (s, Some(t)),
+        None => (candidates().next()?, None),
+    };
+    let name_field = rest_from(raw, tokens, if time.is_some() { s + 2 } else { s + 1 })?;
+    let (name, link_target) = name_and_target(name_field, mode.kind);
+    let fields: Vec<&str> = tokens[mode.from..s].iter().map(|t| t.text).collect();
+    let (owner, group) = owner_group(&fields);
+    Some(Entry {
+        size: parse_size(tokens[s].text, 1),
+        modified: time,
+        permissions: mode.permissions.clone(),
+        owner,
+        group,
+        link_target,
+        ..Entry::new(name, mode.kind, raw)
     })
 }
 
