@@ -13,7 +13,7 @@ use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::{self, DataStream};
-use crate::engine::ftp::listing::{LineSplitter, parse_list_line, parse_mlsd_line};
+use crate::engine::ftp::listing::{LineSplitter, ListParser, ServerType, parse_mlsd_line};
 
 /// The longest listing line kept; longer lines are cut, never buffered without bound.
 const MAX_LINE: usize = 64 * 1024;
@@ -79,6 +79,8 @@ async fn read_entries(
     on_entries: impl FnMut(Vec<Entry>),
 ) -> EngineResult<usize> {
     let now = chrono::Utc::now().naive_utc();
+    // One parser for the whole listing: a VMS entry may span two lines.
+    let mut parser = ListParser::new(ServerType::Auto, now);
     let mut splitter = LineSplitter::new(MAX_LINE);
     let mut buf = vec![0u8; 64 * 1024];
     let mut lines = Vec::new();
@@ -113,24 +115,31 @@ async fn read_entries(
             splitter.push(&buf[..n], &mut lines);
         }
         for line in lines.drain(..) {
-            if let Some(entry) = parse_entry(ctl, &line, mlsd, now) {
-                out.push(entry);
-            }
+            let entries = if mlsd {
+                parse_mlsd_line(&line).into_iter().collect()
+            } else {
+                parser.push(&line)
+            };
+            entries
+                .into_iter()
+                .filter_map(|e| accept(ctl, e))
+                .for_each(|e| out.push(e));
+        }
+        if at_end && !mlsd {
+            parser
+                .finish()
+                .into_iter()
+                .filter_map(|e| accept(ctl, e))
+                .for_each(|e| out.push(e));
         }
         out.flush_if_due(at_end);
     }
     Ok(out.count)
 }
 
-/// One listing line as an entry (`None` for non-entries, `.` and `..`); an unsafe name is kept
-/// for display but pointed out.
-fn parse_entry(ctl: &Control, line: &str, mlsd: bool, now: chrono::NaiveDateTime) -> Option<Entry> {
-    let entry = if mlsd {
-        parse_mlsd_line(line)
-    } else {
-        parse_list_line(line, now)
-    };
-    let entry = entry.filter(|e| e.name != "." && e.name != "..")?;
+/// An entry to show (`None` for `.` and `..`); an unsafe name is kept for display but pointed out.
+fn accept(ctl: &Control, entry: Entry) -> Option<Entry> {
+    let entry = Some(entry).filter(|e| e.name != "." && e.name != "..")?;
     if entry.kind != EntryKind::Unknown && check_remote_name(&entry.name).is_err() {
         ctl.log.error(format!(
             "The server listed an unsafe name {:?}: it will not be transferred",

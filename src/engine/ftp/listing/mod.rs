@@ -47,10 +47,12 @@ mod vms;
 pub use parser::{ListParser, ServerType};
 pub use splitter::LineSplitter;
 
+#[cfg(test)]
 use chrono::NaiveDateTime;
 
 pub use crate::api::{Entry, EntryKind, RemoteTime, TimePrecision};
 
+#[cfg(test)]
 use parser::Parsed;
 
 /// Parse one line of a LIST reply. `now` is the current UTC time, used for unix dates without a
@@ -59,6 +61,7 @@ use parser::Parsed;
 /// header, column headers (VMS, MVS) and MLSD-style `.`/`..` lines. `.` and `..` lines are returned like any other entry.
 /// Every shape is tried ([`ServerType::Auto`]); a VMS entry split over two lines and bare MVS
 /// member names need [`ListParser`], which also applies a site's timezone offset.
+#[cfg(test)]
 pub fn parse_list_line(line: &str, now: NaiveDateTime) -> Option<Entry> {
     match parser::parse_line(tokens::strip_eol(line), &[], now) {
         Parsed::Skip => None,

@@ -2,8 +2,8 @@
 //! [`ListParser`], the stateful LIST parser: VMS entries split over two lines, MVS listings
 //! whose header tells the shape, two versions of one VMS file, and the site's timezone offset.
 
-// Until the engine's listing operation switches from `parse_list_line` to `ListParser` (its
-// caller is being restructured), only the tests use the stateful parser.
+// The engine lists with `ListParser` in `ServerType::Auto`; the forced server types and the
+// timezone offset wait for their site settings (server type, timezone), so only tests use them.
 #![cfg_attr(not(test), allow(dead_code))]
 
 use std::collections::HashSet;

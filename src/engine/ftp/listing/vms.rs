@@ -13,7 +13,6 @@ use super::{Entry, EntryKind, TimePrecision};
 struct VmsName {
     name: String,
     kind: EntryKind,
-    #[cfg_attr(not(test), allow(dead_code))]
     version: String,
 }
 
@@ -47,13 +46,11 @@ fn unescape(text: &str) -> String {
     out
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 /// A lone `NAME.EXT;1` line: the first half of an entry split over two lines.
 pub(super) fn is_lone_name(tokens: &[Token<'_>]) -> bool {
     tokens.len() == 1 && split_name(tokens[0].text).is_some_and(|n| !n.version.is_empty())
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
 /// The name with its version, for telling apart two versions of one file.
 pub(super) fn versioned(raw: &str, name: &str) -> Option<String> {
     let first = raw.split_whitespace().next()?;
