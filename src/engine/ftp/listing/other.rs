@@ -33,11 +33,7 @@ pub(super) fn parse_as400(raw: &str, tokens: &[Token<'_>]) -> Option<Entry> {
         && kind.text.len() > 1
     {
         let (name, dir) = dir_suffix(name.text);
-        return Some(Entry::new(
-            name,
-            if dir { EntryKind::Dir } else { EntryKind::File },
-            raw,
-        ));
+        return Some(file_or_dir(name, dir, raw));
     }
     let [owner, size, date, time, object, ..] = tokens else {
         return None;
@@ -53,11 +49,7 @@ pub(super) fn parse_as400(raw: &str, tokens: &[Token<'_>]) -> Option<Entry> {
         size: Some(parse_u64(size.text)?),
         modified,
         owner: Some(owner.text.to_string()),
-        ..Entry::new(
-            name,
-            if dir { EntryKind::Dir } else { EntryKind::File },
-            raw,
-        )
+        ..file_or_dir(name, dir, raw)
     })
 }
 
@@ -109,11 +101,7 @@ fn vshell_old(raw: &str, tokens: &[Token<'_>]) -> Option<Entry> {
     let (name, dir) = dir_suffix(rest_from(raw, tokens, 5)?);
     Some(Entry {
         modified,
-        ..Entry::new(
-            name,
-            if dir { EntryKind::Dir } else { EntryKind::File },
-            raw,
-        )
+        ..file_or_dir(name, dir, raw)
     })
 }
 
@@ -144,11 +132,7 @@ fn os2_vxworks(raw: &str, tokens: &[Token<'_>]) -> Option<Entry> {
     }
     Some(Entry {
         modified,
-        ..Entry::new(
-            name,
-            if dir { EntryKind::Dir } else { EntryKind::File },
-            raw,
-        )
+        ..file_or_dir(name, dir, raw)
     })
 }
 
@@ -246,4 +230,10 @@ pub(super) fn parse_hp_nonstop(raw: &str, tokens: &[Token<'_>]) -> Option<Entry>
         permissions: Some(perms.text.to_string()),
         ..Entry::new(name.text, EntryKind::File, raw)
     })
+}
+
+/// A folder (`dir`) or a file named `name`, from the line `raw`.
+fn file_or_dir(name: &str, dir: bool, raw: &str) -> Entry {
+    let kind = if dir { EntryKind::Dir } else { EntryKind::File };
+    Entry::new(name, kind, raw)
 }
