@@ -263,12 +263,25 @@ pub enum Direction {
     Upload,
 }
 
+/// The local side of a transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalTarget {
+    /// A download into `folder`, under `name`: the remote file's name as the server listed it.
+    /// The engine makes the local path, and refuses a name that is not a plain file name on
+    /// every OS Ferry ships for (`common::paths::local_path_for`): the only way a server's name
+    /// becomes a local path.
+    Into { folder: PathBuf, name: String },
+    /// Exactly this path: the file or folder to upload, or a download's destination that the
+    /// user named (the command line's `get URL LOCAL`).
+    Path(PathBuf),
+}
+
 /// A transfer to queue on a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferRequest {
     pub id: TransferId,
     pub direction: Direction,
-    pub local: PathBuf,
+    pub local: LocalTarget,
     /// Absolute remote path, or relative to the session's current directory.
     pub remote: String,
     /// A directory: its whole contents, recursively.

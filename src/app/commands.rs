@@ -187,8 +187,10 @@ impl FerryApp {
                     row.remote.clone(),
                     row.is_dir,
                 );
+                // The row's local path is the one the engine made (and checked) at first.
+                let local = LocalTarget::Path(local);
                 self.link
-                    .enqueue(session, direction, &local, remote, recursive);
+                    .enqueue(session, direction, local, remote, recursive);
             }
             _ => {
                 self.tab_mut().status =
@@ -304,8 +306,9 @@ impl FerryApp {
             };
             let remote = self.remote().child(name);
             let recursive = path.is_dir();
+            let local = LocalTarget::Path(path);
             self.link
-                .enqueue(session, Direction::Upload, &path, remote, recursive);
+                .enqueue(session, Direction::Upload, local, remote, recursive);
         }
     }
 
@@ -317,12 +320,21 @@ impl FerryApp {
             return;
         }
         let session = self.tab().session;
+        let folder = PathBuf::from(&self.local.path);
         for entry in entries {
-            let local = PathBuf::from(&self.local.path).join(&entry.name);
+            // A download names only the folder: the engine makes (and checks) the local path
+            // from the server's name. An upload's local file is the user's own.
+            let local = match direction {
+                Direction::Download => LocalTarget::Into {
+                    folder: folder.clone(),
+                    name: entry.name.clone(),
+                },
+                Direction::Upload => LocalTarget::Path(folder.join(&entry.name)),
+            };
             let remote = self.remote().child(&entry.name);
             let recursive = entry.kind == EntryKind::Dir;
             self.link
-                .enqueue(session, direction, &local, remote, recursive);
+                .enqueue(session, direction, local, remote, recursive);
         }
     }
 }

@@ -3,7 +3,7 @@
 //! transfer was queued on.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 use crate::api::*;
@@ -89,14 +89,14 @@ impl Link {
         &mut self,
         session: SessionId,
         direction: Direction,
-        local: &Path,
+        local: LocalTarget,
         remote: String,
         recursive: bool,
     ) {
         let request = TransferRequest {
             id: TransferId(self.worker.next_id()),
             direction,
-            local: local.to_path_buf(),
+            local,
             remote,
             recursive,
             ascii: false,

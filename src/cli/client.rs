@@ -12,7 +12,7 @@ use super::target::Target;
 use super::terminal::format_entry;
 use crate::api::*;
 use crate::common::config::config_dir;
-use crate::common::paths::{check_remote_name, join_remote, remote_basename, resolve_remote};
+use crate::common::paths::{join_remote, remote_basename, resolve_remote, unsafe_reason};
 use crate::common::url::FtpUrl;
 use crate::engine::driver::{Driver, DriverError};
 use crate::engine::worker::WorkerConfig;
@@ -84,27 +84,23 @@ impl Client {
         ascii: bool,
     ) -> anyhow::Result<()> {
         let remote = resolve_remote(&self.cwd, url.path.as_deref().unwrap_or(""));
+        // A folder to download into leaves the local name to the engine, which checks the
+        // server's name; a path the user typed is used as it is.
         let name = remote_basename(&remote).to_string();
-        let local = if recursive {
-            match local {
-                Some(local) => local,
-                None => {
-                    check_remote_name(&name)
-                        .map_err(|_| anyhow!("name a local folder to download {remote} into"))?;
-                    PathBuf::from(&name)
-                }
+        let local = match local {
+            Some(local) if recursive || !local.is_dir() => LocalTarget::Path(local),
+            Some(folder) => LocalTarget::Into { folder, name },
+            None if recursive && unsafe_reason(&name).is_some() => {
+                bail!("name a local folder to download {remote} into")
             }
-        } else {
-            if url.path.is_none() || url.trailing_slash {
-                bail!("the URL names a folder, not a file: use -r to download a folder");
-            }
-            check_remote_name(&name).map_err(|e| anyhow!("{e}"))?;
-            match local {
-                Some(local) if local.is_dir() => local.join(&name),
-                Some(local) => local,
-                None => PathBuf::from(&name),
-            }
+            None => LocalTarget::Into {
+                folder: PathBuf::new(),
+                name,
+            },
         };
+        if !recursive && (url.path.is_none() || url.trailing_slash) {
+            bail!("the URL names a folder, not a file: use -r to download a folder");
+        }
         self.transfer(Direction::Download, local, remote, recursive, ascii)
     }
 
@@ -138,7 +134,7 @@ impl Client {
         };
         self.transfer(
             Direction::Upload,
-            local.to_path_buf(),
+            LocalTarget::Path(local.to_path_buf()),
             remote,
             recursive,
             ascii,
@@ -148,7 +144,7 @@ impl Client {
     fn transfer(
         mut self,
         direction: Direction,
-        local: PathBuf,
+        local: LocalTarget,
         remote: String,
         recursive: bool,
         ascii: bool,

@@ -18,7 +18,7 @@ use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::wirelog::LogCtx;
 use crate::engine::session::SessionCtx;
-use crate::engine::transfer::{Job, JobEnv, Outcome, run_job};
+use crate::engine::transfer::{Job, JobEnv, Outcome, local_path, run_job};
 
 /// What the worker sends a queue.
 pub enum QueueMsg {
@@ -167,10 +167,14 @@ impl Queue {
             QueueMsg::Enqueue(requests) => {
                 let cwd = self.ctx.cwd();
                 for request in requests {
+                    let (local, refused) = match local_path(&request) {
+                        Ok(local) => (local, None),
+                        Err((folder, refused)) => (folder, Some(refused)),
+                    };
                     let job = Job {
                         id: request.id,
                         direction: request.direction,
-                        local: request.local,
+                        local,
                         remote: resolve_remote(&cwd, &request.remote),
                         is_dir: request.recursive,
                         ascii: request.ascii,
@@ -178,7 +182,19 @@ impl Queue {
                         size: None,
                     };
                     announce(&self.env, &job, None);
-                    self.pending.push_back(job);
+                    match refused {
+                        Some(refused) => {
+                            // Logged on the browsing connection's log: no connection is opened.
+                            self.ctx
+                                .log(0)
+                                .error(format!("{refused}: it will not be transferred"));
+                            let error = EngineError::from(refused).report();
+                            self.env.report(job.id, TransferState::Failed(error));
+                            // The batch still ends with `QueueIdle`, even when all were refused.
+                            self.busy = true;
+                        }
+                        None => self.pending.push_back(job),
+                    }
                 }
             }
             QueueMsg::Cancel(id) => {

@@ -93,6 +93,62 @@ fn unsafe_names_in_a_listing_never_write_outside_the_chosen_folder() {
     assert!(rig.has_log(LogKind::Error, "\"sub/inner.txt\""));
 }
 
+/// The command line, against the same kind of server: `get -r` into a folder and `get` of a
+/// hostile name into a folder write nothing outside it, and say why.
+#[test]
+fn the_command_line_never_writes_outside_the_chosen_folder() {
+    let server = fake(Script {
+        listing: mlsd_listing(&[
+            "type=file;size=4; ../escape.txt",
+            "type=file;size=4; con.txt",
+            "type=file;size=4; ok.txt",
+        ]),
+        file: std::sync::Arc::new(b"data".to_vec()),
+        ..Script::default()
+    });
+    let outer = tempfile::tempdir().unwrap();
+    let target = outer.path().join("target");
+    std::fs::create_dir(&target).unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let base = format!("ftp://user:pw@127.0.0.1:{}", server.addr.port());
+    let target_arg = target.display().to_string();
+    let recursive = run_ferry(
+        &[
+            "get",
+            "-r",
+            "--mode",
+            "passive",
+            &format!("{base}/dir"),
+            &target_arg,
+        ],
+        outer.path(),
+        config.path(),
+        &[],
+    );
+    // The safe file arrives; the unsafe names are skipped (and logged as errors).
+    assert_eq!(recursive.code, 0, "{}", recursive.stderr);
+    // One file by a name the server chose: CON is a device on Windows, refused everywhere.
+    let single = run_ferry(
+        &[
+            "get",
+            "--mode",
+            "passive",
+            &format!("{base}/con.txt"),
+            &target_arg,
+        ],
+        outer.path(),
+        config.path(),
+        &[],
+    );
+    assert_ne!(single.code, 0);
+    assert!(
+        single.stderr.contains("Windows device name"),
+        "{}",
+        single.stderr
+    );
+    assert_eq!(walk(outer.path()), vec!["target/ok.txt".to_string()]);
+}
+
 fn walk(root: &std::path::Path) -> Vec<String> {
     let mut files = Vec::new();
     let mut stack = vec![root.to_path_buf()];

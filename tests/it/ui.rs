@@ -16,6 +16,7 @@ use crate::support::*;
 
 mod browse;
 mod dialogs;
+mod hostile_names;
 mod sites;
 mod snapshots;
 mod transfers;

@@ -2,7 +2,7 @@
 //! from the server checked first), a local folder becomes a remote one plus a job per entry.
 
 use crate::api::{Direction, EntryKind};
-use crate::common::paths::{check_remote_name, join_remote};
+use crate::common::paths::{join_remote, local_path_for};
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
@@ -36,10 +36,13 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
             ));
             continue;
         }
-        if let Err(e) = check_remote_name(&entry.name) {
-            log.error(format!("{e}"));
-            continue;
-        }
+        let local = match local_path_for(&job.local, &entry.name) {
+            Ok(local) => local,
+            Err(e) => {
+                log.error(format!("{e}: it will not be transferred"));
+                continue;
+            }
+        };
         let is_dir = match entry.kind {
             EntryKind::Dir => true,
             EntryKind::File | EntryKind::Link => false,
@@ -51,7 +54,7 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
         children.push(Job {
             id: job.id,
             direction: Direction::Download,
-            local: job.local.join(&entry.name),
+            local,
             remote: join_remote(&dir, &entry.name),
             is_dir,
             ascii: job.ascii,

@@ -12,7 +12,10 @@ mod expand;
 mod facts;
 mod meter;
 mod plan;
+mod target;
 mod upload;
+
+pub use target::local_path;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -228,7 +228,7 @@ impl Rig {
         TransferRequest {
             id: TransferId(self.next_id()),
             direction,
-            local: local.to_path_buf(),
+            local: LocalTarget::Path(local.to_path_buf()),
             remote: remote.to_string(),
             recursive: false,
             ascii: false,
