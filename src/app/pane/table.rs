@@ -8,7 +8,7 @@ use egui_extras::{Column, TableBuilder};
 use super::cells::{icon, kind_label, modified_label};
 use super::menu::{MenuChoice, context_menu};
 use super::{COLUMNS, DraggedRows, Pane, PaneAction, Side, SortKey, human_size, side_id};
-use crate::api::EntryKind;
+use crate::api::{Entry, EntryKind};
 
 /// What the user did to the table in one frame; carried out once it is drawn.
 #[derive(Default)]
@@ -100,6 +100,11 @@ impl Pane {
         row.set_selected(self.selected.contains(&entry.name));
         row.col(|ui| {
             icon(ui, entry.kind);
+            if let Some(reason) = self.refused_reason(entry) {
+                // Shown as the server sent it, never renamed; the engine refuses to write it.
+                ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color))
+                    .on_hover_text(format!("Ferry will not download this name: {reason}"));
+            }
             ui.add(egui::Label::new(&entry.name).truncate().selectable(false));
         });
         row.col(|ui| {
@@ -189,5 +194,15 @@ impl Pane {
             self.selected.insert(name);
             self.anchor = Some(position);
         }
+    }
+}
+
+impl Pane {
+    /// Why a remote entry's name cannot become a local file name, if it cannot.
+    fn refused_reason(&self, entry: &Entry) -> Option<&'static str> {
+        let listed = self.side == Side::Remote && entry.kind != EntryKind::Unknown;
+        listed
+            .then(|| crate::common::paths::unsafe_reason(&entry.name))
+            .flatten()
     }
 }

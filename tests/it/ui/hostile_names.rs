@@ -61,6 +61,8 @@ fn names_from_the_server_never_write_outside_the_local_folder() {
     let mut h = harness(start(&target, Some(site)));
     run_until(&mut h, "the hostile listing", remote_has("ok.txt"));
 
+    // Each refused name is listed as sent, marked.
+    assert_eq!(h.get_all_by_label("⚠").count(), 3);
     double_click(&mut h, "../escape1.txt");
     context_menu(&mut h, &absolute, "Download");
     let from = remote_row(&h, "con.txt");
