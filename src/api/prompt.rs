@@ -18,6 +18,29 @@ pub struct CertificateInfo {
     pub not_after: String,
     /// Why verification failed, in words.
     pub reason: String,
+    /// Fingerprints trusted "always" for this host and port, none of them this certificate's:
+    /// the certificate changed since, which may be an interception. Front ends warn loudly and
+    /// name both fingerprints. Empty for a first meeting.
+    pub previously_trusted: Vec<String>,
+}
+
+impl CertificateInfo {
+    /// The loud warning for a certificate that differs from the one trusted "always" for this
+    /// host and port, naming both fingerprints; `None` for a first meeting.
+    pub fn change_warning(&self) -> Option<String> {
+        if self.previously_trusted.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "WARNING: the certificate of {}:{} has CHANGED since you trusted it. Someone may be \
+             intercepting the connection. Trusted before: {}. Presented now: {}. Accept it only \
+             if you know the server's certificate was replaced.",
+            self.host,
+            self.port,
+            self.previously_trusted.join(", "),
+            self.fingerprint
+        ))
+    }
 }
 
 /// One side of a file-exists question.

@@ -76,11 +76,24 @@ impl PromptQueue {
         ui: &mut egui::Ui,
         cert: &crate::api::CertificateInfo,
     ) -> Option<Answer> {
-        ui.heading("Unknown certificate");
-        ui.label(format!(
-            "The server {}:{} sent a certificate that is not trusted: {}.",
-            cert.host, cert.port, cert.reason
-        ));
+        match cert.change_warning() {
+            Some(warning) => {
+                let red = ui.visuals().error_fg_color;
+                ui.heading(
+                    RichText::new("The certificate has CHANGED")
+                        .color(red)
+                        .strong(),
+                );
+                ui.label(RichText::new(warning).color(red));
+            }
+            None => {
+                ui.heading("Unknown certificate");
+                ui.label(format!(
+                    "The server {}:{} sent a certificate that is not trusted: {}.",
+                    cert.host, cert.port, cert.reason
+                ));
+            }
+        }
         egui::Grid::new("certificate")
             .num_columns(2)
             .show(ui, |ui| {

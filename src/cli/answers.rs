@@ -68,6 +68,9 @@ impl Terminal {
     /// Adds the way out to a certificate refusal or a missing password.
     pub(super) fn explain(&self, message: String) -> anyhow::Error {
         if let Some(cert) = &self.refused_cert {
+            if let Some(warning) = cert.change_warning() {
+                return anyhow!("{message}. {warning}");
+            }
             return anyhow!(
                 "{message}. If you trust this server, run again with --trust {}",
                 cert.fingerprint

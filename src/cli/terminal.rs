@@ -42,6 +42,9 @@ fn read_line() -> String {
 }
 
 pub(super) fn ask_certificate(cert: &CertificateInfo) -> CertAnswer {
+    if let Some(warning) = cert.change_warning() {
+        eprintln!("{warning}");
+    }
     eprintln!(
         "The certificate of {}:{} is not trusted: {}.",
         cert.host, cert.port, cert.reason

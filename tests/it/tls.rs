@@ -105,6 +105,43 @@ fn trusting_always_is_remembered_per_host_and_port() {
     assert!(certificate_prompts(&again).is_empty());
 }
 
+/// A certificate that differs from the one trusted "always" for the same host and port is not
+/// the ordinary first-meeting question: the prompt carries the old fingerprint, and the warning
+/// names both.
+#[test]
+fn a_changed_certificate_is_a_loud_warning_naming_both_fingerprints() {
+    let server = Server::start(ServerTls::Explicit);
+    let mut rig = Rig::new();
+    answer_certificates(&mut rig, CertAnswer::TrustAlways);
+    rig.connect(server.site(Protocol::ExplicitTls)).unwrap();
+    let first = certificate_prompts(&rig);
+    assert_eq!(first.len(), 1);
+    assert!(first[0].previously_trusted.is_empty());
+    assert_eq!(first[0].change_warning(), None);
+    rig.disconnect();
+    // The server now presents another certificate than the one trusted always.
+    let store = rig.config.path().join("trusted-certificates.json");
+    let old = "AB:".repeat(31) + "AB";
+    let text = std::fs::read_to_string(&store).unwrap();
+    std::fs::write(&store, text.replace(&server.fingerprint(), &old)).unwrap();
+
+    let mut again = Rig::with_config(rig.config);
+    answer_certificates(&mut again, CertAnswer::Reject);
+    assert_eq!(
+        again
+            .connect(server.site(Protocol::ExplicitTls))
+            .unwrap_err()
+            .kind,
+        ErrorKind::Certificate
+    );
+    let prompts = certificate_prompts(&again);
+    assert_eq!(prompts.len(), 1);
+    assert_eq!(prompts[0].previously_trusted, vec![old.clone()]);
+    let warning = prompts[0].change_warning().expect("a loud warning");
+    assert!(warning.contains("CHANGED") && warning.contains("intercept"));
+    assert!(warning.contains(&old) && warning.contains(&server.fingerprint()));
+}
+
 #[test]
 fn a_pinned_fingerprint_is_accepted_without_a_prompt() {
     let server = Server::start(ServerTls::Explicit);

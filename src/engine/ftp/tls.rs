@@ -195,6 +195,7 @@ impl SiteTrust {
             rejected: Arc::clone(&rejected),
             host: self.host.clone(),
             port: self.port,
+            trusted_always: self.store.fingerprints(&self.host, self.port),
         };
         let mut config = ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
@@ -217,6 +218,8 @@ struct FerryVerifier {
     rejected: Arc<Mutex<Option<CertificateInfo>>>,
     host: String,
     port: u16,
+    /// What the trust store holds for this host and port ("trust always").
+    trusted_always: Vec<String>,
 }
 
 impl ServerCertVerifier for FerryVerifier {
@@ -244,7 +247,8 @@ impl ServerCertVerifier for FerryVerifier {
             )),
         };
         if let Err(error) = &result {
-            let info = describe(end_entity, &self.host, self.port, error);
+            let mut info = describe(end_entity, &self.host, self.port, error);
+            info.previously_trusted = self.trusted_always.clone();
             *self.rejected.lock().unwrap_or_else(|e| e.into_inner()) = Some(info);
         }
         result
@@ -314,6 +318,7 @@ fn describe(
         not_before,
         not_after,
         reason: reason(error),
+        previously_trusted: Vec::new(),
     }
 }
 
