@@ -266,8 +266,9 @@ impl FerryApp {
             self.local_fs.list(dir.display().to_string());
         }
         let label = (connection.name.clone(), colour32(connection.colour));
+        let path = super::RemotePath::of_site(&connection);
         self.connect(connection.site, Some(label));
-        self.tab_mut().initial_path = connection.remote_path;
+        self.tab_mut().initial_path = path;
     }
 
     /// Disconnects and removes a tab; the last one is replaced by an empty tab.

@@ -18,6 +18,7 @@ mod browse;
 mod dialogs;
 mod sites;
 mod snapshots;
+mod start;
 mod transfers;
 
 type AppHarness = Harness<'static, Option<FerryApp>>;
@@ -50,9 +51,7 @@ fn start(local: &Path, connect: Option<Site>) -> AppStart {
     AppStart {
         connect,
         local_dir: Some(local.to_path_buf()),
-        config_dir: None,
-        keyring: None,
-        open_site: None,
+        ..AppStart::default()
     }
 }
 

@@ -174,6 +174,21 @@ impl Pane {
         self.finish_listing(None);
     }
 
+    /// Selects only the entry named `name`; whether there is one.
+    pub fn select_only(&mut self, name: &str) -> bool {
+        let Some(position) = self
+            .order
+            .iter()
+            .position(|&i| self.entries[i].name == name)
+        else {
+            return false;
+        };
+        self.selected.clear();
+        self.selected.insert(name.to_string());
+        self.anchor = Some(position);
+        true
+    }
+
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
