@@ -145,8 +145,14 @@ impl FerryApp {
             (Side::Local, PaneAction::PickFolder) => {
                 self.local_fs.pick_folder(self.local.path.clone())
             }
+            (Side::Remote, PaneAction::PickUpload) => {
+                self.local_fs.pick_files(self.local.path.clone())
+            }
             // Each side's own actions mean nothing on the other.
-            (Side::Local, PaneAction::Chmod { .. } | PaneAction::CopyUrl(_))
+            (
+                Side::Local,
+                PaneAction::Chmod { .. } | PaneAction::CopyUrl(_) | PaneAction::PickUpload,
+            )
             | (Side::Remote, PaneAction::OpenInFileManager | PaneAction::PickFolder) => {}
         }
     }
@@ -160,6 +166,7 @@ impl FerryApp {
                 }
             }
             QueueAction::Retry(id) => self.retry(id),
+            QueueAction::OpenLocalFolder(folder) => open_in_file_manager(&folder.to_string_lossy()),
             QueueAction::SetParallel(parallel) => {
                 for session in self.tabs.sessions() {
                     self.link.send(Command::SetParallel { session, parallel });

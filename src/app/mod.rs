@@ -241,6 +241,8 @@ impl FerryApp {
                 self.tab_mut().status =
                     "No folder chosen: type a path in the local path bar instead".to_string();
             }
+            LocalResult::PickedFiles(Some(paths)) => self.upload_paths(paths),
+            LocalResult::PickedFiles(None) => {}
             LocalResult::Changed { dir, error } => {
                 if let Some(error) = error {
                     self.tab_mut().status = error;

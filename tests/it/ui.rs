@@ -16,6 +16,7 @@ use crate::support::*;
 
 mod browse;
 mod dialogs;
+mod menus;
 mod sites;
 mod snapshots;
 mod start;
