@@ -101,11 +101,7 @@ fn open_app(demo: bool, url: Option<String>) -> Result<(), String> {
         start.keyring = Some(keyring);
         start.open_site = Some(connection);
     } else if let Some(url) = url {
-        start.connect = Some(
-            ferry::common::url::parse(&url)
-                .map_err(|e| e.to_string())?
-                .site,
-        );
+        start.connect_url(&url).map_err(|e| e.to_string())?;
     }
     run_app(start)
 }

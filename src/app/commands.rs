@@ -145,8 +145,14 @@ impl FerryApp {
             (Side::Local, PaneAction::PickFolder) => {
                 self.local_fs.pick_folder(self.local.path.clone())
             }
+            (Side::Remote, PaneAction::PickUpload) => {
+                self.local_fs.pick_files(self.local.path.clone())
+            }
             // Each side's own actions mean nothing on the other.
-            (Side::Local, PaneAction::Chmod { .. } | PaneAction::CopyUrl(_))
+            (
+                Side::Local,
+                PaneAction::Chmod { .. } | PaneAction::CopyUrl(_) | PaneAction::PickUpload,
+            )
             | (Side::Remote, PaneAction::OpenInFileManager | PaneAction::PickFolder) => {}
         }
     }
@@ -160,6 +166,7 @@ impl FerryApp {
                 }
             }
             QueueAction::Retry(id) => self.retry(id),
+            QueueAction::OpenLocalFolder(folder) => open_in_file_manager(&folder.to_string_lossy()),
             QueueAction::SetParallel(parallel) => {
                 for session in self.tabs.sessions() {
                     self.link.send(Command::SetParallel { session, parallel });
@@ -268,8 +275,9 @@ impl FerryApp {
             self.local_fs.list(dir.display().to_string());
         }
         let label = (connection.name.clone(), colour32(connection.colour));
+        let path = super::RemotePath::of_site(&connection);
         self.connect(connection.site, Some(label));
-        self.tab_mut().initial_path = connection.remote_path;
+        self.tab_mut().initial_path = path;
     }
 
     /// Disconnects and removes a tab; the last one is replaced by an empty tab.

@@ -56,9 +56,11 @@ impl QuickConnect {
             }
             if !url.has_password && !self.password.is_empty() {
                 url.site.password = Secret::new(self.password.clone());
+                url.has_password = true;
             }
-            url.site.mode = self.mode;
-            return Ok(url.site);
+            let mut site = super::start::site_of(&url);
+            site.mode = self.mode;
+            return Ok(site);
         }
         if host.is_empty() {
             return Err("Enter a host to connect to".to_string());

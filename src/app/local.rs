@@ -18,6 +18,8 @@ pub enum LocalResult {
     Changed { dir: String, error: Option<String> },
     /// The folder chosen in the system's dialog (`None`: cancelled, or no dialog available).
     Picked(Option<PathBuf>),
+    /// The files chosen to upload ("Upload here..."; `None`: cancelled, or no dialog).
+    PickedFiles(Option<Vec<PathBuf>>),
 }
 
 pub struct LocalFs {
@@ -105,6 +107,13 @@ impl LocalFs {
     pub fn pick_folder(&self, start: String) {
         self.spawn(move || {
             LocalResult::Picked(rfd::FileDialog::new().set_directory(start).pick_folder())
+        })
+    }
+
+    /// Opens the system's dialog for files to upload, off the UI thread.
+    pub fn pick_files(&self, start: String) {
+        self.spawn(move || {
+            LocalResult::PickedFiles(rfd::FileDialog::new().set_directory(start).pick_files())
         })
     }
 

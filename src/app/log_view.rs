@@ -98,6 +98,13 @@ impl LogView {
         let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
         let visible = self.visible();
         let timestamps = self.timestamps;
+        // Under the lines (registered before them): the empty space's menu.
+        let space = ui.interact(
+            ui.available_rect_before_wrap(),
+            ui.scope_id().with("log-space"),
+            egui::Sense::click(),
+        );
+        let mut clear = false;
         egui::ScrollArea::both()
             .id_salt("message-log")
             .auto_shrink(false)
@@ -110,17 +117,39 @@ impl LogView {
                         text.push_str(&time.format("%H:%M:%S ").to_string());
                     }
                     text.push_str(&format!("{:<10}{}", line.kind.label(), line.text));
-                    ui.add(
-                        egui::Label::new(
-                            RichText::new(text)
-                                .monospace()
-                                .color(color(line.kind, dark)),
-                        )
+                    let colour = color(line.kind, dark);
+                    let label = egui::Label::new(RichText::new(&text).monospace().color(colour))
                         .extend()
-                        .selectable(true),
-                    );
+                        .selectable(true);
+                    ui.add(label).context_menu(|ui| {
+                        clear |= self.menu(ui, Some(&text));
+                    });
                 }
             });
+        space.context_menu(|ui| clear |= self.menu(ui, None));
+        if clear {
+            self.lines.clear();
+        }
+    }
+
+    /// The log's context menu: copy the line it was opened on, copy all, clear (returned: the
+    /// lines are borrowed while drawn).
+    fn menu(&self, ui: &mut egui::Ui, line: Option<&str>) -> bool {
+        if let Some(line) = line
+            && ui.button("Copy").clicked()
+        {
+            ui.ctx().copy_text(line.to_string());
+            ui.close();
+        }
+        if ui.button("Copy all").clicked() {
+            ui.ctx().copy_text(self.text().join("\n"));
+            ui.close();
+        }
+        let clear = ui.button("Clear").clicked();
+        if clear {
+            ui.close();
+        }
+        clear
     }
 }
 

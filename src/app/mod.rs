@@ -18,13 +18,14 @@ mod saved;
 mod settings_view;
 mod site_manager;
 mod site_windows;
+mod start;
 mod tab;
 mod tabs;
 
 use std::path::PathBuf;
 
 use crate::api::*;
-use crate::sites::{Keyring, SiteConnection};
+use crate::sites::Keyring;
 
 pub use commands::AppCommand;
 use connect::QuickConnect;
@@ -37,26 +38,10 @@ pub use queue_view::QueueAction;
 use queue_view::QueueView;
 use saved::SavedState;
 use site_windows::SiteWindows;
+pub use start::{AppStart, RemotePath};
 pub use tab::Tab;
 use tab::TabEffect;
 use tabs::Tabs;
-
-/// How the app starts.
-#[derive(Debug, Clone, Default)]
-pub struct AppStart {
-    /// Connect to this site at once (a URL on the command line, the demo server), with the
-    /// global settings like a quick connection.
-    pub connect: Option<Site>,
-    /// The folder the local pane shows first (default: the home folder).
-    pub local_dir: Option<PathBuf>,
-    /// Where the worker keeps trusted certificates and the app its sites and settings
-    /// (`None`: nowhere; the Site Manager and Settings are then unavailable).
-    pub config_dir: Option<PathBuf>,
-    /// Where site passwords live (`None`: the OS keyring).
-    pub keyring: Option<Keyring>,
-    /// Connect to this stored site at once (`ferry site:Folder/Name`).
-    pub open_site: Option<SiteConnection>,
-}
 
 pub struct FerryApp {
     /// What eframe keeps between runs; everything else lives for this run.
@@ -113,6 +98,7 @@ impl FerryApp {
             app.quick.fill(&site);
             let site = app.sites.with_settings(site);
             app.connect(site, None);
+            app.tab_mut().initial_path = start.connect_path;
         }
         if let Some(connection) = start.open_site {
             app.connect_site(connection);
@@ -255,6 +241,8 @@ impl FerryApp {
                 self.tab_mut().status =
                     "No folder chosen: type a path in the local path bar instead".to_string();
             }
+            LocalResult::PickedFiles(Some(paths)) => self.upload_paths(paths),
+            LocalResult::PickedFiles(None) => {}
             LocalResult::Changed { dir, error } => {
                 if let Some(error) = error {
                     self.tab_mut().status = error;

@@ -1,7 +1,7 @@
 //! The transfer queue at the bottom: tabs for queued, failed and successful transfers, a row
 //! per transfer with direction, paths, size, progress, speed, ETA and status, the overall
-//! progress, pause/resume of the queue, cancel/retry/remove, and the number of parallel
-//! transfers. It keeps its own model from the worker's transfer events.
+//! progress, pause/resume of the queue, cancel/retry/remove (buttons and context menus), and
+//! the number of parallel transfers. It keeps its own model from the worker's transfer events.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -49,6 +49,16 @@ pub enum QueueAction {
     SetParallel(usize),
     /// Pausing holds back new transfers; running ones finish.
     Pause(bool),
+    /// Show this transfer's local folder in the file manager.
+    OpenLocalFolder(PathBuf),
+}
+
+/// Rows the user took out of the queue view with a context menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Removal {
+    Row(TransferId),
+    /// Every row of the tab shown ("Remove all").
+    Tab,
 }
 
 pub struct QueueView {
@@ -167,7 +177,23 @@ impl QueueView {
     pub fn show(&mut self, ui: &mut egui::Ui) -> Vec<QueueAction> {
         let mut actions = Vec::new();
         ui.horizontal(|ui| self.toolbar(ui, &mut actions));
-        self.table(ui, &mut actions);
+        // Under the rows (registered before them): the empty space's menu.
+        let space = ui.interact(
+            ui.available_rect_before_wrap(),
+            ui.scope_id().with("queue-space"),
+            egui::Sense::click(),
+        );
+        let mut removal = self.table(ui, &mut actions);
+        space.context_menu(|ui| {
+            removal = removal.or(self.space_menu(ui, &mut actions));
+        });
+        match removal {
+            Some(Removal::Row(id)) => {
+                self.rows.remove(&id);
+            }
+            Some(Removal::Tab) => self.clear_tab(),
+            None => {}
+        }
         actions
     }
 
@@ -219,13 +245,49 @@ impl QueueView {
         }
     }
 
-    /// A row per transfer of the tab shown.
-    fn table(&self, ui: &mut egui::Ui, actions: &mut Vec<QueueAction>) {
+    /// The menu on the queue's empty space: what applies to every row of the tab shown.
+    fn space_menu(&self, ui: &mut egui::Ui, actions: &mut Vec<QueueAction>) -> Option<Removal> {
         let rows = self.in_tab(self.tab);
+        let mut removal = None;
+        if self.tab == Tab::Queued {
+            if ui
+                .add_enabled(!rows.is_empty(), egui::Button::new("Cancel all"))
+                .clicked()
+            {
+                actions.extend(rows.iter().map(|(id, _)| QueueAction::Cancel(*id)));
+                ui.close();
+            }
+        } else {
+            if self.tab == Tab::Failed
+                && ui
+                    .add_enabled(!rows.is_empty(), egui::Button::new("Retry all"))
+                    .clicked()
+            {
+                actions.extend(rows.iter().map(|(id, _)| QueueAction::Retry(*id)));
+                ui.close();
+            }
+            if ui
+                .add_enabled(!rows.is_empty(), egui::Button::new("Remove all"))
+                .clicked()
+            {
+                removal = Some(Removal::Tab);
+                ui.close();
+            }
+        }
+        removal
+    }
+
+    /// A row per transfer of the tab shown; a row removed with its context menu.
+    fn table(&self, ui: &mut egui::Ui, actions: &mut Vec<QueueAction>) -> Option<Removal> {
+        let rows = self.in_tab(self.tab);
+        let mut removal = None;
+        // The row takes the right click for its menu, not the text under the pointer.
+        ui.style_mut().interaction.selectable_labels = false;
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         TableBuilder::new(ui)
             .id_salt("transfer-queue")
             .striped(true)
+            .sense(egui::Sense::click())
             .resizable(true)
             .column(Column::initial(30.0))
             .column(Column::initial(260.0).clip(true))
@@ -270,8 +332,12 @@ impl QueueView {
                         ui.add(egui::ProgressBar::new(fraction).text(text));
                     });
                     table_row.col(|ui| status_cell(ui, id, row, actions));
+                    table_row.response().context_menu(|ui| {
+                        removal = removal.or(row_menu(ui, id, row, actions));
+                    });
                 });
             });
+        removal
     }
 
     /// Removes the rows of the tab shown, unless it is the queue itself.
@@ -302,6 +368,48 @@ fn progress(row: &Row) -> (f32, String) {
         }
     }
     (fraction, text)
+}
+
+/// A row's context menu: cancel or retry it, remove it once it ended, open its local folder.
+fn row_menu(
+    ui: &mut egui::Ui,
+    id: TransferId,
+    row: &Row,
+    actions: &mut Vec<QueueAction>,
+) -> Option<Removal> {
+    let mut removal = None;
+    let mut chosen = None;
+    match row.state {
+        RowState::Queued | RowState::Running => {
+            if ui.button("Cancel").clicked() {
+                chosen = Some(QueueAction::Cancel(id));
+            }
+        }
+        _ => {
+            if matches!(row.state, RowState::Failed(_)) && ui.button("Retry").clicked() {
+                chosen = Some(QueueAction::Retry(id));
+            }
+            if ui.button("Remove").clicked() {
+                removal = Some(Removal::Row(id));
+                ui.close();
+            }
+        }
+    }
+    let folder = if row.is_dir {
+        Some(row.local.as_path())
+    } else {
+        row.local.parent()
+    };
+    if let Some(folder) = folder
+        && ui.button("Open local folder").clicked()
+    {
+        chosen = Some(QueueAction::OpenLocalFolder(folder.to_path_buf()));
+    }
+    if let Some(action) = chosen {
+        actions.push(action);
+        ui.close();
+    }
+    removal
 }
 
 /// A transfer's status, with Cancel or Retry where they apply.

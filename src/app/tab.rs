@@ -7,6 +7,7 @@ use egui::Color32;
 use super::link::After;
 use super::log_view::LogView;
 use super::pane::{Pane, Side};
+use super::start::{RemotePath, split_file};
 use crate::api::*;
 
 /// What a tab needs from the app after handling an event.
@@ -44,9 +45,23 @@ pub struct Tab {
     listing: Option<Listing>,
     /// What auto mode settled on, once it has.
     mode_in_use: Option<DataMode>,
-    /// The folder to open once connected (a site's default remote folder); `None`: the login
+    /// Where to go once connected (a site's remote folder, a URL's path); `None`: the login
     /// folder.
-    pub initial_path: Option<String>,
+    pub initial_path: Option<RemotePath>,
+    /// The path asked for at connection when it may name a file: if listing it fails, its
+    /// folder is listed instead (see `select`).
+    maybe_file: Option<String>,
+    /// The name to select once the listing of this folder ends, and the error to show if it
+    /// is not there.
+    select: Option<Selecting>,
+}
+
+/// A file named at connection, selected once its folder is listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Selecting {
+    folder: Option<String>,
+    name: String,
+    error: String,
 }
 
 impl Tab {
@@ -63,6 +78,8 @@ impl Tab {
             listing: None,
             mode_in_use: None,
             initial_path: None,
+            maybe_file: None,
+            select: None,
         }
     }
 
@@ -72,6 +89,8 @@ impl Tab {
         self.label = label;
         self.mode_in_use = None;
         self.initial_path = None;
+        self.maybe_file = None;
+        self.select = None;
         self.status = format!("Connecting to {}...", site.host);
         self.site = Some(site.clone());
         self.listing = None;
@@ -121,6 +140,8 @@ impl Tab {
                 self.status = format!("Connected{}", if info.tls { " (TLS)" } else { "" });
                 self.remote.set_home(&info.cwd);
                 let start = self.initial_path.take();
+                self.maybe_file = start.as_ref().filter(|p| !p.folder).map(|p| p.path.clone());
+                let start = start.map(|p| p.path);
                 return Some(TabEffect::Run(Operation::List(start), After::Listing));
             }
             Event::SessionClosed { error, .. } => {
@@ -147,8 +168,7 @@ impl Tab {
                 request, result, ..
             } => match after {
                 Some(After::Listing) if self.is_current(request) => {
-                    let started = self.listing.take().is_some_and(|l| l.started);
-                    self.listing_done(started, result);
+                    return self.listing_ended(result);
                 }
                 // Superseded by a later listing.
                 Some(After::Listing) => {}
@@ -163,6 +183,36 @@ impl Tab {
             Event::ModeInUse { mode, .. } => self.mode_in_use = Some(mode),
             Event::QueueIdle { .. } => return Some(TabEffect::RefreshBoth),
             Event::Listing { .. } | Event::Prompt { .. } | Event::Transfer { .. } => {}
+        }
+        None
+    }
+
+    /// The listing for the pane ended. One of a path given at connection that failed may have
+    /// named a file: its folder is listed next, to select it.
+    fn listing_ended(&mut self, result: Result<OpOutput, ErrorReport>) -> Option<TabEffect> {
+        let listing = self.listing.take();
+        let started = listing.as_ref().is_some_and(|l| l.started);
+        let target = listing.and_then(|l| l.target);
+        let maybe_file = self.maybe_file.take();
+        if let Err(error) = &result
+            && let Some(path) = maybe_file.filter(|p| target.as_ref() == Some(p))
+        {
+            let (folder, name) = split_file(&path);
+            self.select = Some(Selecting {
+                folder: folder.clone(),
+                name,
+                error: error.message.clone(),
+            });
+            return Some(TabEffect::Run(Operation::List(folder), After::Listing));
+        }
+        let listed = result.is_ok();
+        self.listing_done(started, result);
+        if let Some(select) = self.select.take()
+            && listed
+            && select.folder == target
+            && !self.remote.select_only(&select.name)
+        {
+            self.remote.error = Some(select.error);
         }
         None
     }

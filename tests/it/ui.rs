@@ -17,8 +17,10 @@ use crate::support::*;
 mod browse;
 mod dialogs;
 mod hostile_names;
+mod menus;
 mod sites;
 mod snapshots;
+mod start;
 mod transfers;
 
 type AppHarness = Harness<'static, Option<FerryApp>>;
@@ -51,9 +53,7 @@ fn start(local: &Path, connect: Option<Site>) -> AppStart {
     AppStart {
         connect,
         local_dir: Some(local.to_path_buf()),
-        config_dir: None,
-        keyring: None,
-        open_site: None,
+        ..AppStart::default()
     }
 }
 

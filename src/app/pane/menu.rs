@@ -1,6 +1,6 @@
-//! What a pane does when asked: open (enter a folder or transfer a file), the context menu's
-//! choices, and the keyboard shortcuts (Enter, Backspace, F5, F2, Delete, Ctrl+A) for the pane
-//! under the pointer.
+//! What a pane does when asked: open (enter a folder or transfer a file), the context menus'
+//! choices (on a row, on the empty space), and the keyboard shortcuts (Enter, Backspace, F5,
+//! F2, Delete, Ctrl+A) for the pane under the pointer.
 
 use egui::Key;
 
@@ -70,6 +70,7 @@ impl Pane {
             }
             MenuChoice::Refresh => self.navigate(self.path.clone(), actions),
             MenuChoice::FileManager => actions.push(PaneAction::OpenInFileManager),
+            MenuChoice::UploadHere => actions.push(PaneAction::PickUpload),
             _ => {}
         }
     }
@@ -124,6 +125,26 @@ pub(super) enum MenuChoice {
     CopyUrl,
     Refresh,
     FileManager,
+    UploadHere,
+}
+
+/// The menu of a pane's empty space (an empty folder has no row to open one on).
+pub(super) fn space_menu(ui: &mut egui::Ui, side: Side) -> Option<MenuChoice> {
+    let mut choice = None;
+    let mut item = |ui: &mut egui::Ui, label: &str, what: MenuChoice| {
+        if ui.button(label).clicked() {
+            choice = Some(what);
+            ui.close();
+        }
+    };
+    item(ui, "Create directory", MenuChoice::Mkdir);
+    match side {
+        Side::Remote => item(ui, "Upload here...", MenuChoice::UploadHere),
+        Side::Local => item(ui, "Open in file manager", MenuChoice::FileManager),
+    }
+    ui.separator();
+    item(ui, "Refresh", MenuChoice::Refresh);
+    choice
 }
 
 pub(super) fn context_menu(ui: &mut egui::Ui, side: Side) -> Option<MenuChoice> {

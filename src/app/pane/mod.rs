@@ -49,6 +49,9 @@ pub enum PaneAction {
     OpenInFileManager,
     /// Pick a local folder with the system's file dialog.
     PickFolder,
+    /// Pick local files with the system's file dialog and upload them into the remote folder
+    /// shown.
+    PickUpload,
     /// Rows dragged from the other pane were dropped here: transfer them to this side.
     Receive(Vec<Entry>),
 }
@@ -174,6 +177,21 @@ impl Pane {
         self.finish_listing(None);
     }
 
+    /// Selects only the entry named `name`; whether there is one.
+    pub fn select_only(&mut self, name: &str) -> bool {
+        let Some(position) = self
+            .order
+            .iter()
+            .position(|&i| self.entries[i].name == name)
+        else {
+            return false;
+        };
+        self.selected.clear();
+        self.selected.insert(name.to_string());
+        self.anchor = Some(position);
+        true
+    }
+
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
@@ -287,7 +305,19 @@ impl Pane {
                 if !connected && self.side == Side::Remote {
                     ui.centered_and_justified(|ui| ui.weak("Not connected to any server"));
                 } else {
+                    // Under the rows (registered before them): the empty space's menu.
+                    let space = ui.interact(
+                        ui.max_rect(),
+                        ui.scope_id().with("empty-space"),
+                        egui::Sense::click(),
+                    );
                     self.table(ui, &mut actions);
+                    let side = self.side;
+                    let mut choice = None;
+                    space.context_menu(|ui| choice = menu::space_menu(ui, side));
+                    if let Some(choice) = choice {
+                        self.menu_choice(choice, &mut actions);
+                    }
                 }
             })
             .response;

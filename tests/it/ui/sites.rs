@@ -19,6 +19,7 @@ fn a_site_made_in_the_site_manager_connects_and_its_password_stays_in_the_keyrin
     let keyring = ferry::sites::Keyring::in_memory();
     let mut h = harness(AppStart {
         connect: None,
+        connect_path: None,
         local_dir: Some(local.path().to_path_buf()),
         config_dir: Some(config.path().to_path_buf()),
         keyring: Some(keyring.clone()),

@@ -83,6 +83,7 @@ fn demo_window(theme: egui::Theme, name: &str) {
     let mut h = snapshot_harness(
         AppStart {
             connect: Some(demo.site.clone()),
+            connect_path: None,
             local_dir: Some(local),
             config_dir: None,
             keyring: None,
@@ -125,6 +126,7 @@ fn connected(server: &Server, name: &str) -> AppHarness {
     let mut h = snapshot_harness(
         AppStart {
             connect: Some(server.site(Protocol::Ftp)),
+            connect_path: None,
             local_dir: Some(local),
             config_dir: None,
             keyring: None,
@@ -190,6 +192,7 @@ fn the_certificate_and_password_dialogs() {
     let mut h = snapshot_harness(
         AppStart {
             connect: Some(server.site(Protocol::ExplicitTls)),
+            connect_path: None,
             local_dir: Some(local.clone()),
             config_dir: None,
             keyring: None,
@@ -215,6 +218,7 @@ fn the_certificate_and_password_dialogs() {
     let mut h = snapshot_harness(
         AppStart {
             connect: Some(site),
+            connect_path: None,
             local_dir: Some(local),
             config_dir: None,
             keyring: None,
