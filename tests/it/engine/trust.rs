@@ -40,3 +40,48 @@ fn an_ascii_download_keeps_a_lone_cr_at_the_end() {
         );
     }
 }
+
+/// The error of a download in active mode announcing `external` to a server refusing PORT
+/// with `refusal`.
+fn refused_port_error(external: &str, refusal: &'static str) -> String {
+    let server = fake(Script {
+        refuse_port: true,
+        port_refusal: refusal,
+        file: std::sync::Arc::new(b"payload".to_vec()),
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    let mut site = site(&server, DataMode::Active);
+    site.active.external_ip = Some(external.parse().unwrap());
+    rig.connect(site).unwrap();
+    let down = rig.request(Direction::Download, &local.path().join("f"), "/f");
+    let id = down.id;
+    match rig.transfer(vec![down]).remove(&id) {
+        Some(TransferState::Failed(error)) => error.message,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_refused_port_for_a_private_address_names_nat_and_the_remedy() {
+    for refusal in [
+        "500 Illegal PORT command.",
+        "501 Rejected data connection to private address",
+        "504 Command not implemented for that parameter",
+    ] {
+        let message = refused_port_error("192.168.1.20", refusal);
+        for part in [
+            refusal,
+            "behind NAT",
+            "192.168.1.20 is a private address",
+            "passive or auto mode",
+            "--external-ip",
+        ] {
+            assert!(message.contains(part), "{part:?} missing: {message}");
+        }
+    }
+    let public = refused_port_error("198.51.100.7", "500 Illegal PORT command.");
+    assert!(!public.contains("behind NAT"), "{public}");
+    assert!(public.contains("may not allow active mode"), "{public}");
+}

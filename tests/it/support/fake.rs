@@ -32,8 +32,10 @@ pub struct Script {
     pub hang_after_auth: bool,
     /// Passive replies announce a port nobody listens on (a firewall that refuses it).
     pub passive_dead: bool,
-    /// Refuse PORT and EPRT with `500 Illegal PORT command`.
+    /// Refuse PORT and EPRT with `port_refusal`.
     pub refuse_port: bool,
+    /// The reply refusing PORT and EPRT.
+    pub port_refusal: &'static str,
     /// Active mode: connect to this address instead of the announced one (a router
     /// translating the announced public address back to the client).
     pub port_connect_to: Option<std::net::IpAddr>,
@@ -68,6 +70,7 @@ impl Default for Script {
             hang_after_auth: false,
             passive_dead: false,
             refuse_port: false,
+            port_refusal: "500 Illegal PORT command.",
             port_connect_to: None,
             connect_from: None,
             active_silent: false,
@@ -306,7 +309,7 @@ async fn serve(
                 plan = listener.map(Plan::Passive);
                 format!("229 Entering Extended Passive Mode (|||{port}|)")
             }
-            "PORT" | "EPRT" if script.refuse_port => "500 Illegal PORT command.".into(),
+            "PORT" | "EPRT" if script.refuse_port => script.port_refusal.into(),
             "PORT" | "EPRT" => match active_target(&verb, line.get(5..).unwrap_or("")) {
                 Some(target) => {
                     plan = Some(Plan::Active(target));
