@@ -215,23 +215,42 @@ impl Queue {
         }
     }
 
-    /// Closing: cancels what runs, waits a little for it to stop, says goodbye on idle
-    /// connections.
+    /// Closing: every waiting transfer ends as cancelled, what runs is cancelled (and ends as
+    /// cancelled if it has not said how it ended within a few seconds), idle connections say
+    /// goodbye, and a busy queue says it is idle.
     async fn close(mut self, mut done_rx: mpsc::UnboundedReceiver<JobDone>) {
-        for (_, cancel) in self.running.drain() {
+        for job in std::mem::take(&mut self.pending) {
+            self.env.report(
+                job.id,
+                TransferState::Failed(EngineError::Cancelled.report()),
+            );
+        }
+        let mut running: Vec<TransferId> = Vec::new();
+        for (id, cancel) in self.running.drain() {
             let _ = cancel.send(());
+            running.push(id);
         }
         drop(self.done_tx);
         let _ = tokio::time::timeout(Duration::from_secs(5), async {
             while let Some(done) = done_rx.recv().await {
+                running.retain(|id| *id != done.id);
                 if let Some(conn) = done.conn {
                     conn.ctl.quit().await;
                 }
             }
         })
         .await;
-        for conn in self.idle {
+        for id in running {
+            self.env
+                .report(id, TransferState::Failed(EngineError::Cancelled.report()));
+        }
+        for conn in std::mem::take(&mut self.idle) {
             conn.ctl.quit().await;
+        }
+        if self.busy {
+            self.ctx.events.send(Event::QueueIdle {
+                session: self.ctx.id,
+            });
         }
     }
 }

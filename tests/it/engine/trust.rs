@@ -2,6 +2,8 @@
 //! download, the PORT refusal's explanation, transfers left waiting by a disconnect, a server
 //! without SIZE, and auto mode after active stops working.
 
+use std::time::Duration;
+
 use ferry::*;
 
 use crate::support::fake::{FakeServer, Script};
@@ -84,4 +86,57 @@ fn a_refused_port_for_a_private_address_names_nat_and_the_remedy() {
     let public = refused_port_error("198.51.100.7", "500 Illegal PORT command.");
     assert!(!public.contains("behind NAT"), "{public}");
     assert!(public.contains("may not allow active mode"), "{public}");
+}
+
+#[test]
+fn a_disconnect_ends_every_queued_and_running_transfer_with_an_event() {
+    let server = fake(Script {
+        file: std::sync::Arc::new(vec![b'x'; 200]),
+        trickle: Some((10, std::time::Duration::from_millis(100))),
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    let mut site = site(&server, DataMode::Passive);
+    site.parallel = 1;
+    rig.connect(site).unwrap();
+    let transfers: Vec<TransferRequest> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|name| {
+            let remote = format!("/{name}");
+            rig.request(Direction::Download, &local.path().join(name), &remote)
+        })
+        .collect();
+    let mut open: Vec<TransferId> = transfers.iter().map(|t| t.id).collect();
+    let session = rig.session();
+    rig.send(Command::Enqueue { session, transfers });
+    // Wait until the first one moves bytes, then disconnect with the rest still waiting.
+    loop {
+        if let Event::Transfer {
+            state: TransferState::Progress { .. },
+            ..
+        } = rig.next(Duration::from_secs(10))
+        {
+            break;
+        }
+    }
+    rig.send(Command::Disconnect { session });
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !open.is_empty() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rig.driver.next(left) {
+            Ok(Event::Transfer { id, state, .. }) => {
+                if matches!(
+                    state,
+                    TransferState::Finished { .. }
+                        | TransferState::Skipped { .. }
+                        | TransferState::Failed(_)
+                ) {
+                    open.retain(|open| *open != id);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("{e}: no final state for {open:?}"),
+        }
+    }
 }
