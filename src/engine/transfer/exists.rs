@@ -8,7 +8,7 @@ use crate::api::{Direction, ExistsAction, FileFacts, Prompt};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 
-use super::facts::remote_facts;
+use super::remote::remote_facts;
 use super::{Job, JobEnv};
 
 /// Names tried for the "rename" action before giving up.

@@ -12,6 +12,7 @@ mod expand;
 mod facts;
 mod meter;
 mod plan;
+mod remote;
 mod upload;
 
 use std::path::{Path, PathBuf};

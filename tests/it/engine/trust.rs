@@ -140,3 +140,39 @@ fn a_disconnect_ends_every_queued_and_running_transfer_with_an_event() {
         }
     }
 }
+
+/// Uploads `up.txt` under the rename policy to a server without a working SIZE; returns how
+/// the transfer ended and the commands the server received.
+fn upload_without_size(script: Script) -> (TransferState, Vec<String>) {
+    let server = fake(script);
+    let local = tempfile::tempdir().unwrap();
+    std::fs::write(local.path().join("up.txt"), b"new").unwrap();
+    let mut rig = Rig::new();
+    let mut site = site(&server, DataMode::Passive);
+    site.on_exists = ExistsPolicy::Rename;
+    rig.connect(site).unwrap();
+    let up = rig.request(Direction::Upload, &local.path().join("up.txt"), "/up.txt");
+    let id = up.id;
+    let state = rig.transfer(vec![up]).remove(&id).unwrap();
+    (state, server.received())
+}
+
+#[test]
+fn an_upload_to_a_server_without_size_goes_ahead_as_a_new_file() {
+    // FEAT lists SIZE but SIZE answers 502; and FEAT without SIZE.
+    for size_feat in [true, false] {
+        let (state, received) = upload_without_size(Script {
+            size_feat,
+            size_works: false,
+            mlst: false,
+            ..Script::default()
+        });
+        assert!(matches!(state, TransferState::Finished { .. }), "{state:?}");
+        let sizes = received.iter().filter(|c| c.starts_with("SIZE")).count();
+        assert!(
+            sizes <= usize::from(size_feat),
+            "{sizes} SIZE: {received:?}"
+        );
+        assert!(received.iter().any(|c| c == "STOR /up.txt"), "{received:?}");
+    }
+}

@@ -26,6 +26,10 @@ pub struct Script {
     pub file: Arc<Vec<u8>>,
     /// Offer REST STREAM in FEAT (else resumed uploads must use APPE).
     pub rest_stream: bool,
+    /// Offer SIZE in FEAT.
+    pub size_feat: bool,
+    /// Answer SIZE (else refuse it with `502 not implemented`).
+    pub size_works: bool,
     /// Refuse `LIST` with arguments (`LIST -a`) like servers that take `-a` for a file name.
     pub refuse_list_args: bool,
     /// Accept AUTH TLS, then never answer again (a TLS handshake that never ends).
@@ -66,6 +70,8 @@ impl Default for Script {
             listing: Arc::new(Vec::new),
             file: Arc::new(Vec::new()),
             rest_stream: true,
+            size_feat: true,
+            size_works: true,
             refuse_list_args: false,
             hang_after_auth: false,
             passive_dead: false,
@@ -273,12 +279,13 @@ async fn serve(
                 } else {
                     ""
                 };
-                format!("211-Features:\r\n{mlst}{rest} SIZE\r\n UTF8\r\n211 End")
+                let size = if script.size_feat { " SIZE\r\n" } else { "" };
+                format!("211-Features:\r\n{mlst}{rest}{size} UTF8\r\n211 End")
             }
             "OPTS" | "TYPE" | "NOOP" => "200 ok".into(),
             "PWD" => "257 \"/\" is the current directory".into(),
             "CWD" => "250 ok".into(),
-            "SIZE" => format!("213 {}", file.lock().unwrap().len()),
+            "SIZE" if script.size_works => format!("213 {}", file.lock().unwrap().len()),
             "AUTH" if script.hang_after_auth => {
                 let _ = write.write_all(b"234 go ahead\r\n").await;
                 tokio::time::sleep(Duration::from_secs(60)).await;
