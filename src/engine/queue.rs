@@ -314,7 +314,7 @@ async fn run_one(
 
 /// Runs `job` until it ends or is cancelled: on `conn` when it is usable, else on a new
 /// connection, and once more on a new one when a reused connection turns out to have been
-/// closed by the server while idle. Returns the result and the connection if it is reusable.
+/// closed by the server while idle, or when auto mode's known way stopped working. Returns the result and the connection if it is reusable.
 async fn attempt(
     env: &QueueEnv,
     job: &Job,
@@ -324,6 +324,7 @@ async fn attempt(
 ) -> (EngineResult<Outcome>, Option<Connection>) {
     let reused = conn.is_some();
     let mut attempt = 0;
+    let mut started_over = false;
     loop {
         attempt += 1;
         let mut current = match conn.take() {
@@ -347,7 +348,7 @@ async fn attempt(
                 _ = &mut *cancel => None,
             }
         };
-        env.ctx.collect_learned(&mut current);
+        let forgot = env.ctx.collect_learned(&mut current);
         match outcome {
             None => {
                 current.ctl.abort().await;
@@ -356,6 +357,11 @@ async fn attempt(
             // A reused connection the server dropped while idle: once more on a fresh one.
             Some(Err(EngineError::Lost(_))) if reused && attempt == 1 => {
                 log.status("The idle connection was closed by the server; reconnecting");
+            }
+            // Auto mode's known way stopped working: once more, from passive, on a fresh one.
+            Some(Err(EngineError::Data { .. })) if forgot && !started_over => {
+                started_over = true;
+                log.status("Trying again on a new connection");
             }
             Some(result) => {
                 let reusable = Some(current).filter(|c| !c.is_broken());

@@ -176,3 +176,32 @@ fn an_upload_to_a_server_without_size_goes_ahead_as_a_new_file() {
         assert!(received.iter().any(|c| c == "STOR /up.txt"), "{received:?}");
     }
 }
+
+#[test]
+fn auto_mode_goes_back_to_passive_when_active_stops_working() {
+    // Passive is dead and active works for the first data connection; then the other way round.
+    let server = fake(Script {
+        swap_modes_after: Some(1),
+        file: std::sync::Arc::new(b"payload".to_vec()),
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    let mut site = site(&server, DataMode::Auto);
+    site.timeouts = short_timeouts(2);
+    rig.connect(site).unwrap();
+    rig.transfer_ok(rig.request(Direction::Download, &local.path().join("one"), "/one"));
+    assert!(
+        server
+            .received()
+            .iter()
+            .any(|c| c.starts_with("EPRT") || c.starts_with("PORT"))
+    );
+    rig.transfer_ok(rig.request(Direction::Download, &local.path().join("two"), "/two"));
+    assert_eq!(std::fs::read(local.path().join("two")).unwrap(), b"payload");
+    assert!(
+        rig.has_log(LogKind::Status, "Active mode stopped working"),
+        "{:#?}",
+        rig.log_text()
+    );
+}

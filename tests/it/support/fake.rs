@@ -50,6 +50,11 @@ pub struct Script {
     /// Active mode: connect, send everything and close before sending `150` and `226`
     /// together (a fast server on a fast network).
     pub eager: bool,
+    /// After this many data connections (counted in `data_connections`, over all control
+    /// connections), passive and active swap: passive is dead before and works after, active
+    /// works before and is silent after.
+    pub swap_modes_after: Option<usize>,
+    pub data_connections: Arc<std::sync::atomic::AtomicUsize>,
     /// Send the file (and listings) in pieces of this size with this pause between them.
     pub trickle: Option<(usize, Duration)>,
     /// Never answer this command verb.
@@ -82,6 +87,8 @@ impl Default for Script {
             active_silent: false,
             eager: false,
             trickle: None,
+            swap_modes_after: None,
+            data_connections: Arc::default(),
             silent_on: None,
             endless_on: None,
             endless_multiline_on: None,
@@ -139,6 +146,24 @@ impl FakeServer {
     }
 }
 
+impl Script {
+    /// Whether the modes are swapped now (see [`Script::swap_modes_after`]).
+    fn swapped(&self) -> Option<bool> {
+        let made = self
+            .data_connections
+            .load(std::sync::atomic::Ordering::SeqCst);
+        self.swap_modes_after.map(|after| made >= after)
+    }
+
+    fn passive_dead(&self) -> bool {
+        self.passive_dead || self.swapped() == Some(false)
+    }
+
+    fn active_silent(&self) -> bool {
+        self.active_silent || self.swapped() == Some(true)
+    }
+}
+
 /// How the next data connection is made.
 enum Plan {
     Passive(TcpListener),
@@ -148,13 +173,23 @@ enum Plan {
 
 /// Makes the data connection the last PASV/EPSV/PORT/EPRT asked for.
 async fn open(plan: Plan, script: &Script) -> Option<TcpStream> {
+    let stream = connect(plan, script).await;
+    if stream.is_some() {
+        script
+            .data_connections
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    stream
+}
+
+async fn connect(plan: Plan, script: &Script) -> Option<TcpStream> {
     let wait = Duration::from_secs(10);
     match plan {
         Plan::Passive(listener) => match tokio::time::timeout(wait, listener.accept()).await {
             Ok(Ok((data, _))) => Some(data),
             _ => None,
         },
-        Plan::Active(_) if script.active_silent => {
+        Plan::Active(_) if script.active_silent() => {
             tokio::time::sleep(Duration::from_secs(60)).await;
             None
         }
@@ -183,7 +218,7 @@ async fn passive_listener(script: &Script) -> (Option<TcpListener>, u16) {
     };
     let listener = TcpListener::bind(SocketAddr::from((ip, 0))).await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    if script.passive_dead {
+    if script.passive_dead() {
         (None, port)
     } else {
         (Some(listener), port)
