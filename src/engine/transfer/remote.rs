@@ -1,9 +1,10 @@
 //! Whether a remote file exists, and its size and time: SIZE where the server has it (as FEAT
-//! says, or as it answers), else MLST, else "unknown", which is never taken for "exists".
+//! says, or as it answers), else the folder's listing where one was taken, else MLST, else
+//! "unknown", which is never taken for "exists".
 
 use std::time::SystemTime;
 
-use crate::api::FileFacts;
+use crate::api::{Entry, FileFacts};
 use crate::engine::error::EngineResult;
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::listing::parse_mlsd_line;
@@ -16,7 +17,7 @@ pub async fn remote_facts(
     path: &str,
     want_time: bool,
 ) -> EngineResult<Option<FileFacts>> {
-    if size_usable(ctl) {
+    if size_usable(ctl) && listed_in(ctl, path).is_none() {
         let reply = ctl.cmd_final(&format!("SIZE {path}")).await?;
         match reply.code {
             213 => {
@@ -29,6 +30,14 @@ pub async fn remote_facts(
             _ => return with_time(ctl, path, None, want_time).await.map(Some),
         }
     }
+    if let Some(entries) = listed_in(ctl, path) {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        return Ok(entries.iter().find(|e| e.name == name).map(|e| FileFacts {
+            path: path.to_string(),
+            size: e.size,
+            modified: e.modified.map(|t| SystemTime::from(t.time.and_utc())),
+        }));
+    }
     if ctl.features.mlst {
         let reply = ctl.cmd_final(&format!("MLST {path}")).await?;
         return Ok(match reply.code {
@@ -40,6 +49,21 @@ pub async fn remote_facts(
         "The server cannot tell whether {path} exists (no SIZE or MLST); taking it for a new file"
     ));
     Ok(None)
+}
+
+/// Whether SIZE or MLST can tell if a file exists.
+pub fn can_probe(ctl: &Control) -> bool {
+    size_usable(ctl) || ctl.features.mlst
+}
+
+/// The listing of `path`'s folder, when one was taken for this connection.
+pub fn listed_in<'a>(ctl: &'a Control, path: &str) -> Option<&'a [Entry]> {
+    let (dir, _) = path.rsplit_once('/')?;
+    let dir = if dir.is_empty() { "/" } else { dir };
+    match &ctl.listed {
+        Some((listed, entries)) if listed == dir => Some(entries),
+        _ => None,
+    }
 }
 
 /// SIZE is worth asking: FEAT listed it, or the server sent no features to go by.

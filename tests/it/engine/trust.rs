@@ -205,3 +205,26 @@ fn auto_mode_goes_back_to_passive_when_active_stops_working() {
         rig.log_text()
     );
 }
+
+#[test]
+fn without_size_the_folder_listing_shows_what_exists_and_bounds_the_free_name_search() {
+    let (state, received) = upload_without_size(Script {
+        size_feat: false,
+        size_works: false,
+        mlst: false,
+        listing: std::sync::Arc::new(|| {
+            b"-rw-r--r-- 1 u g 3 Nov 21 12:30 up.txt\r\n-rw-r--r-- 1 u g 3 Nov 21 12:30 up (1).txt\r\n"
+                .to_vec()
+        }),
+        ..Script::default()
+    });
+    assert!(matches!(state, TransferState::Finished { .. }), "{state:?}");
+    assert!(
+        !received.iter().any(|c| c.starts_with("SIZE")),
+        "{received:?}"
+    );
+    assert!(
+        received.iter().any(|c| c == "STOR /up (2).txt"),
+        "{received:?}"
+    );
+}
