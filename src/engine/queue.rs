@@ -231,23 +231,42 @@ impl Queue {
         }
     }
 
-    /// Closing: cancels what runs, waits a little for it to stop, says goodbye on idle
-    /// connections.
+    /// Closing: every waiting transfer ends as cancelled, what runs is cancelled (and ends as
+    /// cancelled if it has not said how it ended within a few seconds), idle connections say
+    /// goodbye, and a busy queue says it is idle.
     async fn close(mut self, mut done_rx: mpsc::UnboundedReceiver<JobDone>) {
-        for (_, cancel) in self.running.drain() {
+        for job in std::mem::take(&mut self.pending) {
+            self.env.report(
+                job.id,
+                TransferState::Failed(EngineError::Cancelled.report()),
+            );
+        }
+        let mut running: Vec<TransferId> = Vec::new();
+        for (id, cancel) in self.running.drain() {
             let _ = cancel.send(());
+            running.push(id);
         }
         drop(self.done_tx);
         let _ = tokio::time::timeout(Duration::from_secs(5), async {
             while let Some(done) = done_rx.recv().await {
+                running.retain(|id| *id != done.id);
                 if let Some(conn) = done.conn {
                     conn.ctl.quit().await;
                 }
             }
         })
         .await;
-        for conn in self.idle {
+        for id in running {
+            self.env
+                .report(id, TransferState::Failed(EngineError::Cancelled.report()));
+        }
+        for conn in std::mem::take(&mut self.idle) {
             conn.ctl.quit().await;
+        }
+        if self.busy {
+            self.ctx.events.send(Event::QueueIdle {
+                session: self.ctx.id,
+            });
         }
     }
 }
@@ -311,7 +330,7 @@ async fn run_one(
 
 /// Runs `job` until it ends or is cancelled: on `conn` when it is usable, else on a new
 /// connection, and once more on a new one when a reused connection turns out to have been
-/// closed by the server while idle. Returns the result and the connection if it is reusable.
+/// closed by the server while idle, or when auto mode's known way stopped working. Returns the result and the connection if it is reusable.
 async fn attempt(
     env: &QueueEnv,
     job: &Job,
@@ -321,6 +340,7 @@ async fn attempt(
 ) -> (EngineResult<Outcome>, Option<Connection>) {
     let reused = conn.is_some();
     let mut attempt = 0;
+    let mut started_over = false;
     loop {
         attempt += 1;
         let mut current = match conn.take() {
@@ -344,7 +364,7 @@ async fn attempt(
                 _ = &mut *cancel => None,
             }
         };
-        env.ctx.collect_learned(&mut current);
+        let forgot = env.ctx.collect_learned(&mut current);
         match outcome {
             None => {
                 current.ctl.abort().await;
@@ -353,6 +373,11 @@ async fn attempt(
             // A reused connection the server dropped while idle: once more on a fresh one.
             Some(Err(EngineError::Lost(_))) if reused && attempt == 1 => {
                 log.status("The idle connection was closed by the server; reconnecting");
+            }
+            // Auto mode's known way stopped working: once more, from passive, on a fresh one.
+            Some(Err(EngineError::Data { .. })) if forgot && !started_over => {
+                started_over = true;
+                log.status("Trying again on a new connection");
             }
             Some(result) => {
                 let reusable = Some(current).filter(|c| !c.is_broken());

@@ -7,3 +7,4 @@ mod listing;
 mod login;
 mod ops;
 mod transfers;
+mod trust;

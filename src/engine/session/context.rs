@@ -80,10 +80,15 @@ impl SessionCtx {
     }
 
     /// After an operation: what auto mode found on `conn` becomes the session's, and the front
-    /// end hears when that changed what the session uses.
-    pub fn collect_learned(&self, conn: &mut Connection) {
+    /// end hears when that changed what the session uses. True when the way the session knew
+    /// stopped working on `conn` and is forgotten (worth trying again on a new connection).
+    pub fn collect_learned(&self, conn: &mut Connection) -> bool {
+        if conn.data.take_forgotten() {
+            *self.learned_way.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            return true;
+        }
         let Some(way) = conn.data.take_learned() else {
-            return;
+            return false;
         };
         let changed = {
             let mut learned = self.learned_way.lock().unwrap_or_else(|e| e.into_inner());
@@ -97,6 +102,7 @@ impl SessionCtx {
                 mode: way.mode(),
             });
         }
+        false
     }
 
     /// Opens a connection for this site, asking the user about a certificate the platform does

@@ -157,6 +157,7 @@ impl Session {
             }
         };
         self.last_activity = Instant::now();
+        // A forgotten way leaves `conn` broken: it is replaced before the next operation.
         ctx.collect_learned(conn);
         match outcome {
             Ok(result) => {

@@ -1,7 +1,6 @@
 //! ASCII-mode line endings: CRLF from the server becomes the local line ending on download,
 //! and local line endings become CRLF on upload, across buffer boundaries.
 
-/// Converts CRLF to the local line ending in an ASCII download, across buffer boundaries.
 /// A line-ending conversion that keeps its state across buffers.
 pub trait LineEndings {
     fn convert(&mut self, input: &[u8], out: &mut Vec<u8>);
@@ -17,9 +16,21 @@ pub trait LineEndings {
     }
 }
 
+/// Converts CRLF to the local line ending in an ASCII download, across buffer boundaries.
 #[derive(Default)]
 pub struct AsciiIn {
     pending_cr: bool,
+}
+
+impl AsciiIn {
+    /// The bytes held back at the end of the stream: a CR that no LF followed.
+    pub fn finish(&mut self) -> &'static [u8] {
+        if std::mem::take(&mut self.pending_cr) {
+            b"\r"
+        } else {
+            b""
+        }
+    }
 }
 
 impl LineEndings for AsciiIn {
@@ -79,5 +90,18 @@ mod tests {
         let mut outbound = AsciiOut::default();
         outbound.convert(b"a\nb\r\nc", &mut out);
         assert_eq!(out, b"a\r\nb\r\nc");
+    }
+
+    #[test]
+    fn a_lone_cr_at_the_end_of_a_download_is_kept() {
+        let mut inbound = AsciiIn::default();
+        let mut out = Vec::new();
+        inbound.convert(b"line\r\nlast\r", &mut out);
+        let mut all = out.clone();
+        all.extend_from_slice(inbound.finish());
+        if cfg!(not(windows)) {
+            assert_eq!(all, b"line\nlast\r");
+        }
+        assert_eq!(inbound.finish(), b"", "the CR is handed out once");
     }
 }

@@ -129,6 +129,12 @@ async fn receive(
         meter.add(n);
     }
     drop(stream);
+    if plan.ascii {
+        writer
+            .write_all(ascii.finish())
+            .await
+            .map_err(local_err(part))?;
+    }
     writer.flush().await.map_err(local_err(part))?;
     writer.get_mut().sync_all().await.map_err(local_err(part))?;
     data::finish(ctl, &command).await?;

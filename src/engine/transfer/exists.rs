@@ -8,7 +8,7 @@ use crate::api::{Direction, ExistsAction, FileFacts, Prompt};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 
-use super::facts::remote_facts;
+use super::remote::{listed_in, remote_facts};
 use super::{Job, JobEnv};
 
 /// Names tried for the "rename" action before giving up.
@@ -120,8 +120,17 @@ pub async fn free_local_name(path: &Path) -> EngineResult<PathBuf> {
     Err(EngineError::LocalExists(path.to_path_buf()))
 }
 
+/// The first free `name (n)`: from the folder's listing when there is one (no probes), else
+/// asking the server about each.
 pub async fn free_remote_name(ctl: &mut Control, path: &str) -> EngineResult<String> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    if let Some(entries) = listed_in(ctl, path) {
+        let taken = |candidate: &str| entries.iter().any(|e| e.name == candidate);
+        let n = (1..)
+            .find(|&n| !taken(&numbered_name(name, n)))
+            .unwrap_or(1);
+        return Ok(format!("{dir}/{}", numbered_name(name, n)));
+    }
     for n in 1..=MAX_RENAME_TRIES {
         let candidate = format!("{dir}/{}", numbered_name(name, n));
         if remote_facts(ctl, &candidate, false).await?.is_none() {

@@ -3,13 +3,12 @@
 //! `.part` file an earlier download left to resume from.
 
 use std::path::Path;
-use std::time::SystemTime;
 
 use crate::api::{Direction, ExistsPolicy, FileFacts};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
-use crate::engine::ops::parse_mdtm;
 
+use super::remote::remote_facts;
 use super::{Job, part_path};
 
 /// Both sides of one file transfer.
@@ -77,30 +76,4 @@ pub async fn local_facts(path: &Path) -> Option<FileFacts> {
         size: Some(meta.len()),
         modified: meta.modified().ok(),
     })
-}
-
-/// SIZE and (when wanted) MDTM of a remote file; `None` when it does not exist.
-pub async fn remote_facts(
-    ctl: &mut Control,
-    path: &str,
-    want_time: bool,
-) -> EngineResult<Option<FileFacts>> {
-    let reply = ctl.cmd_final(&format!("SIZE {path}")).await?;
-    let size = match reply.code {
-        213 => reply.message().trim().parse().ok(),
-        550 => return Ok(None),
-        _ => None,
-    };
-    let mut modified = None;
-    if want_time {
-        let reply = ctl.cmd_final(&format!("MDTM {path}")).await?;
-        if reply.code == 213 {
-            modified = parse_mdtm(&reply.message()).map(|t| SystemTime::from(t.time.and_utc()));
-        }
-    }
-    Ok(Some(FileFacts {
-        path: path.to_string(),
-        size,
-        modified,
-    }))
 }

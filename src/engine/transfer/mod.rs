@@ -12,6 +12,7 @@ mod expand;
 mod facts;
 mod meter;
 mod plan;
+mod remote;
 mod target;
 mod upload;
 
@@ -20,9 +21,13 @@ pub use target::local_path;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::api::{Direction, ExistsAction, ExistsPolicy, Prompt, TransferId, TransferState};
+use crate::api::{
+    Direction, Entry, EntryKind, ExistsAction, ExistsPolicy, Prompt, TransferId, TransferState,
+};
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::control::Control;
+use crate::engine::ops::list_dir;
 
 use expand::{expand_local, expand_remote};
 use facts::Facts;
@@ -76,6 +81,9 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
         (Direction::Upload, true) => return expand_local(&mut conn.ctl, job).await,
         (_, false) => {}
     }
+    if job.direction == Direction::Upload && !remote::can_probe(&conn.ctl) {
+        list_destination_folder(conn, &job.remote).await;
+    }
     let facts = Facts::gather(&mut conn.ctl, job, env.policy()).await?;
     let plan = match plan::decide(&mut conn.ctl, job, facts, env).await? {
         Decided::Skip(reason) => return Ok(Outcome::Skipped(reason)),
@@ -83,7 +91,41 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
     };
     match &plan.target {
         Target::Local(target) => download::download(conn, job, &plan, target, env).await,
-        Target::Remote(target) => upload::upload(conn, job, &plan, target, env).await,
+        Target::Remote(target) => {
+            let outcome = upload::upload(conn, job, &plan, target, env).await?;
+            remember_uploaded(&mut conn.ctl, &target.path);
+            Ok(outcome)
+        }
+    }
+}
+
+/// Lists the folder an upload goes into, once per folder, for a server that cannot say
+/// whether a file exists; a folder that cannot be listed leaves existence unknown.
+async fn list_destination_folder(conn: &mut Connection, remote: &str) {
+    let Some((dir, _)) = remote.rsplit_once('/') else {
+        return;
+    };
+    let dir = if dir.is_empty() { "/" } else { dir };
+    if remote::listed_in(&conn.ctl, remote).is_some() {
+        return;
+    }
+    let mut entries = Vec::new();
+    match list_dir(conn, Some(dir), |_, batch| entries.extend(batch)).await {
+        Ok(_) => conn.ctl.listed = Some((dir.to_string(), entries)),
+        Err(e) => conn.ctl.log.status(format!(
+            "Could not list {dir} to see what exists there: {e}"
+        )),
+    }
+}
+
+/// An uploaded file joins the folder's listing, when one is kept.
+fn remember_uploaded(ctl: &mut Control, path: &str) {
+    let known = remote::listed_in(ctl, path).is_some();
+    if let (true, Some((_, entries))) = (known, &mut ctl.listed) {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if !entries.iter().any(|e| e.name == name) {
+            entries.push(Entry::new(name, EntryKind::File, name));
+        }
     }
 }
 

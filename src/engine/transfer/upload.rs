@@ -10,9 +10,9 @@ use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::data;
 
 use super::ascii::{AsciiOut, LineEndings};
-use super::facts::remote_facts;
 use super::meter::Meter;
 use super::plan::{RemoteTarget, TransferPlan, Verify};
+use super::remote::remote_facts;
 use super::{BUFFER, Job, JobEnv, Outcome, local_err};
 
 pub async fn upload(

@@ -26,14 +26,20 @@ pub struct Script {
     pub file: Arc<Vec<u8>>,
     /// Offer REST STREAM in FEAT (else resumed uploads must use APPE).
     pub rest_stream: bool,
+    /// Offer SIZE in FEAT.
+    pub size_feat: bool,
+    /// Answer SIZE (else refuse it with `502 not implemented`).
+    pub size_works: bool,
     /// Refuse `LIST` with arguments (`LIST -a`) like servers that take `-a` for a file name.
     pub refuse_list_args: bool,
     /// Accept AUTH TLS, then never answer again (a TLS handshake that never ends).
     pub hang_after_auth: bool,
     /// Passive replies announce a port nobody listens on (a firewall that refuses it).
     pub passive_dead: bool,
-    /// Refuse PORT and EPRT with `500 Illegal PORT command`.
+    /// Refuse PORT and EPRT with `port_refusal`.
     pub refuse_port: bool,
+    /// The reply refusing PORT and EPRT.
+    pub port_refusal: &'static str,
     /// Active mode: connect to this address instead of the announced one (a router
     /// translating the announced public address back to the client).
     pub port_connect_to: Option<std::net::IpAddr>,
@@ -44,6 +50,11 @@ pub struct Script {
     /// Active mode: connect, send everything and close before sending `150` and `226`
     /// together (a fast server on a fast network).
     pub eager: bool,
+    /// After this many data connections (counted in `data_connections`, over all control
+    /// connections), passive and active swap: passive is dead before and works after, active
+    /// works before and is silent after.
+    pub swap_modes_after: Option<usize>,
+    pub data_connections: Arc<std::sync::atomic::AtomicUsize>,
     /// Send the file (and listings) in pieces of this size with this pause between them.
     pub trickle: Option<(usize, Duration)>,
     /// Never answer this command verb.
@@ -64,15 +75,20 @@ impl Default for Script {
             listing: Arc::new(Vec::new),
             file: Arc::new(Vec::new()),
             rest_stream: true,
+            size_feat: true,
+            size_works: true,
             refuse_list_args: false,
             hang_after_auth: false,
             passive_dead: false,
             refuse_port: false,
+            port_refusal: "500 Illegal PORT command.",
             port_connect_to: None,
             connect_from: None,
             active_silent: false,
             eager: false,
             trickle: None,
+            swap_modes_after: None,
+            data_connections: Arc::default(),
             silent_on: None,
             endless_on: None,
             endless_multiline_on: None,
@@ -130,6 +146,24 @@ impl FakeServer {
     }
 }
 
+impl Script {
+    /// Whether the modes are swapped now (see [`Script::swap_modes_after`]).
+    fn swapped(&self) -> Option<bool> {
+        let made = self
+            .data_connections
+            .load(std::sync::atomic::Ordering::SeqCst);
+        self.swap_modes_after.map(|after| made >= after)
+    }
+
+    fn passive_dead(&self) -> bool {
+        self.passive_dead || self.swapped() == Some(false)
+    }
+
+    fn active_silent(&self) -> bool {
+        self.active_silent || self.swapped() == Some(true)
+    }
+}
+
 /// How the next data connection is made.
 enum Plan {
     Passive(TcpListener),
@@ -139,13 +173,23 @@ enum Plan {
 
 /// Makes the data connection the last PASV/EPSV/PORT/EPRT asked for.
 async fn open(plan: Plan, script: &Script) -> Option<TcpStream> {
+    let stream = connect(plan, script).await;
+    if stream.is_some() {
+        script
+            .data_connections
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    stream
+}
+
+async fn connect(plan: Plan, script: &Script) -> Option<TcpStream> {
     let wait = Duration::from_secs(10);
     match plan {
         Plan::Passive(listener) => match tokio::time::timeout(wait, listener.accept()).await {
             Ok(Ok((data, _))) => Some(data),
             _ => None,
         },
-        Plan::Active(_) if script.active_silent => {
+        Plan::Active(_) if script.active_silent() => {
             tokio::time::sleep(Duration::from_secs(60)).await;
             None
         }
@@ -174,7 +218,7 @@ async fn passive_listener(script: &Script) -> (Option<TcpListener>, u16) {
     };
     let listener = TcpListener::bind(SocketAddr::from((ip, 0))).await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    if script.passive_dead {
+    if script.passive_dead() {
         (None, port)
     } else {
         (Some(listener), port)
@@ -270,12 +314,13 @@ async fn serve(
                 } else {
                     ""
                 };
-                format!("211-Features:\r\n{mlst}{rest} SIZE\r\n UTF8\r\n211 End")
+                let size = if script.size_feat { " SIZE\r\n" } else { "" };
+                format!("211-Features:\r\n{mlst}{rest}{size} UTF8\r\n211 End")
             }
             "OPTS" | "TYPE" | "NOOP" => "200 ok".into(),
             "PWD" => "257 \"/\" is the current directory".into(),
             "CWD" => "250 ok".into(),
-            "SIZE" => format!("213 {}", file.lock().unwrap().len()),
+            "SIZE" if script.size_works => format!("213 {}", file.lock().unwrap().len()),
             "AUTH" if script.hang_after_auth => {
                 let _ = write.write_all(b"234 go ahead\r\n").await;
                 tokio::time::sleep(Duration::from_secs(60)).await;
@@ -306,7 +351,7 @@ async fn serve(
                 plan = listener.map(Plan::Passive);
                 format!("229 Entering Extended Passive Mode (|||{port}|)")
             }
-            "PORT" | "EPRT" if script.refuse_port => "500 Illegal PORT command.".into(),
+            "PORT" | "EPRT" if script.refuse_port => script.port_refusal.into(),
             "PORT" | "EPRT" => match active_target(&verb, line.get(5..).unwrap_or("")) {
                 Some(target) => {
                     plan = Some(Plan::Active(target));

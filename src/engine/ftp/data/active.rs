@@ -59,6 +59,36 @@ pub(super) fn could_not_connect_back(ctl: &Control, announced: SocketAddr, what:
     )
 }
 
+/// The likely cause of a refused PORT/EPRT and its remedy: a private address means Ferry is
+/// behind NAT, and servers refuse to connect to such an address.
+fn refusal_cause(announced: SocketAddr) -> String {
+    if is_private(announced.ip()) {
+        format!(
+            "Ferry is probably behind NAT: {} is a private address, and the server refuses to connect to it. Use passive or auto mode, or set the external address (--external-ip) to your router's public address.",
+            announced.ip()
+        )
+    } else {
+        format!(
+            "It may not allow active mode, or it refused the address {announced} Ferry announced."
+        )
+    }
+}
+
+/// A private, shared (carrier-grade NAT) or link-local address: one no server on the internet
+/// can reach.
+fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => {
+            let [a, b, ..] = ip.octets();
+            ip.is_private() || ip.is_link_local() || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(ip) => {
+            let first = ip.segments()[0];
+            (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
 /// Listens on the control connection's local address (a port from the site's range) and
 /// announces it, or the site's external address, with PORT (IPv4) or EPRT (IPv6).
 pub(super) async fn prepare(ctl: &mut Control, options: &ActiveOptions) -> EngineResult<Pending> {
@@ -99,14 +129,15 @@ pub(super) async fn prepare(ctl: &mut Control, options: &ActiveOptions) -> Engin
         other => other?,
     };
     if !reply.is_success() {
+        let refused = format!(
+            "the server refused {} ({} {}).",
+            command_verb(&command),
+            reply.code,
+            reply.message()
+        );
         return Err(data_error(
             Way::Active,
-            format!(
-                "the server refused {} ({} {}). It may not allow active mode, or it refused the address {announced} Ferry announced.",
-                command_verb(&command),
-                reply.code,
-                reply.message()
-            ),
+            format!("{refused} {}", refusal_cause(announced)),
         ));
     }
     Ok(Pending::Listening(listener, announced))
@@ -179,6 +210,27 @@ pub(super) async fn accept(
                 Way::Active,
                 could_not_connect_back(ctl, announced, &what),
             ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_addresses_are_told_apart() {
+        for private in [
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.20",
+            "100.64.0.1",
+            "fd00::1",
+        ] {
+            assert!(is_private(private.parse().unwrap()), "{private}");
+        }
+        for public in ["198.51.100.7", "127.0.0.1", "100.128.0.1", "2001:db8::1"] {
+            assert!(!is_private(public.parse().unwrap()), "{public}");
         }
     }
 }

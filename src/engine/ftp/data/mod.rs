@@ -73,6 +73,9 @@ pub struct DataChannel {
     known: Option<Way>,
     /// What auto mode found on this connection since the owner last asked.
     learned: Option<Way>,
+    /// The known way stopped working and left the connection broken: the session is to forget
+    /// it and try again from passive on a new connection.
+    forgot: bool,
     /// EPSV was refused once: go straight to PASV from now on.
     epsv_refused: bool,
     /// `LIST -a` was refused once: use plain `LIST`.
@@ -96,6 +99,7 @@ impl DataChannel {
             active: site.active,
             known,
             learned: None,
+            forgot: false,
             epsv_refused: false,
             list_a_refused: false,
         }
@@ -112,6 +116,12 @@ impl DataChannel {
     /// remember for the session and report.
     pub fn take_learned(&mut self) -> Option<Way> {
         self.learned.take()
+    }
+
+    /// Whether the way auto mode knew stopped working since the owner last asked (the
+    /// connection is then broken, and the session should forget the way).
+    pub fn take_forgotten(&mut self) -> bool {
+        std::mem::take(&mut self.forgot)
     }
 
     fn learn(&mut self, way: Way) {
@@ -177,6 +187,16 @@ impl DataChannel {
             }
             // A connection out of step cannot try again; the next attempt reconnects.
             Err(EngineError::Data { detail, .. }) if !ctl.is_broken() => detail,
+            Err(error @ EngineError::Data { .. }) if known.is_some() => {
+                // What worked before stopped working: start over from passive.
+                self.known = None;
+                self.forgot = true;
+                ctl.log.status(format!(
+                    "{} mode stopped working; auto mode starts over on a new connection.",
+                    capitalized(first.label())
+                ));
+                return Err(error);
+            }
             Err(other) => return Err(other),
         };
         let second = first.other();
