@@ -78,7 +78,7 @@ fn unsafe_names_in_a_listing_never_write_outside_the_chosen_folder() {
     let mut request = rig.request(Direction::Download, &target, "/dir");
     request.recursive = true;
     rig.transfer(vec![request]);
-    let mut written: Vec<String> = walk(outer.path());
+    let mut written: Vec<String> = files_under(outer.path());
     written.sort();
     assert_eq!(
         written,
@@ -146,28 +146,7 @@ fn the_command_line_never_writes_outside_the_chosen_folder() {
         "{}",
         single.stderr
     );
-    assert_eq!(walk(outer.path()), vec!["target/ok.txt".to_string()]);
-}
-
-fn walk(root: &std::path::Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(
-                    path.strip_prefix(root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .replace('\\', "/"),
-                );
-            }
-        }
-    }
-    files
+    assert_eq!(files_under(outer.path()), vec!["target/ok.txt".to_string()]);
 }
 
 #[test]

@@ -168,3 +168,18 @@ fn drag(h: &mut AppHarness, from: egui::Pos2, to: egui::Pos2) {
     });
     h.run_steps(2);
 }
+
+/// Replaces the text of the open dialog (its field has the keyboard focus) and presses OK.
+pub(crate) fn type_into_dialog(h: &mut AppHarness, text: &str) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.step();
+    let focused: Vec<_> = h
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .filter(|n| n.is_focused())
+        .collect();
+    assert_eq!(focused.len(), 1, "one focused field in the dialog");
+    focused[0].type_text(text);
+    h.step();
+    h.get_by_label("OK").click();
+    h.run_steps(2);
+}

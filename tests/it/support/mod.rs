@@ -295,3 +295,22 @@ impl Rig {
         closed.unwrap_or_else(|e| panic!("{e}; transcript: {:#?}", self.tail()));
     }
 }
+
+/// Every file under `root`, as sorted `/`-separated paths relative to it.
+pub fn files_under(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_string_lossy();
+                files.push(relative.replace('\\', "/"));
+            }
+        }
+    }
+    files.sort();
+    files
+}

@@ -3,21 +3,6 @@
 
 use super::*;
 
-/// Replaces the text of the open dialog (its field has the keyboard focus) and presses OK.
-fn type_into_dialog(h: &mut AppHarness, text: &str) {
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.step();
-    let focused: Vec<_> = h
-        .get_all_by_role(egui::accesskit::Role::TextInput)
-        .filter(|n| n.is_focused())
-        .collect();
-    assert_eq!(focused.len(), 1, "one focused field in the dialog");
-    focused[0].type_text(text);
-    h.step();
-    h.get_by_label("OK").click();
-    h.run_steps(2);
-}
-
 #[test]
 fn create_rename_and_delete_through_the_context_menu() {
     let server = Server::plain();

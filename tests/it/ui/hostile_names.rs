@@ -29,23 +29,6 @@ fn hostile_server(absolute: String) -> FakeServer {
     }))
 }
 
-fn files_under(root: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn names_from_the_server_never_write_outside_the_local_folder() {
     let outer = tempfile::tempdir().unwrap();

@@ -15,20 +15,6 @@ fn menu_at(h: &mut AppHarness, pos: egui::Pos2, item: &str) {
     h.run_steps(2);
 }
 
-/// Types `text` into the focused field of the dialog open and presses OK.
-fn answer_dialog(h: &mut AppHarness, text: &str) {
-    h.step();
-    let focused: Vec<_> = h
-        .get_all_by_role(egui::accesskit::Role::TextInput)
-        .filter(|n| n.is_focused())
-        .collect();
-    assert_eq!(focused.len(), 1, "one focused field in the dialog");
-    focused[0].type_text(text);
-    h.step();
-    h.get_by_label("OK").click();
-    h.run_steps(2);
-}
-
 #[test]
 fn an_empty_remote_folder_gets_a_new_folder_from_its_empty_space() {
     let server = Server::plain();
@@ -46,7 +32,7 @@ fn an_empty_remote_folder_gets_a_new_folder_from_its_empty_space() {
     assert!(h.query_by_label("Refresh").is_some());
     h.get_by_label("Create directory").click();
     h.run_steps(2);
-    answer_dialog(&mut h, "fresh");
+    type_into_dialog(&mut h, "fresh");
     run_until(&mut h, "the new folder listed", remote_has("fresh"));
     assert!(server.path("fresh").is_dir());
 }
@@ -57,7 +43,7 @@ fn an_empty_local_folder_gets_a_new_folder_from_its_empty_space() {
     let local = tempfile::tempdir().unwrap();
     let mut h = connected_app(&server, local.path());
     menu_at(&mut h, egui::pos2(320.0, 500.0), "Create directory");
-    answer_dialog(&mut h, "made here");
+    type_into_dialog(&mut h, "made here");
     let made = local.path().join("made here");
     run_until(&mut h, "the local folder listed", |a| {
         a.local.entries().iter().any(|e| e.name == "made here")

@@ -83,11 +83,8 @@ fn demo_window(theme: egui::Theme, name: &str) {
     let mut h = snapshot_harness(
         AppStart {
             connect: Some(demo.site.clone()),
-            connect_path: None,
             local_dir: Some(local),
-            config_dir: None,
-            keyring: None,
-            open_site: None,
+            ..AppStart::default()
         },
         theme,
     );
@@ -126,11 +123,8 @@ fn connected(server: &Server, name: &str) -> AppHarness {
     let mut h = snapshot_harness(
         AppStart {
             connect: Some(server.site(Protocol::Ftp)),
-            connect_path: None,
             local_dir: Some(local),
-            config_dir: None,
-            keyring: None,
-            open_site: None,
+            ..AppStart::default()
         },
         egui::Theme::Dark,
     );
@@ -218,11 +212,8 @@ fn the_certificate_and_password_dialogs() {
     let mut h = snapshot_harness(
         AppStart {
             connect: Some(site),
-            connect_path: None,
             local_dir: Some(local),
-            config_dir: None,
-            keyring: None,
-            open_site: None,
+            ..AppStart::default()
         },
         egui::Theme::Dark,
     );
