@@ -256,6 +256,15 @@ impl FerryApp {
         tab.colour = colour;
         self.link.forget(old);
         self.link.send(Command::Connect { session, site });
+        // One queue for every tab: a tab opened while the queue is paused starts paused, and
+        // the parallel count shown is the one every connection uses.
+        if self.queue.paused {
+            self.link.send(Command::SetPaused {
+                session,
+                paused: true,
+            });
+        }
+        self.queue_action(QueueAction::SetParallel(self.queue.parallel));
     }
 
     fn disconnect(&mut self, index: usize) {

@@ -210,3 +210,36 @@ fn the_pane_split_and_column_widths_survive_a_restart() {
         "the column came back at {column}, not {narrowed}"
     );
 }
+
+/// The queue is one for all tabs: paused, a tab opened later does not start its transfers
+/// (before, a new tab's queue ran while the button still said "Resume").
+#[test]
+fn a_tab_opened_while_the_queue_is_paused_holds_its_transfers() {
+    let first = Server::plain();
+    let second = Server::plain();
+    std::fs::write(second.path("held.txt"), b"held").unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let mut h = connected_app(&first, local.path());
+    h.get_by_label("Pause queue").click();
+    h.run_steps(2);
+    assert!(app(&h).queue().paused);
+
+    let port = second.server.addr().port().to_string();
+    clear_field(&mut h, "Port:");
+    h.get_by_label("Port:").type_text(&port);
+    clear_field(&mut h, "Password:");
+    h.get_by_label("Password:").type_text(PASSWORD);
+    h.step();
+    h.get_by_label("Quickconnect").click();
+    run_until(&mut h, "second listing", remote_has("held.txt"));
+    double_click(&mut h, "held.txt");
+    run_until(&mut h, "queued", |a| a.queue().len() == 1);
+    h.run_steps(60);
+    let target = local.path().join("held.txt");
+    assert!(
+        !target.exists(),
+        "a paused queue transferred in the new tab"
+    );
+    h.get_by_label("Resume queue").click();
+    run_until(&mut h, "the download after resuming", |_| target.exists());
+}
