@@ -10,8 +10,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::api::{
-    Answer, Direction, Event, ExistsAction, ExistsPolicy, MAX_PARALLEL, Prompt, TransferId,
-    TransferRequest, TransferState,
+    Answer, Direction, ErrorReport, Event, ExistsAction, ExistsPolicy, MAX_PARALLEL, Prompt,
+    TransferId, TransferRequest, TransferState,
 };
 use crate::common::paths::resolve_remote;
 use crate::engine::connection::Connection;
@@ -34,6 +34,11 @@ struct JobDone {
     id: TransferId,
     conn: Option<Connection>,
     children: Vec<Job>,
+    /// The job could not get a connection of its own because the server allows no more
+    /// (`421`, or a refused or reset connect while others are open): it waits for a free one.
+    limited: Option<(Job, ErrorReport)>,
+    /// A job to queue again after its back-off (see [`Queue::retry_later`]).
+    requeue: Option<Job>,
 }
 
 /// What a running job sees of its queue.
@@ -88,6 +93,8 @@ pub async fn run(ctx: Arc<SessionCtx>, mut rx: mpsc::UnboundedReceiver<QueueMsg>
         next_connection: 1,
         busy: false,
         paused: false,
+        ceiling_to_announce: false,
+        limit_tries: HashMap::new(),
         ctx,
     };
     loop {
@@ -120,6 +127,10 @@ struct Queue {
     /// Something ran since the queue last said it was idle.
     busy: bool,
     paused: bool,
+    /// The concurrency was lowered for the server's connection limit and not yet logged.
+    ceiling_to_announce: bool,
+    /// How often each job was refused for the connection limit with nothing else open.
+    limit_tries: HashMap<TransferId, u8>,
 }
 
 impl Queue {
@@ -143,6 +154,7 @@ impl Queue {
     /// Runs `job` in its own task, on an idle connection or a new one.
     fn start(&mut self, job: Job) {
         let (cancel_tx, cancel_rx) = oneshot::channel();
+        let others = self.running.len();
         self.running.insert(job.id, cancel_tx);
         let conn = self.idle.pop();
         let log = match &conn {
@@ -156,8 +168,9 @@ impl Queue {
         let env = self.env.clone();
         tokio::spawn(log.clone().scope(async move {
             let id = job.id;
-            let (conn, children) = run_one(env, job, conn, log, cancel_rx).await;
-            let _ = done.send(JobDone { id, conn, children });
+            let mut ended = run_one(env, job, conn, others, log, cancel_rx).await;
+            ended.id = id;
+            let _ = done.send(ended);
         }));
     }
 
@@ -217,6 +230,18 @@ impl Queue {
     /// enough), and a directory's contents join the queue.
     fn finished(&mut self, done: JobDone) {
         self.running.remove(&done.id);
+        match done.limited {
+            // Other connections of this queue hold the server's slots: wait for one of them.
+            Some((job, _)) if !self.running.is_empty() || !self.idle.is_empty() => {
+                self.lower_ceiling();
+                self.pending.push_front(job);
+            }
+            Some((job, error)) => self.retry_later(job, error),
+            None => self.announce_ceiling(),
+        }
+        if let Some(job) = done.requeue {
+            self.pending.push_front(job);
+        }
         if let Some(conn) = done.conn {
             if self.idle.len() < self.parallel {
                 self.idle.push(conn);
@@ -228,6 +253,60 @@ impl Queue {
             child.id = TransferId(self.ctx.ids.fetch_add(1, Ordering::Relaxed));
             announce(&self.env, &child, Some(done.id));
             self.pending.push_back(child);
+        }
+    }
+
+    /// The server refused one more connection: run no more transfers at once than it accepted
+    /// (the ones still running). Several refusals of one burst lower it in turn; the log says
+    /// the ceiling once, when the next transfer ends (see [`Queue::announce_ceiling`]).
+    fn lower_ceiling(&mut self) {
+        let ceiling = (self.running.len() + self.idle.len()).max(1);
+        if ceiling < self.parallel {
+            self.parallel = ceiling;
+            self.ceiling_to_announce = true;
+        }
+    }
+
+    /// Refused for the connection limit with no other transfer connection open (the browsing
+    /// connection may hold the only slot for a while): queued again after a bounded back-off,
+    /// then failed.
+    fn retry_later(&mut self, job: Job, error: ErrorReport) {
+        let tries = self.limit_tries.entry(job.id).or_insert(0);
+        let Some(wait) = LIMIT_BACKOFF.get(usize::from(*tries)).copied() else {
+            self.env.report(job.id, TransferState::Failed(error));
+            return;
+        };
+        *tries += 1;
+        self.ctx.log(0).status(format!(
+            "{}; trying again in {} s",
+            error.message,
+            wait.as_secs()
+        ));
+        // Counted as running until it is back in the queue, so the queue is not idle meanwhile.
+        let (cancel, _) = oneshot::channel();
+        self.running.insert(job.id, cancel);
+        let done = self.done_tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            let id = job.id;
+            let _ = done.send(JobDone {
+                id,
+                conn: None,
+                children: Vec::new(),
+                limited: None,
+                requeue: Some(job),
+            });
+        });
+    }
+
+    /// One Status line for the connection limit found, once the burst of refusals is over.
+    fn announce_ceiling(&mut self) {
+        if std::mem::take(&mut self.ceiling_to_announce) {
+            let ceiling = self.parallel;
+            self.ctx.log(0).status(format!(
+                "The server refused another connection: continuing with {ceiling} simultaneous transfer{}",
+                if ceiling == 1 { "" } else { "s" }
+            ));
         }
     }
 
@@ -291,10 +370,24 @@ async fn run_one(
     env: QueueEnv,
     job: Job,
     conn: Option<Connection>,
+    others: usize,
     log: LogCtx,
     mut cancel: oneshot::Receiver<()>,
-) -> (Option<Connection>, Vec<Job>) {
+) -> JobDone {
     let (result, conn) = attempt(&env, &job, conn, &log, &mut cancel).await;
+    if let Err(error) = &result
+        && conn.is_none()
+        && is_connection_limit(error, others > 0)
+    {
+        let report = error.report();
+        return JobDone {
+            id: job.id,
+            conn: None,
+            children: Vec::new(),
+            limited: Some((job, report)),
+            requeue: None,
+        };
+    }
     let children = match result {
         Ok(Outcome::Finished { bytes, elapsed }) => {
             log.status(format!(
@@ -325,7 +418,13 @@ async fn run_one(
             Vec::new()
         }
     };
-    (conn, children)
+    JobDone {
+        id: job.id,
+        conn,
+        children,
+        limited: None,
+        requeue: None,
+    }
 }
 
 /// Runs `job` until it ends or is cancelled: on `conn` when it is usable, else on a new
@@ -384,5 +483,23 @@ async fn attempt(
                 return (result, reusable);
             }
         }
+    }
+}
+
+/// Back-off before a job refused for the server's connection limit is tried again, when no
+/// other transfer connection is open to wait for.
+const LIMIT_BACKOFF: [Duration; 3] = [
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+];
+
+/// Whether `error` says the server takes no more connections: `421` to the greeting, or (when
+/// `others_open`) a connect refused or reset because of that.
+fn is_connection_limit(error: &EngineError, others_open: bool) -> bool {
+    match error {
+        EngineError::Refused { code: 421, .. } => true,
+        EngineError::Connect { .. } | EngineError::Lost(_) => others_open,
+        _ => false,
     }
 }

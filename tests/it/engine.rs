@@ -3,6 +3,7 @@
 //! file-exists policies and operations.
 
 mod exists;
+mod limits;
 mod listing;
 mod login;
 mod ops;

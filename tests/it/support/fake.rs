@@ -63,6 +63,9 @@ pub struct Script {
     pub endless_on: Option<String>,
     /// Answer this command verb with a multi-line reply that never ends.
     pub endless_multiline_on: Option<String>,
+    /// At most this many control connections at once; more are greeted with `421` and closed
+    /// (a shared host's per-address limit).
+    pub max_connections: Option<usize>,
 }
 
 impl Default for Script {
@@ -92,6 +95,7 @@ impl Default for Script {
             silent_on: None,
             endless_on: None,
             endless_multiline_on: None,
+            max_connections: None,
         }
     }
 }
@@ -119,17 +123,29 @@ impl FakeServer {
         let log = Arc::clone(&commands);
         let file = Arc::new(Mutex::new(script.file.to_vec()));
         let stored = Arc::clone(&file);
+        let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let task = tokio::spawn(async move {
             loop {
-                let Ok((socket, _)) = listener.accept().await else {
+                let Ok((mut socket, _)) = listener.accept().await else {
                     return;
                 };
+                let busy = open.load(std::sync::atomic::Ordering::SeqCst);
+                if script.max_connections.is_some_and(|max| busy >= max) {
+                    log.lock().unwrap().push("(refused: 421)".to_string());
+                    let _ = socket
+                        .write_all(b"421 Too many connections from the same IP address.\r\n")
+                        .await;
+                    continue;
+                }
+                open.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let script = script.clone();
                 let log = Arc::clone(&log);
                 let file = Arc::clone(&stored);
+                let open = Arc::clone(&open);
                 tokio::spawn(async move {
                     let session = serve(socket, script, log, file);
                     let _ = tokio::time::timeout(Duration::from_secs(120), session).await;
+                    open.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
                 });
             }
         });

@@ -46,10 +46,23 @@ fn names_from_the_server_never_write_outside_the_local_folder() {
 
     // Each refused name is listed as sent, marked.
     assert_eq!(h.get_all_by_label("⚠").count(), 3);
+    // Each refusal ends the queue's batch, which refreshes the remote pane: wait for the
+    // listing to be back before the next action.
+    let settle = |h: &mut AppHarness, name: &str| {
+        let refused = format!("refused unsafe name from the server: {name:?}");
+        run_until(h, "the refusal", |a| {
+            a.log().text().iter().any(|l| l.contains(&refused))
+        });
+        h.run_steps(5);
+        run_until(h, "the listing back", remote_has("ok.txt"));
+    };
     double_click(&mut h, "../escape1.txt");
+    settle(&mut h, "../escape1.txt");
     context_menu(&mut h, &absolute, "Download");
+    settle(&mut h, &absolute);
     let from = remote_row(&h, "con.txt");
     drag(&mut h, from, egui::pos2(300.0, 500.0));
+    settle(&mut h, "con.txt");
     double_click(&mut h, "ok.txt");
     let ok = target.join("ok.txt");
     run_until(&mut h, "the safe download", |_| ok.exists());
