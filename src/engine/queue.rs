@@ -237,7 +237,11 @@ impl Queue {
                 self.pending.push_front(job);
             }
             Some((job, error)) => self.retry_later(job, error),
-            None => self.announce_ceiling(),
+            None if done.requeue.is_none() => {
+                self.limit_tries.remove(&done.id);
+                self.announce_ceiling();
+            }
+            None => {}
         }
         if let Some(job) = done.requeue {
             self.pending.push_front(job);
@@ -282,19 +286,27 @@ impl Queue {
             error.message,
             wait.as_secs()
         ));
-        // Counted as running until it is back in the queue, so the queue is not idle meanwhile.
-        let (cancel, _) = oneshot::channel();
+        // Counted as running until it is back in the queue (so the queue is not idle
+        // meanwhile), and cancellable like a running job.
+        let (cancel, mut cancelled) = oneshot::channel();
         self.running.insert(job.id, cancel);
         let done = self.done_tx.clone();
+        let env = self.env.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(wait).await;
             let id = job.id;
+            let requeue = tokio::select! {
+                _ = tokio::time::sleep(wait) => Some(job),
+                _ = &mut cancelled => {
+                    env.report(id, TransferState::Failed(EngineError::Cancelled.report()));
+                    None
+                }
+            };
             let _ = done.send(JobDone {
                 id,
                 conn: None,
                 children: Vec::new(),
                 limited: None,
-                requeue: Some(job),
+                requeue,
             });
         });
     }

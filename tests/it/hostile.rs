@@ -13,13 +13,7 @@ fn fake(script: Script) -> FakeServer {
 }
 
 fn site(server: &FakeServer, timeout_secs: u64) -> Site {
-    let mut site = Site::new("127.0.0.1", Protocol::Ftp);
-    site.port = server.addr.port();
-    site.user = "user".to_string();
-    site.password = Secret::new("pw");
-    site.timeouts = short_timeouts(timeout_secs);
-    site.mode = DataMode::Passive;
-    site
+    server.site(timeout_secs)
 }
 
 fn mlsd_listing(

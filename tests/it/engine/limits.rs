@@ -20,12 +20,7 @@ fn a_connection_limit_lowers_the_concurrency_and_every_file_still_arrives() {
     }));
     let local = tempfile::tempdir().unwrap();
     let mut rig = Rig::new();
-    let mut site = Site::new("127.0.0.1", Protocol::Ftp);
-    site.port = server.addr.port();
-    site.user = "user".to_string();
-    site.password = Secret::new("pw");
-    site.timeouts = short_timeouts(10);
-    site.mode = DataMode::Passive;
+    let mut site = server.site(10);
     site.parallel = 6;
     rig.connect(site).unwrap();
     let names: Vec<String> = (0..12).map(|i| format!("f{i}.bin")).collect();
@@ -78,12 +73,7 @@ fn with_no_slot_left_a_transfer_backs_off_a_bounded_number_of_times_then_fails()
     }));
     let local = tempfile::tempdir().unwrap();
     let mut rig = Rig::new();
-    let mut site = Site::new("127.0.0.1", Protocol::Ftp);
-    site.port = server.addr.port();
-    site.user = "user".to_string();
-    site.password = Secret::new("pw");
-    site.timeouts = short_timeouts(10);
-    rig.connect(site).unwrap();
+    rig.connect(server.site(10)).unwrap();
     let request = rig.request(Direction::Download, &local.path().join("x"), "/x");
     let states = rig.transfer(vec![request]);
     let state = states.values().next().expect("a final state");

@@ -14,11 +14,7 @@ fn fake(script: Script) -> FakeServer {
 }
 
 fn site(server: &FakeServer, mode: DataMode) -> Site {
-    let mut site = Site::new("127.0.0.1", Protocol::Ftp);
-    site.port = server.addr.port();
-    site.user = "user".to_string();
-    site.password = Secret::new("pw");
-    site.timeouts = short_timeouts(5);
+    let mut site = server.site(5);
     site.mode = mode;
     site
 }

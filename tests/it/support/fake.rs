@@ -157,6 +157,18 @@ impl FakeServer {
         }
     }
 
+    /// A passive-mode site for this server (user `user`, password `pw`), every step bounded by
+    /// `timeout_secs`.
+    pub fn site(&self, timeout_secs: u64) -> ferry::Site {
+        let mut site = ferry::Site::new("127.0.0.1", ferry::Protocol::Ftp);
+        site.port = self.addr.port();
+        site.user = "user".to_string();
+        site.password = ferry::Secret::new("pw");
+        site.timeouts = super::short_timeouts(timeout_secs);
+        site.mode = ferry::DataMode::Passive;
+        site
+    }
+
     pub fn received(&self) -> Vec<String> {
         self.commands.lock().unwrap().clone()
     }

@@ -113,17 +113,11 @@ fn a_second_connection_opens_its_own_tab_with_its_own_log_and_listing() {
     let mut h = connected_app(&first, local.path());
     run_until(&mut h, "first listing", remote_has("on the first.txt"));
 
-    let port = second.server.addr().port().to_string();
-    clear_field(&mut h, "Port:");
-    h.get_by_label("Port:").type_text(&port);
-    clear_field(&mut h, "Password:");
-    h.get_by_label("Password:").type_text(PASSWORD);
-    h.step();
-    h.get_by_label("Quickconnect").click();
+    quick_connect_to(&mut h, &second);
     run_until(&mut h, "second listing", remote_has("on the second.txt"));
     assert_eq!(app(&h).tabs().len(), 2);
     let first_port = format!(":{}", first.server.addr().port());
-    let second_port = format!(":{port}");
+    let second_port = format!(":{}", second.server.addr().port());
     let log = app(&h).log().text();
     assert!(log.iter().any(|l| l.contains(&second_port)), "{log:#?}");
     assert!(!log.iter().any(|l| l.contains(&first_port)), "{log:#?}");
@@ -224,13 +218,7 @@ fn a_tab_opened_while_the_queue_is_paused_holds_its_transfers() {
     h.run_steps(2);
     assert!(app(&h).queue().paused);
 
-    let port = second.server.addr().port().to_string();
-    clear_field(&mut h, "Port:");
-    h.get_by_label("Port:").type_text(&port);
-    clear_field(&mut h, "Password:");
-    h.get_by_label("Password:").type_text(PASSWORD);
-    h.step();
-    h.get_by_label("Quickconnect").click();
+    quick_connect_to(&mut h, &second);
     run_until(&mut h, "second listing", remote_has("held.txt"));
     double_click(&mut h, "held.txt");
     run_until(&mut h, "queued", |a| a.queue().len() == 1);
@@ -242,4 +230,16 @@ fn a_tab_opened_while_the_queue_is_paused_holds_its_transfers() {
     );
     h.get_by_label("Resume queue").click();
     run_until(&mut h, "the download after resuming", |_| target.exists());
+}
+
+/// Quick-connects (the bar keeps host and user) to `server` on its port, opening a new tab
+/// when the current one is connected.
+fn quick_connect_to(h: &mut AppHarness, server: &Server) {
+    let port = server.server.addr().port().to_string();
+    clear_field(h, "Port:");
+    h.get_by_label("Port:").type_text(&port);
+    clear_field(h, "Password:");
+    h.get_by_label("Password:").type_text(PASSWORD);
+    h.step();
+    h.get_by_label("Quickconnect").click();
 }

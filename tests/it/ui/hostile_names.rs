@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use ferry::*;
-
 use super::*;
 use crate::support::fake::{FakeServer, Script};
 
@@ -36,12 +34,7 @@ fn names_from_the_server_never_write_outside_the_local_folder() {
     std::fs::create_dir(&target).unwrap();
     let absolute = outer.path().join("escape3.txt").display().to_string();
     let server = hostile_server(absolute.clone());
-    let mut site = Site::new("127.0.0.1", Protocol::Ftp);
-    site.port = server.addr.port();
-    site.user = "user".to_string();
-    site.password = Secret::new("pw");
-    site.mode = DataMode::Passive;
-    let mut h = harness(start(&target, Some(site)));
+    let mut h = harness(start(&target, Some(server.site(20))));
     run_until(&mut h, "the hostile listing", remote_has("ok.txt"));
 
     // Each refused name is listed as sent, marked.
