@@ -2,12 +2,19 @@
 //! its data connections ([`DataChannel`], the layer above the control connection). Sessions and
 //! queues own these; operations and transfers borrow them.
 
+use crate::api::Entry;
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::DataChannel;
+
+/// A folder and the entries its listing showed, kept for a server that cannot say whether a
+/// file exists (no usable SIZE, no MLST): what uploads into that folder go by.
+pub type Listed = Option<(String, Vec<Entry>)>;
 
 pub struct Connection {
     pub ctl: Control,
     pub data: DataChannel,
+    /// The folder listing transfers on this connection go by (see [`Listed`]).
+    pub listed: Listed,
 }
 
 impl Connection {

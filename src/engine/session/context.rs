@@ -114,7 +114,11 @@ impl SessionCtx {
             let error = match Control::connect(&site, &self.trust, log).await {
                 Ok(ctl) => {
                     let data = DataChannel::new(&site, self.learned_way());
-                    return Ok(Connection { ctl, data });
+                    return Ok(Connection {
+                        ctl,
+                        data,
+                        listed: None,
+                    });
                 }
                 Err(EngineError::Untrusted(info)) => info,
                 Err(error @ EngineError::Login(_)) => {

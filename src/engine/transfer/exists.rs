@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::api::{Direction, ExistsAction, FileFacts, Prompt};
+use crate::engine::connection::Listed;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 
@@ -122,9 +123,13 @@ pub async fn free_local_name(path: &Path) -> EngineResult<PathBuf> {
 
 /// The first free `name (n)`: from the folder's listing when there is one (no probes), else
 /// asking the server about each.
-pub async fn free_remote_name(ctl: &mut Control, path: &str) -> EngineResult<String> {
+pub async fn free_remote_name(
+    ctl: &mut Control,
+    listed: &Listed,
+    path: &str,
+) -> EngineResult<String> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    if let Some(entries) = listed_in(ctl, path) {
+    if let Some(entries) = listed_in(listed, path) {
         let taken = |candidate: &str| entries.iter().any(|e| e.name == candidate);
         let n = (1..)
             .find(|&n| !taken(&numbered_name(name, n)))
@@ -133,7 +138,10 @@ pub async fn free_remote_name(ctl: &mut Control, path: &str) -> EngineResult<Str
     }
     for n in 1..=MAX_RENAME_TRIES {
         let candidate = format!("{dir}/{}", numbered_name(name, n));
-        if remote_facts(ctl, &candidate, false).await?.is_none() {
+        if remote_facts(ctl, listed, &candidate, false)
+            .await?
+            .is_none()
+        {
             return Ok(candidate);
         }
     }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::api::{Direction, ExistsPolicy, FileFacts};
+use crate::engine::connection::Listed;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 
@@ -26,13 +27,18 @@ pub struct Facts {
 impl Facts {
     /// Looks at both sides of `job`. Remote times (MDTM) are fetched only when `policy` may
     /// compare them; a missing upload source is an error.
-    pub async fn gather(ctl: &mut Control, job: &Job, policy: ExistsPolicy) -> EngineResult<Facts> {
+    pub async fn gather(
+        ctl: &mut Control,
+        listed: &Listed,
+        job: &Job,
+        policy: ExistsPolicy,
+    ) -> EngineResult<Facts> {
         let needs_time = matches!(policy, ExistsPolicy::OverwriteIfNewer | ExistsPolicy::Ask);
         match job.direction {
             Direction::Download => {
                 let existing = local_facts(&job.local).await;
                 let want_time = existing.is_some() && needs_time;
-                let remote = remote_facts(ctl, &job.remote, want_time).await?;
+                let remote = remote_facts(ctl, listed, &job.remote, want_time).await?;
                 let total = remote.as_ref().and_then(|r| r.size).or(job.size);
                 let source = remote.unwrap_or(FileFacts {
                     path: job.remote.clone(),
@@ -57,7 +63,7 @@ impl Facts {
                         std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
                     )
                 })?;
-                let destination = remote_facts(ctl, &job.remote, needs_time).await?;
+                let destination = remote_facts(ctl, listed, &job.remote, needs_time).await?;
                 Ok(Facts {
                     total: source.size,
                     source,

@@ -24,9 +24,8 @@ use std::time::Duration;
 use crate::api::{
     Direction, Entry, EntryKind, ExistsAction, ExistsPolicy, Prompt, TransferId, TransferState,
 };
-use crate::engine::connection::Connection;
+use crate::engine::connection::{Connection, Listed};
 use crate::engine::error::{EngineError, EngineResult};
-use crate::engine::ftp::control::Control;
 use crate::engine::ops::list_dir;
 
 use expand::{expand_local, expand_remote};
@@ -84,8 +83,8 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
     if job.direction == Direction::Upload && !remote::can_probe(&conn.ctl) {
         list_destination_folder(conn, &job.remote).await;
     }
-    let facts = Facts::gather(&mut conn.ctl, job, env.policy()).await?;
-    let plan = match plan::decide(&mut conn.ctl, job, facts, env).await? {
+    let facts = Facts::gather(&mut conn.ctl, &conn.listed, job, env.policy()).await?;
+    let plan = match plan::decide(&mut conn.ctl, &conn.listed, job, facts, env).await? {
         Decided::Skip(reason) => return Ok(Outcome::Skipped(reason)),
         Decided::Transfer(plan) => plan,
     };
@@ -93,7 +92,7 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
         Target::Local(target) => download::download(conn, job, &plan, target, env).await,
         Target::Remote(target) => {
             let outcome = upload::upload(conn, job, &plan, target, env).await?;
-            remember_uploaded(&mut conn.ctl, &target.path);
+            remember_uploaded(&mut conn.listed, &target.path);
             Ok(outcome)
         }
     }
@@ -106,12 +105,12 @@ async fn list_destination_folder(conn: &mut Connection, remote: &str) {
         return;
     };
     let dir = if dir.is_empty() { "/" } else { dir };
-    if remote::listed_in(&conn.ctl, remote).is_some() {
+    if remote::listed_in(&conn.listed, remote).is_some() {
         return;
     }
     let mut entries = Vec::new();
     match list_dir(conn, Some(dir), |_, batch| entries.extend(batch)).await {
-        Ok(_) => conn.ctl.listed = Some((dir.to_string(), entries)),
+        Ok(_) => conn.listed = Some((dir.to_string(), entries)),
         Err(e) => conn.ctl.log.status(format!(
             "Could not list {dir} to see what exists there: {e}"
         )),
@@ -119,9 +118,9 @@ async fn list_destination_folder(conn: &mut Connection, remote: &str) {
 }
 
 /// An uploaded file joins the folder's listing, when one is kept.
-fn remember_uploaded(ctl: &mut Control, path: &str) {
-    let known = remote::listed_in(ctl, path).is_some();
-    if let (true, Some((_, entries))) = (known, &mut ctl.listed) {
+fn remember_uploaded(listed: &mut Listed, path: &str) {
+    let known = remote::listed_in(listed, path).is_some();
+    if let (true, Some((_, entries))) = (known, listed) {
         let name = path.rsplit('/').next().unwrap_or(path);
         if !entries.iter().any(|e| e.name == name) {
             entries.push(Entry::new(name, EntryKind::File, name));

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::api::{Direction, FileFacts};
+use crate::engine::connection::Listed;
 use crate::engine::error::EngineResult;
 use crate::engine::ftp::control::Control;
 
@@ -77,6 +78,7 @@ enum Existing {
 /// "name (n)" name for renaming), else resuming a `.part` file when the policy says so.
 pub async fn decide(
     ctl: &mut Control,
+    listed: &Listed,
     job: &Job,
     facts: Facts,
     env: &impl JobEnv,
@@ -113,7 +115,7 @@ pub async fn decide(
         }
         Direction::Upload => {
             let (path, offset) = match existing {
-                Existing::Rename => (free_remote_name(ctl, &job.remote).await?, 0),
+                Existing::Rename => (free_remote_name(ctl, listed, &job.remote).await?, 0),
                 Existing::Write(offset) => (job.remote.clone(), offset),
                 Existing::Absent => (job.remote.clone(), 0),
             };

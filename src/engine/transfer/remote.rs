@@ -5,6 +5,7 @@
 use std::time::SystemTime;
 
 use crate::api::{Entry, FileFacts};
+use crate::engine::connection::Listed;
 use crate::engine::error::EngineResult;
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::listing::parse_mlsd_line;
@@ -14,10 +15,11 @@ use crate::engine::ops::parse_mdtm;
 /// exist or the server cannot tell (an upload then goes ahead as a new file).
 pub async fn remote_facts(
     ctl: &mut Control,
+    listed: &Listed,
     path: &str,
     want_time: bool,
 ) -> EngineResult<Option<FileFacts>> {
-    if size_usable(ctl) && listed_in(ctl, path).is_none() {
+    if size_usable(ctl) && listed_in(listed, path).is_none() {
         let reply = ctl.cmd_final(&format!("SIZE {path}")).await?;
         match reply.code {
             213 => {
@@ -30,7 +32,7 @@ pub async fn remote_facts(
             _ => return with_time(ctl, path, None, want_time).await.map(Some),
         }
     }
-    if let Some(entries) = listed_in(ctl, path) {
+    if let Some(entries) = listed_in(listed, path) {
         let name = path.rsplit('/').next().unwrap_or(path);
         return Ok(entries.iter().find(|e| e.name == name).map(|e| FileFacts {
             path: path.to_string(),
@@ -57,10 +59,10 @@ pub fn can_probe(ctl: &Control) -> bool {
 }
 
 /// The listing of `path`'s folder, when one was taken for this connection.
-pub fn listed_in<'a>(ctl: &'a Control, path: &str) -> Option<&'a [Entry]> {
+pub fn listed_in<'a>(listed: &'a Listed, path: &str) -> Option<&'a [Entry]> {
     let (dir, _) = path.rsplit_once('/')?;
     let dir = if dir.is_empty() { "/" } else { dir };
-    match &ctl.listed {
+    match listed {
         Some((listed, entries)) if listed == dir => Some(entries),
         _ => None,
     }

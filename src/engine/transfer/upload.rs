@@ -50,7 +50,7 @@ pub async fn upload(
     }
     let outcome = result?;
     if let Verify::RemoteSize(expected) = plan.verify
-        && let Some(facts) = remote_facts(&mut conn.ctl, &target.path, false).await?
+        && let Some(facts) = remote_facts(&mut conn.ctl, &conn.listed, &target.path, false).await?
         && let Some(size) = facts.size
         && size != expected
     {

@@ -33,9 +33,6 @@ pub struct Control {
     pub log: LogCtx,
     pub cwd: String,
     pub welcome: String,
-    /// A folder and the entries its listing showed, for a server that cannot say whether a
-    /// file exists (no usable SIZE, no MLST): what uploads into that folder go by.
-    pub listed: Option<(String, Vec<crate::api::Entry>)>,
     /// A reply already read off the wire that the next `read_reply` returns (a transfer's
     /// final reply that came before its data connection was accepted).
     kept: Option<Reply>,
@@ -106,7 +103,6 @@ impl Control {
             log: log.clone(),
             cwd: "/".to_string(),
             welcome,
-            listed: None,
             kept: None,
             broken: false,
         };
