@@ -136,13 +136,16 @@ ensure_tools() {
 
 # Builds ferry (debug) unless FERRY_BIN names one, and copies it into $TMP so that a rebuild
 # by someone else in the same tree during the run cannot swap the binary under the checks.
+# The reader of cargo's messages lives as long as cargo does (the outer timeout bounds both):
+# on a clean CI machine `cargo build --bin ferry` recompiles dependencies whose features differ
+# from the test build's, which takes minutes, and a reader that quit early broke cargo's pipe.
 build_ferry() {
     local src=${FERRY_BIN:-}
     if [[ -z $src ]]; then
         say "cargo build --bin ferry (may wait for the cargo lock)"
         local t0=$SECONDS
         src=$(cd "$REPO" && timeout 1800 cargo build --bin ferry --message-format=json-render-diagnostics |
-            timeout 60 /usr/bin/python3 -c '
+            /usr/bin/python3 -c '
 import json, sys
 exe = ""
 for line in sys.stdin:
