@@ -1,21 +1,23 @@
 //! Carrying out a download plan: the `.part` file (continued or new), RETR with REST, the bytes
-//! (converted in ASCII mode), the final reply and the size check, then the rename to the final
+//! (converted in ASCII mode; written by a disk thread of its own), the final reply and the size check, then the rename to the final
 //! name. An empty `.part` left by a failure is removed.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufWriter};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::time::timeout;
 
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
-use crate::engine::ftp::data;
+use crate::engine::ftp::data::{self, DataStream};
 
 use super::ascii::{AsciiIn, LineEndings};
+use super::disk::{CHUNK, DiskWriter};
 use super::facts::local_facts;
 use super::meter::Meter;
 use super::plan::{LocalTarget, TransferPlan, Verify};
-use super::{BUFFER, Job, JobEnv, Outcome, local_err};
+use super::{Job, JobEnv, Outcome, local_err};
 
 pub async fn download(
     conn: &mut Connection,
@@ -34,7 +36,7 @@ pub async fn download(
             .await
             .map_err(local_err(dir))?;
     }
-    let mut file = open_part(&target.part, plan.offset).await?;
+    let file = open_part(&target.part, plan.offset).await?;
     if plan.offset > 0 {
         conn.ctl
             .log
@@ -43,11 +45,10 @@ pub async fn download(
     if plan.ascii {
         conn.ctl.set_type(true).await?;
     }
-    let result = receive(conn, job, env, plan, &mut file, &target.part).await;
+    let result = receive(conn, job, env, plan, file, &target.part).await;
     if plan.ascii && !conn.is_broken() {
         conn.ctl.set_type(false).await?;
     }
-    drop(file);
     if result.is_err() && plan.offset == 0 {
         // Nothing to resume from an empty partial file: don't leave it behind.
         if local_facts(&target.part).await.and_then(|f| f.size) == Some(0) {
@@ -80,63 +81,53 @@ async fn open_part(part: &Path, offset: u64) -> EngineResult<tokio::fs::File> {
     Ok(file)
 }
 
-/// RETR into `file`, each read bounded by the inactivity timeout; then the final reply and
-/// the plan's size check.
+/// RETR into `file`, each read bounded by the inactivity timeout, the file written by a thread
+/// of its own ([`DiskWriter`]); then the final reply and the plan's size check.
 async fn receive(
     conn: &mut Connection,
     job: &Job,
     env: &impl JobEnv,
     plan: &TransferPlan,
-    file: &mut tokio::fs::File,
+    file: tokio::fs::File,
     part: &Path,
 ) -> EngineResult<Outcome> {
     let command = format!("RETR {}", job.remote);
     let ctl = &mut conn.ctl;
     let mut stream = conn.data.open(ctl, &command, Some(plan.offset)).await?;
     let mut meter = Meter::start(env, job.id, plan.offset, plan.total);
-    let mut writer = BufWriter::with_capacity(1 << 20, file);
-    let mut buf = vec![0u8; BUFFER];
-    let mut converted = Vec::new();
-    let mut ascii = AsciiIn::default();
-    loop {
-        let n = match timeout(ctl.timeouts.inactivity, stream.read(&mut buf)).await {
-            Err(_) => {
-                data::abort(ctl, stream).await;
-                return Err(EngineError::timeout(
-                    format!("the download of {} (no data arrived)", job.remote),
-                    ctl.timeouts.inactivity,
-                ));
-            }
-            // TLS without close_notify: the final reply and the size check tell success.
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => 0,
-            Ok(Err(e)) => {
-                data::abort(ctl, stream).await;
-                return Err(EngineError::Broken(format!(
-                    "the download of {} broke off: {e}",
-                    job.remote
-                )));
-            }
-            Ok(Ok(n)) => n,
-        };
-        if n == 0 {
-            break;
-        }
-        let bytes = ascii.apply(plan.ascii, &buf[..n], &mut converted);
-        if let Err(e) = writer.write_all(bytes).await {
+    let mut disk = DiskWriter::start(file.into_std().await);
+    let pumped = pump(
+        &mut stream,
+        &mut disk,
+        plan.ascii,
+        &mut meter,
+        ctl.timeouts.inactivity,
+    )
+    .await;
+    // Whatever happened, what arrived is on the disk before going on: a `.part` to resume.
+    let flushed = disk.finish().await;
+    match pumped {
+        Ok(()) => drop(stream),
+        Err(Pumped::Disk(e)) => {
             data::abort(ctl, stream).await;
             return Err(EngineError::local(part, e));
         }
-        meter.add(n);
+        Err(Pumped::Idle) => {
+            data::abort(ctl, stream).await;
+            return Err(EngineError::timeout(
+                format!("the download of {} (no data arrived)", job.remote),
+                ctl.timeouts.inactivity,
+            ));
+        }
+        Err(Pumped::Broken(e)) => {
+            data::abort(ctl, stream).await;
+            return Err(EngineError::Broken(format!(
+                "the download of {} broke off: {e}",
+                job.remote
+            )));
+        }
     }
-    drop(stream);
-    if plan.ascii {
-        writer
-            .write_all(ascii.finish())
-            .await
-            .map_err(local_err(part))?;
-    }
-    writer.flush().await.map_err(local_err(part))?;
-    writer.get_mut().sync_all().await.map_err(local_err(part))?;
+    flushed.map_err(local_err(part))?;
     data::finish(ctl, &command).await?;
     if let Verify::Received(total) = plan.verify
         && meter.done != total
@@ -147,4 +138,67 @@ async fn receive(
         )));
     }
     Ok(meter.finish())
+}
+
+/// Why the bytes stopped before the end of the stream.
+enum Pumped {
+    Idle,
+    Broken(std::io::Error),
+    Disk(std::io::Error),
+}
+
+/// A buffer goes to the disk when it is full, or when it held bytes this long: on a slow link
+/// the `.part` file (what a resume starts from) stays close behind what arrived.
+const HOLD_AT_MOST: Duration = Duration::from_millis(200);
+
+/// Moves the stream's bytes (converted in ASCII mode) to the disk thread until the stream ends.
+async fn pump<E: JobEnv>(
+    stream: &mut DataStream,
+    disk: &mut DiskWriter,
+    ascii_mode: bool,
+    meter: &mut Meter<'_, E>,
+    inactivity: Duration,
+) -> Result<(), Pumped> {
+    let mut buf = disk.buffer().await;
+    let mut raw = if ascii_mode {
+        vec![0u8; CHUNK / 4]
+    } else {
+        Vec::new()
+    };
+    let mut converted = Vec::new();
+    let mut ascii = AsciiIn::default();
+    let mut held_since = Instant::now();
+    loop {
+        let read = async {
+            if ascii_mode {
+                stream.read(&mut raw).await
+            } else {
+                stream.read_buf(&mut buf).await
+            }
+        };
+        let n = match timeout(inactivity, read).await {
+            Err(_) => return Err(Pumped::Idle),
+            // TLS without close_notify: the final reply and the size check tell success.
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => 0,
+            Ok(Err(e)) => return Err(Pumped::Broken(e)),
+            Ok(Ok(n)) => n,
+        };
+        if n == 0 {
+            break;
+        }
+        if ascii_mode {
+            buf.extend_from_slice(ascii.apply(true, &raw[..n], &mut converted));
+        }
+        meter.add(n);
+        if buf.len() >= CHUNK || held_since.elapsed() >= HOLD_AT_MOST {
+            let next = disk.buffer().await;
+            let full = std::mem::replace(&mut buf, next);
+            disk.write(full).await.map_err(Pumped::Disk)?;
+            held_since = Instant::now();
+        }
+    }
+    if ascii_mode {
+        buf.extend_from_slice(ascii.finish());
+    }
+    disk.write(buf).await.map_err(Pumped::Disk)
 }

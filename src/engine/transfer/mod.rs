@@ -2,10 +2,12 @@
 //! of both sides are gathered once ([`facts`]), a [`plan::TransferPlan`] is decided from them
 //! and the file-exists policy ([`plan`], [`exists`]; the user is asked there when the policy
 //! says so), and the plan is carried out ([`download`]: into `NAME.part`, renamed on success;
-//! [`upload`]), with coalesced progress ([`meter`]). Directories expand into the jobs of their
+//! [`upload`]; the local file is read or written on a thread of its own, [`disk`]), with
+//! coalesced progress ([`meter`]). Directories expand into the jobs of their
 //! contents ([`expand`]); ASCII conversion has its own file.
 
 mod ascii;
+mod disk;
 mod download;
 mod exists;
 mod expand;
@@ -31,8 +33,6 @@ use crate::engine::ops::list_dir;
 use expand::{expand_local, expand_remote};
 use facts::Facts;
 use plan::{Decided, Target};
-
-const BUFFER: usize = 256 * 1024;
 
 /// One unit of queued work.
 #[derive(Debug, Clone)]

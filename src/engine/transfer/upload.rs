@@ -2,7 +2,7 @@
 //! resuming), the bytes (converted in ASCII mode), a clean end of the data connection, the
 //! final reply, and the size the server then holds.
 
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 use tokio::time::timeout;
 
 use crate::engine::connection::Connection;
@@ -10,10 +10,11 @@ use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::data;
 
 use super::ascii::{AsciiOut, LineEndings};
+use super::disk::DiskReader;
 use super::meter::Meter;
 use super::plan::{RemoteTarget, TransferPlan, Verify};
 use super::remote::remote_facts;
-use super::{BUFFER, Job, JobEnv, Outcome, local_err};
+use super::{Job, JobEnv, Outcome, local_err};
 
 pub async fn upload(
     conn: &mut Connection,
@@ -44,7 +45,7 @@ pub async fn upload(
     if plan.ascii {
         conn.ctl.set_type(true).await?;
     }
-    let result = send(conn, job, env, plan, &command, rest, &mut file).await;
+    let result = send(conn, job, env, plan, &command, rest, file).await;
     if plan.ascii && !conn.is_broken() {
         conn.ctl.set_type(false).await?;
     }
@@ -62,8 +63,9 @@ pub async fn upload(
     Ok(outcome)
 }
 
-/// `command` with the contents of `file`, each write bounded by the inactivity timeout; then a
-/// clean close of the data connection and the final reply.
+/// `command` with the contents of `file` (read ahead by a disk thread of its own,
+/// [`DiskReader`]), each write bounded by the inactivity timeout; then a clean close of the
+/// data connection and the final reply.
 async fn send(
     conn: &mut Connection,
     job: &Job,
@@ -71,28 +73,28 @@ async fn send(
     plan: &TransferPlan,
     command: &str,
     rest: Option<u64>,
-    file: &mut tokio::fs::File,
+    file: tokio::fs::File,
 ) -> EngineResult<Outcome> {
     let ctl = &mut conn.ctl;
     let mut stream = conn.data.open(ctl, command, rest).await?;
     let mut meter = Meter::start(env, job.id, plan.offset, plan.total);
-    let mut buf = vec![0u8; BUFFER];
+    let mut disk = DiskReader::start(file.into_std().await);
     let mut converted = Vec::new();
     let mut ascii = AsciiOut::default();
     loop {
-        let n = match file.read(&mut buf).await {
-            Ok(n) => n,
+        let buf = match disk.next().await {
+            Ok(buf) => buf,
             Err(e) => {
                 data::abort(ctl, stream).await;
                 return Err(EngineError::local(&job.local, e));
             }
         };
-        if n == 0 {
+        if buf.is_empty() {
             break;
         }
-        let bytes = ascii.apply(plan.ascii, &buf[..n], &mut converted);
+        let bytes = ascii.apply(plan.ascii, &buf, &mut converted);
         match timeout(ctl.timeouts.inactivity, stream.write_all(bytes)).await {
-            Ok(Ok(())) => meter.add(n),
+            Ok(Ok(())) => meter.add(buf.len()),
             Ok(Err(e)) => {
                 data::abort(ctl, stream).await;
                 return Err(EngineError::Broken(format!(
@@ -108,6 +110,7 @@ async fn send(
                 ));
             }
         }
+        disk.recycle(buf);
     }
     match timeout(ctl.timeouts.inactivity, stream.close()).await {
         Ok(Ok(())) => {}

@@ -1,0 +1,233 @@
+//! The local file's side of a transfer, on a blocking thread of its own: a download's writer
+//! fed full buffers through a small bounded ring, and an upload's reader that reads ahead into
+//! one. The network task never waits on the disk, and a buffer changes threads once per
+//! [`CHUNK`], not once per socket read.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// The size of the buffers handed between the network task and the disk thread.
+pub const CHUNK: usize = 1 << 20;
+/// Full buffers waiting for the other side at most.
+const RING: usize = 3;
+
+/// A download's file, written by a thread of its own.
+pub struct DiskWriter {
+    full: Option<mpsc::Sender<Vec<u8>>>,
+    empty: mpsc::Receiver<Vec<u8>>,
+    /// Buffers made so far (the ring bounds how many can exist).
+    made: usize,
+    thread: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl DiskWriter {
+    /// Starts the thread that writes to `file` (positioned where writing starts) and, once
+    /// every buffer is written, flushes it to the disk.
+    pub fn start(mut file: File) -> DiskWriter {
+        let (full_tx, mut full_rx) = mpsc::channel::<Vec<u8>>(RING);
+        let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>(RING + 2);
+        let thread = tokio::task::spawn_blocking(move || {
+            while let Some(mut buf) = full_rx.blocking_recv() {
+                file.write_all(&buf)?;
+                buf.clear();
+                // The network task may have finished and stopped taking buffers back.
+                let _ = empty_tx.try_send(buf);
+            }
+            file.sync_all()
+        });
+        DiskWriter {
+            full: Some(full_tx),
+            empty: empty_rx,
+            made: 0,
+            thread: Some(thread),
+        }
+    }
+
+    /// An empty buffer of [`CHUNK`] capacity: one the thread has written, or a new one while
+    /// fewer than the ring holds exist.
+    pub async fn buffer(&mut self) -> Vec<u8> {
+        if let Ok(buf) = self.empty.try_recv() {
+            return buf;
+        }
+        if self.made < RING + 2 {
+            self.made += 1;
+            return Vec::with_capacity(CHUNK);
+        }
+        self.empty
+            .recv()
+            .await
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK))
+    }
+
+    /// Hands `buf` to the thread; waits while the ring is full. An error is the thread's:
+    /// the write that failed.
+    pub async fn write(&mut self, buf: Vec<u8>) -> io::Result<()> {
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let sent = match &self.full {
+            Some(full) => full.send(buf).await.is_ok(),
+            None => false,
+        };
+        if sent {
+            Ok(())
+        } else {
+            // The thread stopped: its result says why.
+            self.full = None;
+            Err(self.join().await.err().unwrap_or_else(stopped))
+        }
+    }
+
+    /// Waits until every buffer handed over is written and the file is on the disk.
+    pub async fn finish(mut self) -> io::Result<()> {
+        self.full = None;
+        self.join().await
+    }
+
+    async fn join(&mut self) -> io::Result<()> {
+        match self.thread.take() {
+            Some(thread) => thread.await.unwrap_or_else(|e| Err(io::Error::other(e))),
+            None => Err(stopped()),
+        }
+    }
+}
+
+/// An upload's file, read ahead by a thread of its own.
+pub struct DiskReader {
+    full: mpsc::Receiver<io::Result<Vec<u8>>>,
+    empty: mpsc::Sender<Vec<u8>>,
+}
+
+impl DiskReader {
+    /// Starts the thread that reads `file` from where it is positioned to its end, in
+    /// buffers of [`CHUNK`] bytes (the last one shorter).
+    pub fn start(mut file: File) -> DiskReader {
+        let (full_tx, full_rx) = mpsc::channel::<io::Result<Vec<u8>>>(RING);
+        let (empty_tx, mut empty_rx) = mpsc::channel::<Vec<u8>>(RING + 2);
+        tokio::task::spawn_blocking(move || {
+            let mut made = 0;
+            loop {
+                let mut buf = match empty_rx.try_recv() {
+                    Ok(buf) => buf,
+                    Err(_) if made < RING + 1 => {
+                        made += 1;
+                        Vec::with_capacity(CHUNK)
+                    }
+                    Err(_) => match empty_rx.blocking_recv() {
+                        Some(buf) => buf,
+                        // The upload ended early: nothing more to read.
+                        None => return,
+                    },
+                };
+                let result = fill_from(&mut file, &mut buf).map(|()| buf);
+                let last = matches!(&result, Ok(buf) if buf.is_empty()) || result.is_err();
+                if full_tx.blocking_send(result).is_err() || last {
+                    return;
+                }
+            }
+        });
+        DiskReader {
+            full: full_rx,
+            empty: empty_tx,
+        }
+    }
+
+    /// The next buffer of the file; empty at its end.
+    pub async fn next(&mut self) -> io::Result<Vec<u8>> {
+        self.full.recv().await.unwrap_or_else(|| Err(stopped()))
+    }
+
+    /// Gives a sent buffer back to the reader.
+    pub fn recycle(&mut self, mut buf: Vec<u8>) {
+        buf.clear();
+        let _ = self.empty.try_send(buf);
+    }
+}
+
+/// Reads into `buf` until it holds [`CHUNK`] bytes or the file ends.
+fn fill_from(file: &mut File, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
+    let mut limited = file.take(CHUNK as u64);
+    loop {
+        match limited.read_to_end(buf) {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::other("the disk thread stopped")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_writer_writes_every_buffer_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        let mut writer = DiskWriter::start(File::create(&path).unwrap());
+        let mut expected = Vec::new();
+        for i in 0..20u8 {
+            let mut buf = writer.buffer().await;
+            buf.extend(std::iter::repeat_n(i, 70_000 + i as usize));
+            expected.extend_from_slice(&buf);
+            writer.write(buf).await.unwrap();
+        }
+        writer.finish().await.unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), expected);
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_is_reported_as_the_disk_error() {
+        // A file opened read-only refuses every write.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ro");
+        std::fs::write(&path, b"x").unwrap();
+        let mut writer = DiskWriter::start(File::open(&path).unwrap());
+        let mut error = None;
+        for _ in 0..10 {
+            let mut buf = writer.buffer().await;
+            buf.extend_from_slice(b"data");
+            if let Err(e) = writer.write(buf).await {
+                error = Some(e);
+                break;
+            }
+        }
+        let error = match error {
+            Some(e) => e,
+            None => writer.finish().await.unwrap_err(),
+        };
+        assert_ne!(error.to_string(), stopped().to_string(), "{error}");
+    }
+
+    #[tokio::test]
+    async fn the_reader_reads_the_file_from_its_position_in_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in");
+        let data: Vec<u8> = (0..(CHUNK * 2 + 12_345)).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let mut file = File::open(&path).unwrap();
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(100)).unwrap();
+        let mut reader = DiskReader::start(file);
+        let mut got = Vec::new();
+        let mut sizes = Vec::new();
+        loop {
+            let buf = reader.next().await.unwrap();
+            if buf.is_empty() {
+                break;
+            }
+            sizes.push(buf.len());
+            got.extend_from_slice(&buf);
+            reader.recycle(buf);
+        }
+        assert_eq!(got, data[100..]);
+        assert_eq!(sizes, vec![CHUNK, CHUNK, 12_245]);
+    }
+}
