@@ -193,6 +193,7 @@ impl Queue {
                         ascii: request.ascii,
                         depth: 0,
                         size: None,
+                        fresh: false,
                     };
                     announce(&self.env, &job, None);
                     match refused {

@@ -7,5 +7,6 @@ mod limits;
 mod listing;
 mod login;
 mod ops;
+mod rounds;
 mod transfers;
 mod trust;

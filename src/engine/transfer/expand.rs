@@ -60,6 +60,7 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
             ascii: job.ascii,
             depth: job.depth + 1,
             size: entry.size,
+            fresh: true,
         });
     }
     Ok(Outcome::Expanded(children))
@@ -77,7 +78,8 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
         .await
         .map_err(local_err(&job.local))?;
     let reply = ctl.cmd_final(&format!("MKD {}", job.remote)).await?;
-    if !reply.is_success() {
+    let created = reply.is_success();
+    if !created {
         // It may exist already; a CWD tells.
         let back = ctl.cwd.clone();
         let exists = ctl
@@ -114,6 +116,7 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
             ascii: job.ascii,
             depth: job.depth + 1,
             size: meta.is_file().then_some(meta.len()),
+            fresh: created,
         });
     }
     children.sort_by(|a, b| a.local.cmp(&b.local));

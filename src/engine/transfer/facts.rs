@@ -26,7 +26,8 @@ pub struct Facts {
 
 impl Facts {
     /// Looks at both sides of `job`. Remote times (MDTM) are fetched only when `policy` may
-    /// compare them; a missing upload source is an error.
+    /// compare them, and nothing is asked of the server that the folder's expansion told
+    /// ([`Job::fresh`]); a missing upload source is an error.
     pub async fn gather(
         ctl: &mut Control,
         listed: &Listed,
@@ -38,7 +39,11 @@ impl Facts {
             Direction::Download => {
                 let existing = local_facts(&job.local).await;
                 let want_time = existing.is_some() && needs_time;
-                let remote = remote_facts(ctl, listed, &job.remote, want_time).await?;
+                let remote = if existing.is_none() && job.fresh && job.size.is_some() {
+                    None
+                } else {
+                    remote_facts(ctl, listed, &job.remote, want_time).await?
+                };
                 let total = remote.as_ref().and_then(|r| r.size).or(job.size);
                 let source = remote.unwrap_or(FileFacts {
                     path: job.remote.clone(),
@@ -63,7 +68,11 @@ impl Facts {
                         std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
                     )
                 })?;
-                let destination = remote_facts(ctl, listed, &job.remote, needs_time).await?;
+                let destination = if job.fresh {
+                    None
+                } else {
+                    remote_facts(ctl, listed, &job.remote, needs_time).await?
+                };
                 Ok(Facts {
                     total: source.size,
                     source,

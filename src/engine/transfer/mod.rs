@@ -46,6 +46,10 @@ pub struct Job {
     pub ascii: bool,
     pub depth: usize,
     pub size: Option<u64>,
+    /// The job came from expanding its folder just now, which already told what a probe
+    /// would: a download's size is the listing's, and an upload goes into a folder that
+    /// expansion created, where nothing exists yet. No SIZE is sent for it.
+    pub fresh: bool,
 }
 
 /// What a finished job hands back to the queue.
