@@ -77,10 +77,38 @@ fn clamp_parallel(n: usize) -> usize {
     n.clamp(1, MAX_PARALLEL)
 }
 
+/// The most transfer connections each server accepted (`host:port`), learned from its
+/// connection-limit refusals and shared by every session of the worker: a new tab or a
+/// reconnect to that server starts within the limit instead of finding it again.
+#[derive(Clone, Default)]
+pub struct Ceilings(Arc<Mutex<HashMap<String, usize>>>);
+
+impl Ceilings {
+    fn key(ctx: &SessionCtx) -> String {
+        format!("{}:{}", ctx.site.host, ctx.site.port)
+    }
+
+    fn get(&self, ctx: &SessionCtx) -> Option<usize> {
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&Self::key(ctx)).copied()
+    }
+
+    fn set(&self, ctx: &SessionCtx, ceiling: usize) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(Self::key(ctx), ceiling);
+    }
+}
+
 /// Runs the queue of one session until it is shut down.
-pub async fn run(ctx: Arc<SessionCtx>, mut rx: mpsc::UnboundedReceiver<QueueMsg>) {
+pub async fn run(
+    ctx: Arc<SessionCtx>,
+    mut rx: mpsc::UnboundedReceiver<QueueMsg>,
+    ceilings: Ceilings,
+) {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<JobDone>();
     let mut queue = Queue {
+        ceiling: ceilings.get(&ctx),
+        ceilings,
         env: QueueEnv {
             ctx: Arc::clone(&ctx),
             policy: Arc::new(Mutex::new(ctx.site.on_exists)),
@@ -115,7 +143,12 @@ pub async fn run(ctx: Arc<SessionCtx>, mut rx: mpsc::UnboundedReceiver<QueueMsg>
 struct Queue {
     ctx: Arc<SessionCtx>,
     env: QueueEnv,
+    /// Transfers at once as the user set it.
     parallel: usize,
+    /// The most the server accepts, once a refusal showed it (see [`Queue::lower_ceiling`]);
+    /// the user's count does not raise it.
+    ceiling: Option<usize>,
+    ceilings: Ceilings,
     pending: VecDeque<Job>,
     /// Running jobs, and how to cancel each.
     running: HashMap<TransferId, oneshot::Sender<()>>,
@@ -137,7 +170,7 @@ impl Queue {
     /// Starts pending jobs while there is room, and says so when nothing is left to run.
     fn start_ready(&mut self) {
         while !self.paused
-            && self.running.len() < self.parallel
+            && self.running.len() < self.limit()
             && let Some(job) = self.pending.pop_front()
         {
             self.start(job);
@@ -248,7 +281,7 @@ impl Queue {
             self.pending.push_front(job);
         }
         if let Some(conn) = done.conn {
-            if self.idle.len() < self.parallel {
+            if self.idle.len() < self.limit() {
                 self.idle.push(conn);
             } else {
                 tokio::spawn(conn.ctl.quit());
@@ -266,10 +299,16 @@ impl Queue {
     /// the ceiling once, when the next transfer ends (see [`Queue::announce_ceiling`]).
     fn lower_ceiling(&mut self) {
         let ceiling = (self.running.len() + self.idle.len()).max(1);
-        if ceiling < self.parallel {
-            self.parallel = ceiling;
+        if ceiling < self.limit() {
+            self.ceiling = Some(ceiling);
+            self.ceilings.set(&self.ctx, ceiling);
             self.ceiling_to_announce = true;
         }
+    }
+
+    /// How many transfers may run at once: the user's count within the server's limit.
+    fn limit(&self) -> usize {
+        self.ceiling.map_or(self.parallel, |c| c.min(self.parallel))
     }
 
     /// Refused for the connection limit with no other transfer connection open (the browsing
@@ -315,7 +354,7 @@ impl Queue {
     /// One Status line for the connection limit found, once the burst of refusals is over.
     fn announce_ceiling(&mut self) {
         if std::mem::take(&mut self.ceiling_to_announce) {
-            let ceiling = self.parallel;
+            let ceiling = self.limit();
             self.ctx.log(0).status(format!(
                 "The server refused another connection: continuing with {ceiling} simultaneous transfer{}",
                 if ceiling == 1 { "" } else { "s" }

@@ -18,7 +18,7 @@ use crate::api::{
 use crate::engine::events::EventSink;
 use crate::engine::ftp::tls::{SiteTrust, TrustStore};
 use crate::engine::prompts::Prompter;
-use crate::engine::queue::{self, QueueMsg};
+use crate::engine::queue::{self, Ceilings, QueueMsg};
 use crate::engine::session::{self, SessionCtx, SessionMsg};
 
 /// Where the worker keeps what it remembers (trusted certificates).
@@ -120,6 +120,7 @@ async fn serve(
         events,
         ids,
         running: HashMap::new(),
+        ceilings: Ceilings::default(),
     };
     while let Some(command) = rx.recv().await {
         if !sessions.route(command) {
@@ -138,6 +139,8 @@ struct Sessions {
     events: EventSink,
     ids: Arc<AtomicU64>,
     running: HashMap<SessionId, Handles>,
+    /// The connection limits servers showed, for every session to the same server.
+    ceilings: Ceilings,
 }
 
 impl Sessions {
@@ -234,7 +237,7 @@ impl Sessions {
                 // The queue lives as long as its session.
                 let _ = queue_for_session.send(QueueMsg::Shutdown);
             }),
-            tokio::spawn(queue::run(ctx, queue_rx)),
+            tokio::spawn(queue::run(ctx, queue_rx, self.ceilings.clone())),
         ];
         let handles = Handles {
             session: session_tx,

@@ -96,3 +96,49 @@ fn with_no_slot_left_a_transfer_backs_off_a_bounded_number_of_times_then_fails()
         4
     );
 }
+
+/// The limit found is remembered for the server: a reconnect (a new session, as a new tab is)
+/// and a parallel count set again by the user stay within it, so the server refuses nothing more.
+#[test]
+fn a_connection_limit_found_once_is_remembered_for_the_server() {
+    let server = RT.block_on(FakeServer::start(Script {
+        file: std::sync::Arc::new(b"payload".repeat(100)),
+        trickle: Some((100, Duration::from_millis(20))),
+        max_connections: Some(3),
+        ..Script::default()
+    }));
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    let mut site = server.site(10);
+    site.parallel = 6;
+    let batch = |rig: &mut Rig, round: usize| {
+        let requests = (0..8)
+            .map(|i| {
+                let name = format!("r{round}-{i}.bin");
+                rig.request(Direction::Download, &local.path().join(name), "/f.bin")
+            })
+            .collect();
+        let states = rig.transfer(requests);
+        Rig::assert_all_finished(&states);
+    };
+    let refusals = |server: &FakeServer| {
+        let received = server.received();
+        received.iter().filter(|c| *c == "(refused: 421)").count()
+    };
+    rig.connect(site.clone()).unwrap();
+    batch(&mut rig, 1);
+    let first = refusals(&server);
+    assert!(
+        first > 0,
+        "the server never refused a connection: the test proves nothing"
+    );
+    rig.disconnect();
+
+    rig.connect(site).unwrap();
+    rig.send(Command::SetParallel {
+        session: rig.session(),
+        parallel: 6,
+    });
+    batch(&mut rig, 2);
+    assert_eq!(refusals(&server), first, "log: {:#?}", rig.log_text());
+}
