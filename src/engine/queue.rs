@@ -18,7 +18,7 @@ use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::wirelog::LogCtx;
 use crate::engine::session::SessionCtx;
-use crate::engine::transfer::{Job, JobEnv, Outcome, local_path, run_job};
+use crate::engine::transfer::{Job, JobEnv, Outcome, Refused, local_path, run_job};
 
 /// What the worker sends a queue.
 pub enum QueueMsg {
@@ -416,6 +416,23 @@ fn announce(env: &QueueEnv, job: &Job, parent: Option<TransferId>) {
     );
 }
 
+/// An entry of `folder` whose name was refused: queued as the folder's child and failed at
+/// once with the reason.
+fn report_refused(env: &QueueEnv, folder: &Job, entry: Refused) {
+    let id = TransferId(env.ctx.ids.fetch_add(1, Ordering::Relaxed));
+    let queued = TransferState::Queued {
+        direction: folder.direction,
+        local: folder.local.clone(),
+        remote: entry.remote,
+        size: None,
+        is_dir: false,
+        parent: Some(folder.id),
+    };
+    env.report(id, queued);
+    let error = EngineError::Invalid(entry.reason).report();
+    env.report(id, TransferState::Failed(error));
+}
+
 /// Runs one job on `conn` (or a new connection), reports how it ended, and returns the
 /// connection if it can be reused, with the jobs of a directory's contents.
 async fn run_one(
@@ -459,7 +476,10 @@ async fn run_one(
             env.report(job.id, TransferState::Skipped { reason });
             Vec::new()
         }
-        Ok(Outcome::Expanded(children)) => {
+        Ok(Outcome::Expanded(children, refused)) => {
+            for entry in refused {
+                report_refused(&env, &job, entry);
+            }
             let elapsed = Duration::ZERO;
             env.report(job.id, TransferState::Finished { bytes: 0, elapsed });
             children

@@ -85,6 +85,23 @@ fn unsafe_names_in_a_listing_never_write_outside_the_chosen_folder() {
         "refused unsafe name from the server: \"../escape.txt\""
     ));
     assert!(rig.has_log(LogKind::Error, "\"sub/inner.txt\""));
+    // Each refused name ends as a failed transfer of its own, with the reason.
+    let refused: Vec<String> = rig
+        .transcript()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Transfer {
+                state: TransferState::Failed(error),
+                ..
+            } => Some(error.message.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(refused.len(), 4, "{refused:#?}");
+    assert!(
+        refused.iter().any(|m| m.contains("../escape.txt")),
+        "{refused:#?}"
+    );
 }
 
 /// The command line, against the same kind of server: `get -r` into a folder and `get` of a
@@ -119,8 +136,15 @@ fn the_command_line_never_writes_outside_the_chosen_folder() {
         config.path(),
         &[],
     );
-    // The safe file arrives; the unsafe names are skipped (and logged as errors).
-    assert_eq!(recursive.code, 0, "{}", recursive.stderr);
+    // The safe file arrives; the unsafe names are not transferred, each a failed transfer
+    // that says why, so the exit status tells a script that something was left behind.
+    assert_ne!(recursive.code, 0, "{}", recursive.stderr);
+    assert!(
+        recursive.stderr.contains("2 of 3 transfers failed")
+            && recursive.stderr.contains("../escape.txt"),
+        "{}",
+        recursive.stderr
+    );
     // One file by a name the server chose: CON is a device on Windows, refused everywhere.
     let single = run_ferry(
         &[

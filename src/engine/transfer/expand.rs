@@ -8,7 +8,7 @@ use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 use crate::engine::ops::list_dir;
 
-use super::{Job, Outcome, local_err};
+use super::{Job, Outcome, Refused, local_err};
 
 /// Directory trees deeper than this are not followed (symlink loops).
 const MAX_DEPTH: usize = 64;
@@ -28,6 +28,7 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
         .await
         .map_err(local_err(&job.local))?;
     let mut children = Vec::new();
+    let mut refused = Vec::new();
     for entry in entries {
         if entry.kind == EntryKind::Unknown {
             log.error(format!(
@@ -40,6 +41,10 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
             Ok(local) => local,
             Err(e) => {
                 log.error(format!("{e}: it will not be transferred"));
+                refused.push(Refused {
+                    remote: join_remote(&dir, &entry.name),
+                    reason: e.to_string(),
+                });
                 continue;
             }
         };
@@ -63,7 +68,7 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
             fresh: true,
         });
     }
-    Ok(Outcome::Expanded(children))
+    Ok(Outcome::Expanded(children, refused))
 }
 
 /// A local directory: creates the remote one and returns a job for each entry.
@@ -120,5 +125,5 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
         });
     }
     children.sort_by(|a, b| a.local.cmp(&b.local));
-    Ok(Outcome::Expanded(children))
+    Ok(Outcome::Expanded(children, Vec::new()))
 }

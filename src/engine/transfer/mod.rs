@@ -59,8 +59,18 @@ pub enum Outcome {
         elapsed: Duration,
     },
     Skipped(String),
-    /// A directory: the jobs for its contents (ids still to be assigned).
-    Expanded(Vec<Job>),
+    /// A directory: the jobs for its contents (ids still to be assigned), and the entries
+    /// refused because their names cannot be made a local path (see [`Refused`]).
+    Expanded(Vec<Job>, Vec<Refused>),
+}
+
+/// An entry of a remote folder that is not transferred because its name is not a plain file
+/// name on every OS Ferry ships for: it ends as a failed transfer of its own, so the queue
+/// shows it and the command line's exit status counts it.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    pub remote: String,
+    pub reason: String,
 }
 
 /// What the job needs from the queue around it.
