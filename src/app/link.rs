@@ -100,6 +100,7 @@ impl Link {
             remote,
             recursive,
             ascii: false,
+            on_exists: None,
         };
         self.transfer_sessions.insert(request.id, session);
         self.worker.send(Command::Enqueue {

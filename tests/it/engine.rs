@@ -7,5 +7,6 @@ mod limits;
 mod listing;
 mod login;
 mod ops;
+mod requests;
 mod transfers;
 mod trust;

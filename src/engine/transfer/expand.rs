@@ -60,6 +60,7 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
             ascii: job.ascii,
             depth: job.depth + 1,
             size: entry.size,
+            on_exists: job.on_exists,
         });
     }
     Ok(Outcome::Expanded(children))
@@ -114,6 +115,7 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
             ascii: job.ascii,
             depth: job.depth + 1,
             size: meta.is_file().then_some(meta.len()),
+            on_exists: job.on_exists,
         });
     }
     children.sort_by(|a, b| a.local.cmp(&b.local));

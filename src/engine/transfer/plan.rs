@@ -190,6 +190,7 @@ mod tests {
             ascii: true,
             depth: 0,
             size: None,
+            on_exists: None,
         };
         let target = || {
             Target::Remote(RemoteTarget {
