@@ -1,0 +1,124 @@
+//! The journal kept from a live queue against the in-process server.
+
+use std::time::{Duration, Instant};
+
+use ferry::journal::{Feed, ItemState, SiteRef, Way, journal_path, load};
+use ferry::*;
+
+use crate::support::*;
+
+/// A queue of three downloads held paused, followed by a feed; returns the rig and the feed.
+fn paused_queue(
+    server: &Server,
+    local: &std::path::Path,
+    data_dir: &std::path::Path,
+) -> (Rig, Feed, Vec<TransferId>) {
+    for name in ["a", "b", "c"] {
+        std::fs::write(server.path(&format!("{name}.bin")), pattern(200_000, 4)).unwrap();
+    }
+    let mut rig = Rig::new();
+    let site = server.site(Protocol::Ftp);
+    let (mut feed, problem) = Feed::open(Some(journal_path(data_dir)));
+    assert_eq!(problem, None);
+    feed.add_session(rig.session(), SiteRef::quick(&site));
+    rig.connect(site).unwrap();
+    let session = rig.session();
+    rig.send(Command::SetPaused {
+        session,
+        paused: true,
+    });
+    let requests: Vec<TransferRequest> = ["a", "b", "c"]
+        .iter()
+        .map(|n| {
+            rig.request(
+                Direction::Download,
+                &local.join(format!("{n}.bin")),
+                &format!("/{n}.bin"),
+            )
+        })
+        .collect();
+    let ids = requests.iter().map(|r| r.id).collect();
+    rig.send(Command::Enqueue {
+        session,
+        transfers: requests,
+    });
+    while feed.items().len() < 3 {
+        let event = rig.next(Duration::from_secs(10));
+        feed.observe(&event);
+    }
+    (rig, feed, ids)
+}
+
+#[test]
+fn the_journal_keeps_what_is_left_and_never_a_password() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (mut rig, mut feed, _) = paused_queue(&server, local.path(), data.path());
+    assert_eq!(feed.flush(), None);
+    let path = journal_path(data.path());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let password = server.site(Protocol::Ftp).password.expose().to_string();
+    assert!(!password.is_empty() && !text.contains(&password), "{text}");
+    let items = load(&path).items;
+    assert_eq!(items.len(), 3);
+    assert!(
+        items
+            .iter()
+            .all(|i| i.direction == Way::Download && i.state == ItemState::Waiting)
+    );
+    assert_eq!(items[0].remote, "/a.bin");
+    assert_eq!(items[0].local, local.path().join("a.bin"));
+    let site = items[0].site.quick_site().unwrap();
+    assert!(site.ask_password && site.password.is_empty());
+
+    // Finished transfers leave it; with nothing left, the journal is gone.
+    let session = rig.session();
+    rig.send(Command::SetPaused {
+        session,
+        paused: false,
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !feed.items().is_empty() && Instant::now() < deadline {
+        feed.observe(&rig.next(Duration::from_secs(10)));
+    }
+    assert!(feed.items().is_empty());
+    assert_eq!(feed.flush(), None);
+    assert!(!path.exists());
+}
+
+#[test]
+fn writes_are_coalesced_and_progress_alone_writes_nothing() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let (_rig, mut feed, ids) = paused_queue(&server, local.path(), data.path());
+    let start = Instant::now();
+    assert_eq!(feed.tick(start), None);
+    assert_eq!(feed.writes(), 1);
+    let session = SessionId(0);
+    let progress = |id, done| Event::Transfer {
+        session,
+        id,
+        state: TransferState::Progress {
+            done,
+            total: None,
+            bytes_per_sec: 1,
+        },
+    };
+    // The first progress marks it in progress: one change, written once the interval is over.
+    for done in 0..1000 {
+        feed.observe(&progress(ids[0], done));
+        assert_eq!(feed.tick(start + Duration::from_millis(done / 10)), None);
+    }
+    assert_eq!(feed.writes(), 1);
+    feed.tick(start + Duration::from_millis(600));
+    assert_eq!(feed.writes(), 2);
+    for done in 0..1000 {
+        feed.observe(&progress(ids[0], done));
+        feed.tick(start + Duration::from_secs(2));
+    }
+    assert_eq!(feed.writes(), 2, "progress alone changes nothing");
+    let items = load(&journal_path(data.path())).items;
+    assert_eq!(items[0].state, ItemState::InProgress);
+}
