@@ -72,6 +72,30 @@ impl Feed {
         self.take_restored();
     }
 
+    /// Drops one restored item (its row cancelled).
+    pub fn drop_restored(&mut self, item: &Item) {
+        if let Some(at) = self.restored.iter().position(|i| i == item) {
+            self.restored.remove(at);
+            self.dirty = true;
+        }
+    }
+
+    /// A restored item queued again as transfer `id`: from now on its events keep it (it is
+    /// never out of the journal in between).
+    pub fn requeue(&mut self, item: &Item, id: TransferId) {
+        if let Some(at) = self.restored.iter().position(|i| i == item) {
+            let mut item = self.restored.remove(at);
+            item.state = ItemState::Waiting;
+            self.live.insert(id, item);
+            self.dirty = true;
+        }
+    }
+
+    /// The site the transfers of `session` belong to.
+    pub fn site_of(&self, session: SessionId) -> Option<&SiteRef> {
+        self.sites.get(&session)
+    }
+
     /// Transfers of `session` belong to `site`.
     pub fn add_session(&mut self, session: SessionId, site: SiteRef) {
         self.sites.insert(session, site);
