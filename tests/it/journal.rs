@@ -2,3 +2,4 @@
 //! how often it writes, and a real process killed mid-transfer whose queue is processed again.
 
 mod feed;
+mod kill;
