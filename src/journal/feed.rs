@@ -153,6 +153,16 @@ impl Feed {
             }
             TransferState::Finished { .. } | TransferState::Skipped { .. } => self.forget(id),
             TransferState::Failed(error) if error.kind == ErrorKind::Cancelled => self.forget(id),
+            // Refused before it started (a name unsafe as a local file): nothing to continue.
+            TransferState::Failed(error)
+                if error.kind == ErrorKind::Protocol
+                    && self
+                        .live
+                        .get(&id)
+                        .is_some_and(|i| i.state == ItemState::Waiting) =>
+            {
+                self.forget(id)
+            }
             TransferState::Failed(error) => self.set_state(
                 id,
                 ItemState::Failed {

@@ -122,3 +122,60 @@ fn writes_are_coalesced_and_progress_alone_writes_nothing() {
     let items = load(&journal_path(data.path())).items;
     assert_eq!(items[0].state, ItemState::InProgress);
 }
+
+#[test]
+fn failures_stay_to_be_retried_but_cancelled_and_refused_names_leave() {
+    let (mut feed, _) = Feed::open(None);
+    let session = SessionId(7);
+    feed.add_session(
+        session,
+        SiteRef::Saved {
+            path: "Work/Box".to_string(),
+        },
+    );
+    let event = |id: u64, state: TransferState| Event::Transfer {
+        session,
+        id: TransferId(id),
+        state,
+    };
+    let queued = || TransferState::Queued {
+        direction: Direction::Upload,
+        local: "/home/u/f".into(),
+        remote: "/f".to_string(),
+        size: None,
+        is_dir: false,
+        parent: None,
+    };
+    let failed = |kind| {
+        TransferState::Failed(ErrorReport {
+            kind,
+            message: "no".to_string(),
+        })
+    };
+    let started = TransferState::Started {
+        offset: 0,
+        total: None,
+    };
+    for id in 1..=4 {
+        feed.observe(&event(id, queued()));
+    }
+    feed.observe(&event(1, started.clone()));
+    feed.observe(&event(1, failed(ErrorKind::Disconnected)));
+    feed.observe(&event(2, failed(ErrorKind::Cancelled)));
+    feed.observe(&event(3, failed(ErrorKind::Protocol)));
+    feed.observe(&event(4, started));
+    feed.observe(&event(4, failed(ErrorKind::Protocol)));
+    let states: Vec<ItemState> = feed.items().into_iter().map(|i| i.state).collect();
+    let kept = |message: &str| ItemState::Failed {
+        message: message.to_string(),
+    };
+    assert_eq!(states, [kept("no"), kept("no")]);
+    assert!(feed.items().iter().all(|i| i.direction == Way::Upload));
+    // A session the journal was not told about is not journaled (its site is unknown).
+    feed.observe(&Event::Transfer {
+        session: SessionId(8),
+        id: TransferId(9),
+        state: queued(),
+    });
+    assert_eq!(feed.items().len(), 2);
+}
