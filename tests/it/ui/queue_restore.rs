@@ -152,6 +152,52 @@ fn a_journal_from_the_last_run_shows_paused_and_processes_byte_exact() {
 }
 
 #[test]
+fn a_saved_sites_transfers_continue_with_the_keyrings_password() {
+    let server = Server::plain();
+    let (local, config, data) = (tempdir(), tempdir(), tempdir());
+    let mut sites = ferry::sites::SiteStore::open(config.path());
+    let folder = sites.add_folder(None, "Work").unwrap();
+    let mut entry = ferry::sites::SiteEntry::new("Box");
+    entry.host = "127.0.0.1".to_string();
+    entry.port = Some(server.server.addr().port());
+    entry.user = USER.to_string();
+    entry.protocol = ferry::sites::SiteProtocol::Ftp;
+    let id = sites.add_site(Some(&folder), entry).unwrap();
+    let keyring = ferry::sites::Keyring::in_memory();
+    keyring.set(&id, &Secret::new(PASSWORD)).unwrap();
+    let data_bytes = pattern(2 * 1024 * 1024, 5);
+    std::fs::write(server.path("saved.bin"), &data_bytes).unwrap();
+    let target = local.path().join("saved.bin");
+    std::fs::write(local.path().join("saved.bin.part"), &data_bytes[..500_000]).unwrap();
+    let mut item = journal_item(&server, Way::Download, &target, "/saved.bin");
+    item.site = SiteRef::Saved {
+        path: "Work/Box".to_string(),
+    };
+    let path = journal_path(data.path());
+    ferry::journal::save(&path, &[item]).unwrap();
+    let mut h = harness(AppStart {
+        data_dir: Some(data.path().to_path_buf()),
+        config_dir: Some(config.path().to_path_buf()),
+        keyring: Some(keyring),
+        ..start(local.path(), None)
+    });
+    h.run_steps(3);
+    queue_button(&mut h, "Process queue");
+    run_until(&mut h, "the download", |_| {
+        std::fs::read(&target).is_ok_and(|b| b == data_bytes)
+    });
+    assert_eq!(app(&h).prompts_waiting(), 0, "no password asked");
+    assert_eq!(app(&h).tab().label, "Box");
+    let log = app(&h).log().text().join("\n");
+    assert!(log.contains("REST 500000"), "{log}");
+    run_until(&mut h, "the journal emptied", |_| !path.exists());
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[test]
 fn clear_drops_the_restored_rows_and_the_journal() {
     let server = Server::plain();
     let local = tempfile::tempdir().unwrap();
