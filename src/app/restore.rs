@@ -33,7 +33,8 @@ impl FerryApp {
     /// Loads the journal in `data_dir`; its items become paused, waiting rows.
     pub(super) fn open_journal(&mut self, data_dir: Option<&std::path::Path>) {
         let (feed, problem) = Feed::open(data_dir.map(journal_path));
-        self.journal.feed = feed;
+        // The UI thread never waits on the disk for it.
+        self.journal.feed = feed.in_background();
         if let Some(problem) = problem {
             self.say_error(problem);
         }

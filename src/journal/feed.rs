@@ -2,7 +2,8 @@
 //! transfer (a folder until it is expanded into its files), with the site of its session.
 //! Finished, skipped and cancelled transfers leave it. Writes are coalesced: at most one every
 //! [`WRITE_EVERY`] while the queue changes (progress alone changes nothing), and one on
-//! [`Feed::flush`] (a clean exit). Items restored from the last run stay in the journal until
+//! [`Feed::flush`] (a clean exit), on the caller's thread or, [`Feed::in_background`], on a
+//! thread of their own. Items restored from the last run stay in the journal until
 //! they are processed (queued again, then followed like any other) or cleared.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::file::{Loaded, load, save};
+use super::writer::Writer;
 use super::{Item, ItemState, SiteRef};
 use crate::api::{ErrorKind, Event, SessionId, TransferId, TransferRequest, TransferState};
 
@@ -31,6 +33,8 @@ pub struct Feed {
     /// The journal on disk could not be read nor moved aside: it is not overwritten.
     blocked: bool,
     writes: u64,
+    /// Writes go to this thread (see [`Feed::in_background`]); `None`: written at once.
+    writer: Option<Writer>,
 }
 
 impl Feed {
@@ -52,8 +56,21 @@ impl Feed {
             last_write: None,
             blocked,
             writes: 0,
+            writer: None,
         };
         (feed, problem)
+    }
+
+    /// Writes from now on on a thread of their own (the caller never waits on the disk);
+    /// [`Feed::flush`] still waits for the last write, a little.
+    pub fn in_background(mut self) -> Feed {
+        if let Some(path) = self.path.clone().filter(|_| !self.blocked) {
+            match Writer::start(path) {
+                Ok(writer) => self.writer = Some(writer),
+                Err(e) => log::warn!("no thread for the journal ({e}): written at once"),
+            }
+        }
+        self
     }
 
     /// The items of the last run, not processed or cleared yet.
@@ -201,17 +218,26 @@ impl Feed {
         Some(since.map_or(Duration::ZERO, |since| WRITE_EVERY.saturating_sub(since)))
     }
 
-    /// Writes the journal when a write is due; what went wrong, for the user.
+    /// Writes the journal when a write is due; what went wrong, for the user (a background
+    /// write's failure comes with a later call).
     pub fn tick(&mut self, now: Instant) -> Option<String> {
-        match self.due_in(now) {
+        let problem = match self.due_in(now) {
             Some(wait) if wait.is_zero() => self.write(now),
             _ => None,
-        }
+        };
+        problem.or_else(|| self.writer.as_ref()?.problem())
     }
 
-    /// Writes the journal now if anything changed (a clean exit); what went wrong, for the user.
+    /// Writes the journal now if anything changed (a clean exit), waiting for a background
+    /// write a second at most; what went wrong, for the user.
     pub fn flush(&mut self) -> Option<String> {
-        self.write(Instant::now())
+        let problem = self.write(Instant::now());
+        // Later writes (if any) are made at once.
+        if let Some(mut writer) = self.writer.take() {
+            writer.finish(Duration::from_secs(1));
+            return problem.or_else(|| writer.problem());
+        }
+        problem
     }
 
     fn write(&mut self, now: Instant) -> Option<String> {
@@ -222,6 +248,10 @@ impl Feed {
         self.last_write = Some(now);
         let path = self.path.as_ref().filter(|_| !self.blocked)?;
         self.writes += 1;
+        if let Some(writer) = &self.writer {
+            writer.write(self.items());
+            return None;
+        }
         save(path, &self.items()).err().map(|e| {
             format!(
                 "Could not save the transfer queue to {}: {e}",

@@ -2,13 +2,15 @@
 //! queue outlives the app (a crash, `kill -9`, a power cut). It owns the file format
 //! ([`file`]: versioned JSON, atomic writes, a torn or unreadable journal reported and kept
 //! aside), and the model kept from the worker's transfer events ([`feed`]: every waiting,
-//! running and failed file transfer, writes coalesced). It never holds a password: a saved
+//! running and failed file transfer, writes coalesced, on a thread of their own for the app:
+//! [`writer`]). It never holds a password: a saved
 //! site is named by its site-manager path (its password comes from the keyring), a quick
 //! connection by its address and user (its password is asked for again). Restored items are
 //! queued with the `Resume` policy, so nothing is transferred twice. No UI here.
 
 mod feed;
 mod file;
+mod writer;
 
 use std::path::PathBuf;
 

@@ -179,3 +179,37 @@ fn failures_stay_to_be_retried_but_cancelled_and_refused_names_leave() {
     });
     assert_eq!(feed.items().len(), 2);
 }
+
+#[test]
+fn background_writes_land_in_order_and_flush_waits_for_the_last() {
+    let data = tempfile::tempdir().unwrap();
+    let path = journal_path(data.path());
+    let (feed, _) = Feed::open(Some(path.clone()));
+    let mut feed = feed.in_background();
+    let session = SessionId(1);
+    feed.add_session(
+        session,
+        SiteRef::Saved {
+            path: "S".to_string(),
+        },
+    );
+    let start = Instant::now();
+    for id in 1..=50u64 {
+        feed.observe(&Event::Transfer {
+            session,
+            id: TransferId(id),
+            state: TransferState::Queued {
+                direction: Direction::Download,
+                local: format!("/tmp/{id}").into(),
+                remote: format!("/{id}"),
+                size: None,
+                is_dir: false,
+                parent: None,
+            },
+        });
+        assert_eq!(feed.tick(start + Duration::from_millis(id * 20)), None);
+    }
+    assert_eq!(feed.flush(), None);
+    assert_eq!(load(&path).items.len(), 50);
+    assert!(feed.writes() <= 4, "{} writes", feed.writes());
+}
