@@ -16,7 +16,22 @@ use ferry::*;
 
 use crate::support::*;
 
-const PYTHON: &str = "/var/cache/ferry-interop/venv/bin/python";
+/// The interop suite's venv (`tests/interop/servers.sh`), else a system Python with pyftpdlib.
+const VENV_PYTHON: &str = "/var/cache/ferry-interop/venv/bin/python";
+
+fn python() -> Option<PathBuf> {
+    if Path::new(VENV_PYTHON).exists() {
+        return Some(PathBuf::from(VENV_PYTHON));
+    }
+    let probe = Process::new("python3")
+        .args(["-c", "import pyftpdlib.handlers"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    probe
+        .is_ok_and(|s| s.success())
+        .then(|| PathBuf::from("python3"))
+}
 /// Set in the child's environment: the child test runs only then.
 const CHILD: &str = "FERRY_JOURNAL_CHILD";
 const SIZE: usize = 32 * 1024 * 1024;
@@ -108,11 +123,11 @@ struct PyServer {
 }
 
 impl PyServer {
-    fn start(root: &Path, logs: &Path) -> PyServer {
+    fn start(python: &Path, root: &Path, logs: &Path) -> PyServer {
         let script =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/journal/throttled_ftpd.py");
         let transfers = logs.join("transfers.log");
-        let mut child = Process::new(PYTHON)
+        let mut child = Process::new(python)
             .arg(script)
             .env("FTP_USER", USER)
             .env("FTP_PASS", PASSWORD)
@@ -204,10 +219,10 @@ fn kill_mid_transfer(mut child: Child, journal: &Path, local: &Path, root: &Path
 
 #[test]
 fn a_queue_killed_mid_transfer_resumes_byte_exact_and_never_twice() {
-    if !Path::new(PYTHON).exists() {
-        eprintln!("skipped: no pyftpdlib at {PYTHON} (tests/interop/servers.sh makes it)");
+    let Some(python) = python() else {
+        eprintln!("skipped: no pyftpdlib ({VENV_PYTHON} is made by tests/interop/servers.sh)");
         return;
-    }
+    };
     let (root, local, data, logs) = (tempdir(), tempdir(), tempdir(), tempdir());
     let mut contents = HashMap::new();
     for (seed, name) in DOWNLOADS.iter().chain(&UPLOADS).enumerate() {
@@ -220,7 +235,7 @@ fn a_queue_killed_mid_transfer_resumes_byte_exact_and_never_twice() {
         std::fs::write(dir.path().join(name), &bytes).unwrap();
         contents.insert(*name, bytes);
     }
-    let server = PyServer::start(root.path(), logs.path());
+    let server = PyServer::start(&python, root.path(), logs.path());
     let child = Process::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
