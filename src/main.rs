@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use ferry::app::{AppStart, run as run_app};
 use ferry::cli::{Cli, run};
-use ferry::common::config::config_dir;
+use ferry::common::config::{config_dir, data_dir};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -70,6 +70,8 @@ fn attach_console() {}
 fn open_app(demo: bool, url: Option<String>) -> Result<(), String> {
     let mut start = AppStart {
         config_dir: config_dir(),
+        // The demo's transfers are not worth keeping: its server is gone with it.
+        data_dir: if demo { None } else { data_dir() },
         ..AppStart::default()
     };
     #[cfg(feature = "demo")]

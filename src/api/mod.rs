@@ -288,6 +288,18 @@ pub struct TransferRequest {
     pub recursive: bool,
     /// ASCII mode instead of binary.
     pub ascii: bool,
+    /// What to do when the destination exists, for this request and what it expands into;
+    /// `None`: the queue's policy. A queue restored from the journal uses `Resume`.
+    pub on_exists: Option<ExistsPolicy>,
+}
+
+/// Where [`Command::MoveTransfer`] puts a waiting transfer in its session's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueuePlace {
+    Top,
+    Up,
+    Down,
+    Bottom,
 }
 
 /// What the worker is told to do.
@@ -312,6 +324,12 @@ pub enum Command {
     CancelTransfer {
         session: SessionId,
         transfer: TransferId,
+    },
+    /// Move a waiting transfer within its session's queue (running ones stay where they are).
+    MoveTransfer {
+        session: SessionId,
+        transfer: TransferId,
+        to: QueuePlace,
     },
     /// Change how many transfers run at once for the session (1..=10).
     SetParallel { session: SessionId, parallel: usize },

@@ -157,8 +157,12 @@ impl FerryApp {
         }
     }
 
-    fn queue_action(&mut self, action: QueueAction) {
+    pub(super) fn queue_action(&mut self, action: QueueAction) {
         match action {
+            QueueAction::Cancel(transfer) if self.journal.restored.contains_key(&transfer) => {
+                self.queue.remove_rows(&[transfer]);
+                self.forget_rows(&[transfer]);
+            }
             QueueAction::Cancel(transfer) => {
                 if let Some(session) = self.link.transfer_session(transfer) {
                     self.link
@@ -166,6 +170,19 @@ impl FerryApp {
                 }
             }
             QueueAction::Retry(id) => self.retry(id),
+            QueueAction::Move(transfer, to) => {
+                self.queue.move_row(transfer, to);
+                if let Some(session) = self.link.transfer_session(transfer) {
+                    self.link.send(Command::MoveTransfer {
+                        session,
+                        transfer,
+                        to,
+                    });
+                }
+            }
+            QueueAction::Removed(ids) => self.forget_rows(&ids),
+            QueueAction::ProcessRestored => self.process_restored(),
+            QueueAction::ClearRestored => self.clear_restored(),
             QueueAction::OpenLocalFolder(folder) => open_in_file_manager(&folder.to_string_lossy()),
             QueueAction::SetParallel(parallel) => {
                 for session in self.tabs.sessions() {
@@ -198,6 +215,8 @@ impl FerryApp {
                 let local = LocalTarget::Path(local);
                 self.link
                     .enqueue(session, direction, local, remote, recursive);
+                // The new transfer takes the failed one's place in the journal.
+                self.journal.feed.forget(id);
             }
             _ => {
                 self.tab_mut().status =
@@ -255,6 +274,9 @@ impl FerryApp {
         tab.begin(session, &site, name);
         tab.colour = colour;
         self.link.forget(old);
+        self.journal
+            .feed
+            .add_session(session, crate::journal::SiteRef::quick(&site));
         self.link.send(Command::Connect { session, site });
         // One queue for every tab: a tab opened while the queue is paused starts paused, and
         // the parallel count shown is the one every connection uses.
@@ -277,6 +299,9 @@ impl FerryApp {
 
     /// Connects to a site from the Site Manager: its name and colour on the tab, its folders.
     pub(super) fn connect_site(&mut self, connection: SiteConnection) {
+        let saved = crate::journal::SiteRef::Saved {
+            path: connection.path.clone(),
+        };
         if let Some(note) = self.sites.keyring_note(&connection) {
             self.tab_mut().status = note;
         }
@@ -287,6 +312,8 @@ impl FerryApp {
         let path = super::RemotePath::of_site(&connection);
         self.connect(connection.site, Some(label));
         self.tab_mut().initial_path = path;
+        let session = self.tab().session;
+        self.journal.feed.add_session(session, saved);
     }
 
     /// Disconnects and removes a tab; the last one is replaced by an empty tab.

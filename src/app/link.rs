@@ -84,6 +84,19 @@ impl Link {
         Some((event, after))
     }
 
+    /// A fresh transfer id.
+    pub fn new_transfer(&self) -> TransferId {
+        TransferId(self.worker.next_id())
+    }
+
+    /// Queues these transfers on `session`.
+    pub fn enqueue_requests(&mut self, session: SessionId, transfers: Vec<TransferRequest>) {
+        for request in &transfers {
+            self.transfer_sessions.insert(request.id, session);
+        }
+        self.worker.send(Command::Enqueue { session, transfers });
+    }
+
     /// Queues one transfer on `session`.
     pub fn enqueue(
         &mut self,
@@ -100,6 +113,7 @@ impl Link {
             remote,
             recursive,
             ascii: false,
+            on_exists: None,
         };
         self.transfer_sessions.insert(request.id, session);
         self.worker.send(Command::Enqueue {

@@ -14,6 +14,7 @@ mod log_view;
 mod pane;
 mod prompts;
 mod queue_view;
+mod restore;
 mod saved;
 mod settings_view;
 mod site_manager;
@@ -36,6 +37,7 @@ pub use pane::{Pane, PaneAction, Side, human_size};
 use prompts::PromptQueue;
 pub use queue_view::QueueAction;
 use queue_view::QueueView;
+use restore::Journal;
 use saved::SavedState;
 use site_windows::SiteWindows;
 pub use start::{AppStart, RemotePath};
@@ -57,6 +59,8 @@ pub struct FerryApp {
     sites: SiteWindows,
     /// What the widgets asked for while drawing this frame; applied once it is drawn.
     commands: Vec<AppCommand>,
+    /// The queue's journal, and the rows restored from it.
+    journal: Journal,
 }
 
 impl FerryApp {
@@ -84,8 +88,10 @@ impl FerryApp {
             local_fs,
             sites,
             commands: Vec::new(),
+            journal: Journal::none(),
         };
         app.apply_settings(ctx, &settings);
+        app.open_journal(start.data_dir.as_deref());
         let home = start
             .local_dir
             .or_else(|| directories::UserDirs::new().map(|d| d.home_dir().to_path_buf()))
@@ -167,6 +173,7 @@ impl FerryApp {
         for command in commands {
             self.apply(&ctx, command);
         }
+        self.journal_tick(&ctx);
     }
 
     /// The worker's events, local results, and files from the OS hovering or dropped.
@@ -200,6 +207,7 @@ impl FerryApp {
     }
 
     fn handle(&mut self, event: Event, after: Option<link::After>) {
+        self.journal.feed.observe(&event);
         let event = match event {
             Event::Prompt { id, prompt, .. } => return self.prompts.push(id, prompt),
             Event::Transfer { id, state, .. } => return self.queue.update(id, state),
@@ -338,6 +346,10 @@ impl eframe::App for FerryApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.saved.save(storage);
+    }
+
+    fn on_exit(&mut self) {
+        self.save_journal();
     }
 }
 

@@ -1,15 +1,17 @@
 //! The transfer queue at the bottom: tabs for queued, failed and successful transfers, a row
 //! per transfer with direction, paths, size, progress, speed, ETA and status, the overall
 //! progress, pause/resume of the queue, cancel/retry/remove (buttons and context menus), and
-//! the number of parallel transfers. It keeps its own model from the worker's transfer events.
+//! the number of parallel transfers, moving waiting rows up and down, and the rows restored from
+//! the journal ("Process queue", "Clear"). It keeps its own model from the worker's transfer
+//! events.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use egui_extras::{Column, TableBuilder};
 
 use super::pane::human_size;
-use crate::api::{Direction, TransferId, TransferState};
+use crate::api::{Direction, QueuePlace, TransferId, TransferState};
 
 /// One transfer as the queue shows it.
 #[derive(Debug, Clone)]
@@ -51,6 +53,14 @@ pub enum QueueAction {
     Pause(bool),
     /// Show this transfer's local folder in the file manager.
     OpenLocalFolder(PathBuf),
+    /// Move a waiting transfer in the queue.
+    Move(TransferId, QueuePlace),
+    /// These rows were removed from the view (they leave the journal too).
+    Removed(Vec<TransferId>),
+    /// Queue the rows restored from the journal again, resuming what was interrupted.
+    ProcessRestored,
+    /// Drop the rows restored from the journal.
+    ClearRestored,
 }
 
 /// Rows the user took out of the queue view with a context menu.
@@ -63,6 +73,10 @@ enum Removal {
 
 pub struct QueueView {
     rows: BTreeMap<TransferId, Row>,
+    /// The rows in the order shown (the queue's order, moves included).
+    order: Vec<TransferId>,
+    /// Rows restored from the journal, waiting for "Process queue" or "Clear".
+    restored: HashSet<TransferId>,
     tab: Tab,
     pub parallel: usize,
     pub paused: bool,
@@ -72,6 +86,8 @@ impl Default for QueueView {
     fn default() -> Self {
         QueueView {
             rows: BTreeMap::new(),
+            order: Vec::new(),
+            restored: HashSet::new(),
             tab: Tab::Queued,
             parallel: 2,
             paused: false,
@@ -103,6 +119,9 @@ impl QueueView {
                 is_dir,
                 ..
             } => {
+                if !self.rows.contains_key(&id) {
+                    self.order.push(id);
+                }
                 self.rows.insert(
                     id,
                     Row {
@@ -150,9 +169,14 @@ impl QueueView {
     }
 
     fn in_tab(&self, tab: Tab) -> Vec<(TransferId, &Row)> {
-        self.rows
+        self.order
             .iter()
-            .filter(|(_, row)| !row.is_dir || matches!(row.state, RowState::Failed(_)))
+            .filter_map(|id| Some((id, self.rows.get(id)?)))
+            .filter(|(id, row)| {
+                !row.is_dir
+                    || matches!(row.state, RowState::Failed(_))
+                    || self.restored.contains(id)
+            })
             .filter(|(_, row)| {
                 matches!(
                     (tab, &row.state),
@@ -187,12 +211,14 @@ impl QueueView {
         space.context_menu(|ui| {
             removal = removal.or(self.space_menu(ui, &mut actions));
         });
-        match removal {
-            Some(Removal::Row(id)) => {
-                self.rows.remove(&id);
-            }
-            Some(Removal::Tab) => self.clear_tab(),
-            None => {}
+        let removed = match removal {
+            Some(Removal::Row(id)) => vec![id],
+            Some(Removal::Tab) => self.tab_ids(),
+            None => Vec::new(),
+        };
+        if !removed.is_empty() {
+            self.remove_rows(&removed);
+            actions.push(QueueAction::Removed(removed));
         }
         actions
     }
@@ -233,7 +259,18 @@ impl QueueView {
             actions.push(QueueAction::SetParallel(self.parallel));
         }
         if self.tab != Tab::Queued && ui.button("Remove all").clicked() {
-            self.clear_tab();
+            let removed = self.tab_ids();
+            self.remove_rows(&removed);
+            actions.push(QueueAction::Removed(removed));
+        }
+        if !self.restored.is_empty() {
+            ui.separator();
+            if ui.button("Process queue").clicked() {
+                actions.push(QueueAction::ProcessRestored);
+            }
+            if ui.button("Clear").clicked() {
+                actions.push(QueueAction::ClearRestored);
+            }
         }
         let (done, total) = self.overall();
         if total > 0 {
@@ -333,21 +370,80 @@ impl QueueView {
                     });
                     table_row.col(|ui| status_cell(ui, id, row, actions));
                     table_row.response().context_menu(|ui| {
-                        removal = removal.or(row_menu(ui, id, row, actions));
+                        let movable = !self.restored.contains(&id);
+                        removal = removal.or(row_menu(ui, id, row, movable, actions));
                     });
                 });
             });
         removal
     }
 
-    /// Removes the rows of the tab shown, unless it is the queue itself.
-    fn clear_tab(&mut self) {
+    /// The rows of the tab shown (folders included), unless it is the queue itself: what
+    /// "Remove all" removes.
+    fn tab_ids(&self) -> Vec<TransferId> {
         let tab = self.tab;
-        self.rows.retain(|_, row| match tab {
-            Tab::Queued => true,
-            Tab::Failed => !matches!(row.state, RowState::Failed(_)),
-            Tab::Successful => !matches!(row.state, RowState::Done | RowState::Skipped(_)),
+        let rows = self.rows.iter().filter(|(_, row)| match tab {
+            Tab::Queued => false,
+            Tab::Failed => matches!(row.state, RowState::Failed(_)),
+            Tab::Successful => matches!(row.state, RowState::Done | RowState::Skipped(_)),
         });
+        rows.map(|(id, _)| *id).collect()
+    }
+
+    /// Takes rows out of the view.
+    pub fn remove_rows(&mut self, ids: &[TransferId]) {
+        for id in ids {
+            self.rows.remove(id);
+            self.restored.remove(id);
+        }
+        self.order.retain(|id| self.rows.contains_key(id));
+    }
+
+    /// A row restored from the journal: waiting until it is processed or cleared.
+    pub fn add_restored(&mut self, id: TransferId, row: Row) {
+        self.rows.insert(id, row);
+        self.order.push(id);
+        self.restored.insert(id);
+    }
+
+    /// The rows restored from the journal, in the order shown.
+    pub fn restored(&self) -> Vec<TransferId> {
+        let restored = self.order.iter().filter(|id| self.restored.contains(id));
+        restored.copied().collect()
+    }
+
+    /// The remote paths of the waiting rows, in the order shown.
+    pub fn waiting(&self) -> Vec<String> {
+        let rows = self.in_tab(Tab::Queued).into_iter();
+        let waiting = rows.filter(|(_, row)| row.state == RowState::Queued);
+        waiting.map(|(_, row)| row.remote.clone()).collect()
+    }
+
+    /// Moves the waiting row `id` among the waiting rows, as the worker moves it in its queue.
+    pub fn move_row(&mut self, id: TransferId, to: QueuePlace) {
+        let waiting: Vec<usize> = (0..self.order.len())
+            .filter(|&i| {
+                let row = self.rows.get(&self.order[i]);
+                row.is_some_and(|r| r.state == RowState::Queued)
+            })
+            .collect();
+        let Some(at) = waiting.iter().position(|&i| self.order[i] == id) else {
+            return;
+        };
+        let target = match to {
+            QueuePlace::Top => 0,
+            QueuePlace::Up => at.saturating_sub(1),
+            QueuePlace::Down => (at + 1).min(waiting.len() - 1),
+            QueuePlace::Bottom => waiting.len() - 1,
+        };
+        if target == at {
+            return;
+        }
+        let moved = self.order.remove(waiting[at]);
+        // Positions after the one removed shift down by one.
+        let slot = waiting[target] - usize::from(waiting[target] > waiting[at]);
+        let slot = if target > at { slot + 1 } else { slot };
+        self.order.insert(slot, moved);
     }
 }
 
@@ -375,6 +471,7 @@ fn row_menu(
     ui: &mut egui::Ui,
     id: TransferId,
     row: &Row,
+    movable: bool,
     actions: &mut Vec<QueueAction>,
 ) -> Option<Removal> {
     let mut removal = None;
@@ -383,6 +480,9 @@ fn row_menu(
         RowState::Queued | RowState::Running => {
             if ui.button("Cancel").clicked() {
                 chosen = Some(QueueAction::Cancel(id));
+            }
+            if row.state == RowState::Queued && movable {
+                chosen = chosen.or(move_menu(ui, id));
             }
         }
         _ => {
@@ -410,6 +510,22 @@ fn row_menu(
         ui.close();
     }
     removal
+}
+
+/// "Move up", "Move down", "Move to top", "Move to bottom" for a waiting row.
+fn move_menu(ui: &mut egui::Ui, id: TransferId) -> Option<QueueAction> {
+    let mut chosen = None;
+    for (label, to) in [
+        ("Move up", QueuePlace::Up),
+        ("Move down", QueuePlace::Down),
+        ("Move to top", QueuePlace::Top),
+        ("Move to bottom", QueuePlace::Bottom),
+    ] {
+        if ui.button(label).clicked() {
+            chosen = Some(QueueAction::Move(id, to));
+        }
+    }
+    chosen
 }
 
 /// A transfer's status, with Cancel or Retry where they apply.

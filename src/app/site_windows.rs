@@ -86,6 +86,18 @@ impl SiteWindows {
         site
     }
 
+    /// The connection for the saved site at `path` (`Folder/Name`), its password from the
+    /// keyring; why not, for the user.
+    pub fn connection_at(&self, path: &str) -> Result<SiteConnection, String> {
+        let Some((sites, settings)) = &self.stores else {
+            return Err("No config folder: saved sites cannot be found".to_string());
+        };
+        let tree = sites.tree();
+        let target = tree.resolve(path).map_err(|e| e.to_string())?;
+        crate::sites::connection_for(&target, settings.settings(), &self.keyring)
+            .map_err(|e| e.to_string())
+    }
+
     /// "No keyring" for a connection that found none, the first time only.
     pub fn keyring_note(&mut self, connection: &SiteConnection) -> Option<String> {
         let note = site_manager::keyring_note(&connection.keyring_note)?;

@@ -20,6 +20,8 @@ pub struct AppStart {
     /// Where the worker keeps trusted certificates and the app its sites and settings
     /// (`None`: nowhere; the Site Manager and Settings are then unavailable).
     pub config_dir: Option<PathBuf>,
+    /// Where the transfer queue's journal lives (`None`: the queue is kept nowhere).
+    pub data_dir: Option<PathBuf>,
     /// Where site passwords live (`None`: the OS keyring).
     pub keyring: Option<Keyring>,
     /// Connect to this stored site at once (`ferry site:Folder/Name`).

@@ -156,6 +156,7 @@ impl Client {
             remote,
             recursive,
             ascii,
+            on_exists: None,
         };
         let transfers = self.driver.transfer(vec![request])?;
         let files = transfers.queued.iter().filter(|q| !q.is_dir).count();

@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::api::{
     Answer, Direction, ErrorReport, Event, ExistsAction, ExistsPolicy, MAX_PARALLEL, Prompt,
-    TransferId, TransferRequest, TransferState,
+    QueuePlace, TransferId, TransferRequest, TransferState,
 };
 use crate::common::paths::resolve_remote;
 use crate::engine::connection::Connection;
@@ -24,6 +24,7 @@ use crate::engine::transfer::{Job, JobEnv, Outcome, Refused, local_path, run_job
 pub enum QueueMsg {
     Enqueue(Vec<TransferRequest>),
     Cancel(TransferId),
+    Move(TransferId, QueuePlace),
     SetParallel(usize),
     SetPaused(bool),
     Shutdown,
@@ -227,6 +228,7 @@ impl Queue {
                         depth: 0,
                         size: None,
                         fresh: false,
+                        on_exists: request.on_exists,
                     };
                     announce(&self.env, &job, None);
                     match refused {
@@ -253,6 +255,7 @@ impl Queue {
                     let _ = cancel.send(());
                 }
             }
+            QueueMsg::Move(id, to) => move_job(&mut self.pending, id, to),
             QueueMsg::SetParallel(n) => self.parallel = clamp_parallel(n),
             QueueMsg::SetPaused(p) => self.paused = p,
             QueueMsg::Shutdown => return false,
@@ -399,6 +402,23 @@ impl Queue {
                 session: self.ctx.id,
             });
         }
+    }
+}
+
+/// Moves the waiting job `id` within `pending`; a job not waiting (running, ended) stays.
+fn move_job(pending: &mut VecDeque<Job>, id: TransferId, to: QueuePlace) {
+    let Some(at) = pending.iter().position(|job| job.id == id) else {
+        return;
+    };
+    let last = pending.len() - 1;
+    let new = match to {
+        QueuePlace::Top => 0,
+        QueuePlace::Up => at.saturating_sub(1),
+        QueuePlace::Down => (at + 1).min(last),
+        QueuePlace::Bottom => last,
+    };
+    if let Some(job) = pending.remove(at) {
+        pending.insert(new, job);
     }
 }
 

@@ -170,6 +170,11 @@ impl Sessions {
             Command::CancelTransfer { session, transfer } => {
                 self.to_queue(session, QueueMsg::Cancel(transfer));
             }
+            Command::MoveTransfer {
+                session,
+                transfer,
+                to,
+            } => self.to_queue(session, QueueMsg::Move(transfer, to)),
             Command::SetParallel { session, parallel } => {
                 self.to_queue(session, QueueMsg::SetParallel(parallel));
             }

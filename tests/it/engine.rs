@@ -7,6 +7,7 @@ mod limits;
 mod listing;
 mod login;
 mod ops;
+mod requests;
 mod rounds;
 mod transfers;
 mod trust;

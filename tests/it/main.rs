@@ -4,6 +4,7 @@ mod cli;
 mod engine;
 mod hostile;
 mod interop;
+mod journal;
 mod layers;
 mod matrix;
 mod modes;

@@ -18,6 +18,7 @@ mod browse;
 mod dialogs;
 mod hostile_names;
 mod menus;
+mod queue_restore;
 mod sites;
 mod snapshots;
 mod start;

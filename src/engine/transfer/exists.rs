@@ -73,7 +73,7 @@ pub async fn resolve_conflict(
     destination: FileFacts,
     env: &impl JobEnv,
 ) -> EngineResult<Decision> {
-    let action = match env.policy().action() {
+    let action = match job.policy(env).action() {
         Some(action) => action,
         None => {
             let prompt = Prompt::FileExists {

@@ -66,6 +66,7 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
             depth: job.depth + 1,
             size: entry.size,
             fresh: true,
+            on_exists: job.on_exists,
         });
     }
     Ok(Outcome::Expanded(children, refused))
@@ -122,6 +123,7 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
             depth: job.depth + 1,
             size: meta.is_file().then_some(meta.len()),
             fresh: created,
+            on_exists: job.on_exists,
         });
     }
     children.sort_by(|a, b| a.local.cmp(&b.local));

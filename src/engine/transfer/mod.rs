@@ -50,6 +50,15 @@ pub struct Job {
     /// would: a download's size is the listing's, and an upload goes into a folder that
     /// expansion created, where nothing exists yet. No SIZE is sent for it.
     pub fresh: bool,
+    /// The request's own file-exists policy (its children inherit it); `None`: the queue's.
+    pub on_exists: Option<ExistsPolicy>,
+}
+
+impl Job {
+    /// The file-exists policy for this job: its own, else the queue's.
+    fn policy(&self, env: &impl JobEnv) -> ExistsPolicy {
+        self.on_exists.unwrap_or_else(|| env.policy())
+    }
 }
 
 /// What a finished job hands back to the queue.
@@ -97,7 +106,7 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
     if job.direction == Direction::Upload && !remote::can_probe(&conn.ctl) {
         list_destination_folder(conn, &job.remote).await;
     }
-    let facts = Facts::gather(&mut conn.ctl, &conn.listed, job, env.policy()).await?;
+    let facts = Facts::gather(&mut conn.ctl, &conn.listed, job, job.policy(env)).await?;
     let plan = match plan::decide(&mut conn.ctl, &conn.listed, job, facts, env).await? {
         Decided::Skip(reason) => return Ok(Outcome::Skipped(reason)),
         Decided::Transfer(plan) => plan,

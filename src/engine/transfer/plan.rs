@@ -191,6 +191,7 @@ mod tests {
             depth: 0,
             size: None,
             fresh: false,
+            on_exists: None,
         };
         let target = || {
             Target::Remote(RemoteTarget {

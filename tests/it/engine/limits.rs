@@ -133,6 +133,8 @@ fn a_connection_limit_found_once_is_remembered_for_the_server() {
         "the server never refused a connection: the test proves nothing"
     );
     rig.disconnect();
+    // The old session's connections must be gone on the server's side too, or it counts them.
+    server.wait_all_closed();
 
     rig.connect(site).unwrap();
     rig.send(Command::SetParallel {

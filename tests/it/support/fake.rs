@@ -106,6 +106,8 @@ pub struct FakeServer {
     pub commands: Arc<Mutex<Vec<String>>>,
     /// The remote file as it is now.
     pub file: Arc<Mutex<Vec<u8>>>,
+    /// Control connections open now.
+    pub open: Arc<std::sync::atomic::AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -124,6 +126,7 @@ impl FakeServer {
         let file = Arc::new(Mutex::new(script.file.to_vec()));
         let stored = Arc::clone(&file);
         let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let open_now = Arc::clone(&open);
         let task = tokio::spawn(async move {
             loop {
                 let Ok((mut socket, _)) = listener.accept().await else {
@@ -153,6 +156,7 @@ impl FakeServer {
             addr,
             commands,
             file,
+            open: open_now,
             task,
         }
     }
@@ -171,6 +175,18 @@ impl FakeServer {
 
     pub fn received(&self) -> Vec<String> {
         self.commands.lock().unwrap().clone()
+    }
+
+    /// Waits (at most 10 s) until every control connection has closed on the server's side.
+    pub fn wait_all_closed(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.open.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "connections still open after 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 

@@ -232,6 +232,7 @@ impl Rig {
             remote: remote.to_string(),
             recursive: false,
             ascii: false,
+            on_exists: None,
         }
     }
 

@@ -22,6 +22,7 @@ fn a_site_made_in_the_site_manager_connects_and_its_password_stays_in_the_keyrin
         connect_path: None,
         local_dir: Some(local.path().to_path_buf()),
         config_dir: Some(config.path().to_path_buf()),
+        data_dir: None,
         keyring: Some(keyring.clone()),
         open_site: None,
     });

@@ -189,6 +189,7 @@ fn the_certificate_and_password_dialogs() {
             connect_path: None,
             local_dir: Some(local.clone()),
             config_dir: None,
+            data_dir: None,
             keyring: None,
             open_site: None,
         },

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""tests/bench/bench.py: times Ferry against curl and lftp on one FTP server, side by side.
+
+Run by tests/bench/run.sh, which starts the server and builds Ferry; this script only measures.
+Each case runs Ferry and the reference tool alternately (A B A B ...), as whole processes, and
+reports the median wall time and CPU time (user + sys of the process and its children) of each,
+and their ratio. Exits 0 whatever the ratios: the table is the result; goals are printed beside.
+
+Environment (from run.sh): FERRY, FTP_HOST, FTP_PORT, FTP_USER, FTP_PASS, FTP_ROOT,
+FTP_CERT_SHA256, WORK (scratch folder), RUNS, BIG_MIB, SMALL_FILES, CASES (space-separated case
+names, empty for all), PARALLEL.
+"""
+
+import hashlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+ENV = os.environ
+FERRY = ENV["FERRY"]
+HOST, PORT = ENV["FTP_HOST"], ENV["FTP_PORT"]
+USER, PASSWORD = ENV["FTP_USER"], ENV["FTP_PASS"]
+ROOT = ENV["FTP_ROOT"]
+FINGERPRINT = ENV.get("FTP_CERT_SHA256", "")
+WORK = ENV["WORK"]
+RUNS = int(ENV.get("RUNS", "5"))
+BIG_MIB = int(ENV.get("BIG_MIB", "512"))
+SMALL_FILES = int(ENV.get("SMALL_FILES", "1000"))
+PARALLEL = int(ENV.get("PARALLEL", "4"))
+HARD_LIMIT = 900  # seconds: no single run may take longer than this
+
+
+def url(scheme, path):
+    user = urllib.parse.quote(USER, safe="")
+    return f"{scheme}://{user}@{HOST}:{PORT}/{path}"
+
+
+def curl_url(path):
+    user = urllib.parse.quote(USER, safe="")
+    pw = urllib.parse.quote(PASSWORD, safe="")
+    return f"ftp://{user}:{pw}@{HOST}:{PORT}/{path}"
+
+
+def lftp(commands, tls=False):
+    settings = "set net:max-retries 1; set cmd:fail-exit yes; "
+    if tls:
+        settings += "set ftp:ssl-force true; set ftp:ssl-protect-data true; "
+        settings += "set ssl:verify-certificate no; "
+    else:
+        settings += "set ftp:ssl-allow false; "
+    opener = f"open -u '{USER}','{PASSWORD}' -p {PORT} {HOST}; "
+    return ["lftp", "-c", settings + opener + commands]
+
+
+def ferry_opts(tls):
+    opts = ["--on-exists", "overwrite", "--parallel", str(PARALLEL)]
+    if tls:
+        opts += ["--trust", FINGERPRINT]
+    return opts
+
+
+def run(argv, prepare):
+    """One run of `argv` after `prepare` reset the destination: its wall time in seconds."""
+    prepare()
+    env = dict(ENV, FERRY_PASSWORD=PASSWORD)
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    try:
+        _, stderr = proc.communicate(timeout=HARD_LIMIT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise SystemExit(f"bench: {argv[0]} took longer than {HARD_LIMIT} s")
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(argv[:3])}... failed ({proc.returncode}): "
+                         f"{stderr.decode(errors='replace')[-500:]}")
+    return wall
+
+
+def timed(argv, prepare):
+    """(wall seconds, CPU seconds) of one run; the CPU time of the reaped child process."""
+    before = os.times()
+    wall = run(argv, prepare)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def tree_digest(folder):
+    names = []
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            full = os.path.join(dirpath, name)
+            names.append((os.path.relpath(full, folder), os.path.getsize(full)))
+    return sorted(names)
+
+
+def remove(path):
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.exists(path):
+        os.remove(path)
+
+
+def make_data():
+    big = os.path.join(WORK, "big.bin")
+    if not os.path.exists(big) or os.path.getsize(big) != BIG_MIB << 20:
+        with open(big, "wb") as f:
+            for _ in range(BIG_MIB):
+                f.write(os.urandom(1 << 20))
+    small = os.path.join(WORK, "small")
+    if not os.path.isdir(small) or len(os.listdir(small)) != 10:
+        remove(small)
+        for i in range(SMALL_FILES):
+            sub = os.path.join(small, f"d{i % 10}")
+            os.makedirs(sub, exist_ok=True)
+            with open(os.path.join(sub, f"f{i:05}.txt"), "wb") as f:
+                f.write(os.urandom(4096))
+    # The server's copies, for the downloads.
+    shutil.copyfile(big, os.path.join(ROOT, "big.bin"))
+    remove(os.path.join(ROOT, "small"))
+    shutil.copytree(small, os.path.join(ROOT, "small"))
+    owner = os.stat(ROOT)
+    for dirpath, dirs, files in os.walk(ROOT):
+        for name in dirs + files:
+            os.chown(os.path.join(dirpath, name), owner.st_uid, owner.st_gid)
+    return big, small
+
+
+def cases(big, small):
+    local_big = os.path.join(WORK, "got.bin")
+    local_small = os.path.join(WORK, "got-small")
+    remote_put = os.path.join(ROOT, "put.bin")
+    remote_small = os.path.join(ROOT, "put-small")
+    big_sum = sha256(big)
+    small_tree = tree_digest(small)
+
+    def check_big(path):
+        return lambda: sha256(path) == big_sum
+
+    def check_tree(path):
+        return lambda: tree_digest(path) == small_tree
+
+    def fresh(path, mkdir=False):
+        def prepare():
+            remove(path)
+            if mkdir:
+                os.makedirs(path)
+                st = os.stat(ROOT)
+                os.chown(path, st.st_uid, st.st_gid)
+        return prepare
+
+    pw = urllib.parse.quote(PASSWORD, safe="")
+    user = urllib.parse.quote(USER, safe="")
+    yield ("get", f"{BIG_MIB} MiB download", 0.95, "curl",
+           [FERRY, "get", url("ftp", "big.bin"), local_big] + ferry_opts(False),
+           ["curl", "-sS", "-o", local_big, curl_url("big.bin")],
+           fresh(local_big), check_big(local_big))
+    yield ("put", f"{BIG_MIB} MiB upload", 0.95, "curl",
+           [FERRY, "put", big, url("ftp", "put.bin")] + ferry_opts(False),
+           ["curl", "-sS", "-T", big, curl_url("put.bin")],
+           fresh(remote_put), check_big(remote_put))
+    yield ("get-tls", f"{BIG_MIB} MiB download, FTPS", 0.95, "curl",
+           [FERRY, "get", url("ftpes", "big.bin"), local_big] + ferry_opts(True),
+           ["curl", "-sS", "--ssl-reqd", "-k", "-o", local_big,
+            f"ftp://{user}:{pw}@{HOST}:{PORT}/big.bin"],
+           fresh(local_big), check_big(local_big))
+    yield ("put-tls", f"{BIG_MIB} MiB upload, FTPS", 0.95, "curl",
+           [FERRY, "put", big, url("ftpes", "put.bin")] + ferry_opts(True),
+           ["curl", "-sS", "--ssl-reqd", "-k", "-T", big,
+            f"ftp://{user}:{pw}@{HOST}:{PORT}/put.bin"],
+           fresh(remote_put), check_big(remote_put))
+    yield ("small-put", f"{SMALL_FILES} x 4 KiB upload, parallel {PARALLEL}", 0.8, "lftp",
+           [FERRY, "put", "-r", small, url("ftp", "put-small")] + ferry_opts(False),
+           lftp(f"mirror -R --parallel={PARALLEL} {small} put-small"),
+           fresh(remote_small), check_tree(remote_small))
+    yield ("small-get", f"{SMALL_FILES} x 4 KiB download, parallel {PARALLEL}", 0.8, "lftp",
+           [FERRY, "get", "-r", url("ftp", "small"), local_small] + ferry_opts(False),
+           lftp(f"mirror --parallel={PARALLEL} small {local_small}"),
+           fresh(local_small), check_tree(local_small))
+    yield ("small-put-tls", f"{SMALL_FILES} x 4 KiB upload, FTPS, parallel {PARALLEL}", 0.8,
+           "lftp",
+           [FERRY, "put", "-r", small, url("ftpes", "put-small")] + ferry_opts(True),
+           lftp(f"mirror -R --parallel={PARALLEL} {small} put-small", tls=True),
+           fresh(remote_small), check_tree(remote_small))
+    yield ("small-get-tls", f"{SMALL_FILES} x 4 KiB download, FTPS, parallel {PARALLEL}", 0.8,
+           "lftp",
+           [FERRY, "get", "-r", url("ftpes", "small"), local_small] + ferry_opts(True),
+           lftp(f"mirror --parallel={PARALLEL} small {local_small}", tls=True),
+           fresh(local_small), check_tree(local_small))
+
+
+def main():
+    wanted = ENV.get("CASES", "").split()
+    big, small = make_data()
+    rows = []
+    for name, title, goal, ref_name, ferry, ref, prepare, check in cases(big, small):
+        if wanted and name not in wanted:
+            continue
+        f_wall, f_cpu, r_wall, r_cpu = [], [], [], []
+        for _ in range(RUNS):
+            w, c = timed(ferry, prepare)
+            if not check():
+                raise SystemExit(f"bench: {name}: Ferry's result differs from the source")
+            f_wall.append(w)
+            f_cpu.append(c)
+            w, c = timed(ref, prepare)
+            if not check():
+                raise SystemExit(f"bench: {name}: {ref_name}'s result differs from the source")
+            r_wall.append(w)
+            r_cpu.append(c)
+        fw, fc = statistics.median(f_wall), statistics.median(f_cpu)
+        rw, rc = statistics.median(r_wall), statistics.median(r_cpu)
+        rows.append((title, ref_name, fw, rw, fw / rw, fc / max(rc, 1e-3), goal))
+        print(f"bench: {name}: ferry {fw:.2f} s, {ref_name} {rw:.2f} s "
+              f"(runs: ferry {', '.join(f'{x:.2f}' for x in f_wall)}; "
+              f"{ref_name} {', '.join(f'{x:.2f}' for x in r_wall)})", flush=True)
+    print()
+    print(f"| case ({RUNS} runs each, medians) | vs | Ferry s | other s | time ratio | CPU ratio | goal |")
+    print("|---|---|---|---|---|---|---|")
+    for title, ref_name, fw, rw, ratio, cpu, goal in rows:
+        mark = "met" if ratio <= goal else "not met"
+        print(f"| {title} | {ref_name} | {fw:.2f} | {rw:.2f} | {ratio:.2f} | {cpu:.2f} | "
+              f"<= {goal} ({mark}) |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
