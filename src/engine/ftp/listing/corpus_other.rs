@@ -99,6 +99,7 @@ fn dos_corpus() {
     check_corpus(ServerType::Auto, DOS);
     check_corpus(ServerType::Dos, DOS);
     check_corpus(ServerType::DosVirtual, DOS);
+    check_corpus(ServerType::DosFwdSlashes, DOS);
 }
 
 #[test]

@@ -43,8 +43,9 @@ mod tokens;
 mod unix;
 mod vms;
 
-#[cfg_attr(not(test), allow(unused_imports))]
-pub use parser::{ListParser, ServerType};
+#[cfg(test)]
+use crate::api::ServerType;
+pub use parser::ListParser;
 pub use splitter::LineSplitter;
 
 #[cfg(test)]
