@@ -18,6 +18,7 @@ mod browse;
 mod dialogs;
 mod hostile_names;
 mod menus;
+mod site_listing;
 mod sites;
 mod snapshots;
 mod start;

@@ -362,15 +362,17 @@ fn listing_settings(ui: &mut egui::Ui, entry: &mut SiteEntry) {
         .response
         .labelled_by(label.id);
     ui.end_row();
-    ui.label("Timezone offset:");
+    let label = ui.label("Timezone offset:");
     ui.horizontal(|ui| {
         let mut hours = entry.timezone_offset / 60;
         let mut minutes = entry.timezone_offset % 60;
-        let h = ui.add(
-            egui::DragValue::new(&mut hours)
-                .range(-24..=24)
-                .suffix(" h"),
-        );
+        let h = ui
+            .add(
+                egui::DragValue::new(&mut hours)
+                    .range(-24..=24)
+                    .suffix(" h"),
+            )
+            .labelled_by(label.id);
         let m = ui.add(
             egui::DragValue::new(&mut minutes)
                 .range(-59..=59)
