@@ -48,6 +48,8 @@ pub(super) const UNIX_DATES: &[Case] = &[
     ("-rw-r--r--   1 root     other        531 Sep 26 13:45:07 secs", 'f', "secs", 531, "2026-09-26 13:45:07"),
     ("-rw-r--r--   1 root  root  2301 4月 20日 12:34 cjk time", 'f', "cjk time", 2301, "2026-04-20 12:34"),
     ("-rw-r--r-- 1 u g 100 Dec 25 12:00 lastyear.txt", 'f', "lastyear.txt", 100, "2025-12-25 12:00"),
+    ("-rw-r--r--  1 anna  staff  531 Jan 29 12:00:07 2003 bsd ls -lT", 'f', "bsd ls -lT", 531, "2003-01-29 12:00:07"),
+    ("-rw-r--r--  1 anna  staff  531 Nov  2 08:09:10 2026 2027 in name", 'f', "2027 in name", 531, "2026-11-02 08:09:10"),
 ];
 
 #[rustfmt::skip]
@@ -119,6 +121,9 @@ pub(super) const UNIX_SHAPES: &[Case] = &[
     ("type=dir;modify=20030129032600; mlsd dir", 'd', "mlsd dir", -1, "2003-01-29 03:26:00"),
     ("modify=20030129032600;size=5; no type", 'f', "no type", 5, "2003-01-29 03:26:00"),
     ("-rw-r--r-- 1 u g 1 Jan 1 2020 a -> b.txt", 'f', "a -> b.txt", 1, "2020-01-01"),
+    (" 1234567 -rw-r--r-- 1 u g 531 Jan 29 03:26 inode first", 'f', "inode first", 531, "2026-01-29 03:26"),
+    ("   8 drwxr-xr-x 1 u g 4096 Jan 29 03:26 blocks first", 'd', "blocks first", 4096, "2026-01-29 03:26"),
+    ("-rw-r--r--\t1\troot\tother\t531\tJan 29 03:26\ttabbed", 'f', "tabbed", 531, "2026-01-29 03:26"),
     ("drwxr-xr-x 2 u g 4096 Jan 1 2020 -> odd", 'd', "-> odd", 4096, "2020-01-01"),
     ("-rw-r--r-- 1 u g 10 Jan 1 2020 trailing space ", 'f', "trailing space ", 10, "2020-01-01"),
     ("-rw-r--r--@ 1 u staff 10 Jan 1 2020 mac.txt", 'f', "mac.txt", 10, "2020-01-01"),
