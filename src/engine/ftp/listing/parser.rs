@@ -45,6 +45,9 @@ const AUTO: &[Family] = &[
     Family::MvsMember,
     Family::MvsLoadModule,
     Family::Os9,
+    // Tried last: their shapes are strict enough to take no line another family reads.
+    Family::ZVm,
+    Family::HpNonStop,
 ];
 
 /// The shapes a server type setting tries before the automatic ones.
