@@ -53,12 +53,12 @@ fn mutated_line() -> impl Strategy<Value = String> {
     })
 }
 
-/// What the parsers may answer with "no entry": blank lines, `total`, column headers, the
-/// VMS header and trailer, and MLSD-style `.`/`..` lines.
+/// What the parsers may answer with "no entry": blank lines, `total` (in any of its
+/// languages), column headers, the VMS header and trailer, and MLSD-style `.`/`..` lines.
 fn may_skip(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
     first.is_empty()
-        || first.eq_ignore_ascii_case("total")
+        || super::parser::is_total_word(first)
         || ["Directory", "Volume", "Name"].contains(&first)
         || line.contains('=')
 }

@@ -115,7 +115,7 @@ pub(super) fn parse_line(raw: &str, preferred: &[Family], now: NaiveDateTime) ->
     match tokens.as_slice() {
         [] => return Parsed::Skip,
         [first, second]
-            if first.text.eq_ignore_ascii_case("total")
+            if is_total_word(first.text)
                 && second.text.starts_with(|c: char| c.is_ascii_digit()) =>
         {
             return Parsed::Skip;
@@ -128,6 +128,33 @@ pub(super) fn parse_line(raw: &str, preferred: &[Family], now: NaiveDateTime) ->
         .chain(AUTO)
         .find_map(|&f| try_family(f, raw, &tokens, now))
         .unwrap_or_else(|| Parsed::Entry(Entry::unknown(raw), Family::Unix))
+}
+
+/// The word `ls -l` puts before the block count, in the languages of its translations.
+pub(super) fn is_total_word(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "total",
+        "insgesamt",
+        "итого",
+        "合計",
+        "合计",
+        "总用量",
+        "總用量",
+        "합계",
+        "razem",
+        "összesen",
+        "totaal",
+        "totalt",
+        "yhteensä",
+        "celkem",
+        "toplam",
+        "всього",
+        "sammanlagt",
+    ];
+    let word = word.trim_end_matches(':');
+    WORDS
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(word) || *w == word.to_lowercase())
 }
 
 /// VMS's `Directory DISK$USER:[NAME]` header and `Total of 3 files, 12/36 blocks.` trailer.
