@@ -49,7 +49,8 @@ const FAMILIES: &[Family] = &[
     Family {
         label: "unix, localized and CJK dates",
         dir: "/intl",
-        listing: "-rw-r--r-- 1 u g 100 2. Okt. 2003 dt.txt\r\n\
+        listing: "insgesamt 24\r\n\
+            -rw-r--r-- 1 u g 100 2. Okt. 2003 dt.txt\r\n\
             -rw-r--r-- 1 u g 100 févr. 14 2003 fr.txt\r\n\
             -rw-r--r-- 1 u g 100 окт 12 2004 ru.txt\r\n\
             -rw-r--r-- 1 u g 100 szept 26 12:00 hu.txt\r\n\
