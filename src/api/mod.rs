@@ -7,9 +7,11 @@ use std::time::{Duration, SystemTime};
 
 mod entry;
 mod prompt;
+mod server_type;
 
 pub use entry::{Entry, EntryKind, RemoteTime, TimePrecision};
 pub use prompt::{Answer, CertAnswer, CertificateInfo, ExistsAction, FileFacts, Prompt};
+pub use server_type::ServerType;
 
 /// Identifies one browsing session (a site connection and the transfer queue attached to it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -200,6 +202,11 @@ pub struct Site {
     pub parallel: usize,
     pub on_exists: ExistsPolicy,
     pub tls: TlsOptions,
+    /// Which listing shape wins where detection is ambiguous.
+    pub server_type: ServerType,
+    /// Minutes added to the times of LIST replies (the server's clock); MLSD, MLST and MDTM
+    /// times are UTC and stay as they are.
+    pub timezone_offset: i32,
 }
 
 /// The most transfer connections one site may use at once.
@@ -223,6 +230,8 @@ impl Site {
             parallel: 2,
             on_exists: ExistsPolicy::Ask,
             tls: TlsOptions::default(),
+            server_type: ServerType::Auto,
+            timezone_offset: 0,
         }
     }
 }

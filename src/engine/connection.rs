@@ -2,7 +2,7 @@
 //! its data connections ([`DataChannel`], the layer above the control connection). Sessions and
 //! queues own these; operations and transfers borrow them.
 
-use crate::api::Entry;
+use crate::api::{Entry, ServerType, Site};
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::DataChannel;
 
@@ -15,6 +15,25 @@ pub struct Connection {
     pub data: DataChannel,
     /// The folder listing transfers on this connection go by (see [`Listed`]).
     pub listed: Listed,
+    /// How the site's LIST replies are read.
+    pub listing: ListingStyle,
+}
+
+/// The site's settings for reading LIST replies: the forced server type and the timezone
+/// offset (minutes added to LIST times; MLSD, MLST and MDTM times are UTC).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListingStyle {
+    pub server_type: ServerType,
+    pub timezone_offset: i32,
+}
+
+impl ListingStyle {
+    pub fn of(site: &Site) -> Self {
+        ListingStyle {
+            server_type: site.server_type,
+            timezone_offset: site.timezone_offset,
+        }
+    }
 }
 
 impl Connection {

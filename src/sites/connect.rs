@@ -61,6 +61,8 @@ pub fn engine_site(entry: &SiteEntry, settings: &Settings, password: Option<Secr
     )
     .clamp(1, MAX_PARALLEL);
     site.on_exists = settings.on_exists.policy();
+    site.server_type = entry.server_type;
+    site.timezone_offset = entry.timezone_offset;
     site
 }
 

@@ -66,8 +66,8 @@ pub use connect::{
 };
 pub use file::{Document, FORMAT_VERSION, StoreError, backup_path};
 pub use model::{
-    Colour, DataOptions, Folder, KeepAlive, Logon, NameError, Node, NodeId, SiteEntry,
-    SiteProtocol, TransferMode, check_name,
+    Colour, DataOptions, Folder, KeepAlive, Logon, MAX_TIMEZONE_OFFSET, NameError, Node, NodeId,
+    SiteEntry, SiteProtocol, TransferMode, check_name,
 };
 pub use secrets::{Keyring, KeyringError, SERVICE};
 pub use settings::{OnExists, Settings, SettingsError, Theme};

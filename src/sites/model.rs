@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{PortRange, Protocol};
+use crate::api::{PortRange, Protocol, ServerType};
 
 /// A folder's or site's identity: random, generated once, never reused. Sites' passwords are
 /// kept in the keyring under this id, so renaming or moving a site keeps its password.
@@ -407,7 +407,16 @@ pub struct SiteEntry {
     pub comments: String,
     #[serde(default)]
     pub colour: Colour,
+    /// Which listing shape wins where detection is ambiguous.
+    #[serde(default)]
+    pub server_type: ServerType,
+    /// Minutes added to LIST times (the server's clock), -24 h to +24 h.
+    #[serde(default)]
+    pub timezone_offset: i32,
 }
+
+/// The largest timezone offset a site may have, in minutes (FileZilla's bound too).
+pub const MAX_TIMEZONE_OFFSET: i32 = 24 * 60;
 
 impl SiteEntry {
     /// A new site with a fresh id and every setting at its default.
@@ -428,6 +437,8 @@ impl SiteEntry {
             keepalive: None,
             comments: String::new(),
             colour: Colour::None,
+            server_type: ServerType::Auto,
+            timezone_offset: 0,
         }
     }
 
@@ -453,6 +464,12 @@ impl SiteEntry {
         }
         if let Some(KeepAlive::Seconds(s)) = self.keepalive {
             check_keepalive(s).map_err(|e| format!("{}: {e}", self.name))?;
+        }
+        if self.timezone_offset.abs() > MAX_TIMEZONE_OFFSET {
+            return Err(format!(
+                "{}: the timezone offset must be within 24 hours (not {} minutes)",
+                self.name, self.timezone_offset
+            ));
         }
         if self
             .host

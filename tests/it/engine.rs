@@ -4,6 +4,7 @@
 
 mod exists;
 mod limits;
+mod list_only;
 mod listing;
 mod login;
 mod ops;

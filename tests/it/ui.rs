@@ -19,6 +19,7 @@ mod dialogs;
 mod hostile_names;
 mod menus;
 mod queue_restore;
+mod site_listing;
 mod sites;
 mod snapshots;
 mod start;

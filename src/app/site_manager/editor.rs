@@ -5,11 +5,11 @@
 use egui::RichText;
 
 use super::{ManagerAction, SiteManager, colour32};
-use crate::api::Secret;
+use crate::api::{Secret, ServerType};
 use crate::app::data_fields::DataFields;
 use crate::sites::{
-    Colour, DataOptions, KeepAlive, Keyring, Logon, SettingsStore, SiteEntry, SiteProtocol,
-    SiteStore, TransferMode, connection,
+    Colour, DataOptions, KeepAlive, Keyring, Logon, MAX_TIMEZONE_OFFSET, SettingsStore, SiteEntry,
+    SiteProtocol, SiteStore, TransferMode, connection,
 };
 
 /// Which part of the site editor is shown.
@@ -346,4 +346,43 @@ fn advanced(ui: &mut egui::Ui, draft: &mut Draft) {
     {
         entry.remote_dir = (!remote.trim().is_empty()).then(|| remote.trim().to_string());
     }
+    listing_settings(ui, entry);
+}
+
+/// Server type and timezone offset (FileZilla's "Server type" and "Adjust server time").
+fn listing_settings(ui: &mut egui::Ui, entry: &mut SiteEntry) {
+    let label = ui.label("Server type:");
+    egui::ComboBox::from_id_salt("site-server-type")
+        .selected_text(entry.server_type.label())
+        .show_ui(ui, |ui| {
+            for server_type in ServerType::ALL {
+                ui.selectable_value(&mut entry.server_type, server_type, server_type.label());
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    ui.end_row();
+    let label = ui.label("Timezone offset:");
+    ui.horizontal(|ui| {
+        let mut hours = entry.timezone_offset / 60;
+        let mut minutes = entry.timezone_offset % 60;
+        let h = ui
+            .add(
+                egui::DragValue::new(&mut hours)
+                    .range(-24..=24)
+                    .suffix(" h"),
+            )
+            .labelled_by(label.id);
+        let m = ui.add(
+            egui::DragValue::new(&mut minutes)
+                .range(-59..=59)
+                .suffix(" min"),
+        );
+        if h.changed() || m.changed() {
+            entry.timezone_offset =
+                (hours * 60 + minutes).clamp(-MAX_TIMEZONE_OFFSET, MAX_TIMEZONE_OFFSET);
+        }
+        ui.weak("added to LIST times");
+    });
+    ui.end_row();
 }

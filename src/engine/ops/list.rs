@@ -9,11 +9,11 @@ use tokio::time::timeout;
 
 use crate::api::{Entry, EntryKind};
 use crate::common::paths::check_remote_name;
-use crate::engine::connection::Connection;
+use crate::engine::connection::{Connection, ListingStyle};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::{self, DataStream};
-use crate::engine::ftp::listing::{LineSplitter, ListParser, ServerType, parse_mlsd_line};
+use crate::engine::ftp::listing::{LineSplitter, ListParser, parse_mlsd_line};
 
 /// The longest listing line kept; longer lines are cut, never buffered without bound.
 const MAX_LINE: usize = 64 * 1024;
@@ -34,7 +34,11 @@ pub async fn list_dir(
     let dir = conn.ctl.cwd.clone();
     let mlsd = conn.ctl.features.mlst;
     let (command, stream) = conn.data.open_listing(&mut conn.ctl, mlsd).await?;
-    let count = read_entries(&mut conn.ctl, stream, mlsd, |batch| on_entries(&dir, batch)).await?;
+    let style = if mlsd { None } else { Some(conn.listing) };
+    let count = read_entries(&mut conn.ctl, stream, style, |batch| {
+        on_entries(&dir, batch)
+    })
+    .await?;
     data::finish(&mut conn.ctl, command).await?;
     conn.ctl
         .log
@@ -71,16 +75,20 @@ impl<F: FnMut(Vec<Entry>)> Batches<F> {
     }
 }
 
-/// Reads the listing off `stream` to its end, parsing each line as it completes.
+/// Reads the listing off `stream` to its end, parsing each line as it completes: as MLSD for
+/// `None`, else as LIST in the site's `style`.
 async fn read_entries(
     ctl: &mut Control,
     mut stream: DataStream,
-    mlsd: bool,
+    style: Option<ListingStyle>,
     on_entries: impl FnMut(Vec<Entry>),
 ) -> EngineResult<usize> {
     let now = chrono::Utc::now().naive_utc();
+    let mlsd = style.is_none();
+    let style = style.unwrap_or_default();
     // One parser for the whole listing: a VMS entry may span two lines.
-    let mut parser = ListParser::new(ServerType::Auto, now);
+    let mut parser =
+        ListParser::new(style.server_type, now).with_timezone_offset(style.timezone_offset);
     let mut splitter = LineSplitter::new(MAX_LINE);
     let mut buf = vec![0u8; 64 * 1024];
     let mut lines = Vec::new();

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
 use crate::api::{Answer, CertAnswer, Event, Prompt, Secret, SessionId, Site};
-use crate::engine::connection::Connection;
+use crate::engine::connection::{Connection, ListingStyle};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::events::EventSink;
 use crate::engine::ftp::control::Control;
@@ -118,6 +118,7 @@ impl SessionCtx {
                         ctl,
                         data,
                         listed: None,
+                        listing: ListingStyle::of(&site),
                     });
                 }
                 Err(EngineError::Untrusted(info)) => info,

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use quick_xml::escape::escape;
 
-use super::encode_remote_dir;
+use super::{encode_remote_dir, server_type_to_filezilla};
 use crate::sites::model::{Logon, Node, SiteEntry, SiteProtocol, TransferMode};
 use crate::sites::tree::SiteTree;
 
@@ -67,7 +67,8 @@ fn server(
         SiteProtocol::Ftp => "6",
     };
     element(out, "Protocol", protocol);
-    element(out, "Type", "0");
+    let server_type = server_type_to_filezilla(site.server_type);
+    element(out, "Type", &server_type.to_string());
     if site.logon != Logon::Anonymous {
         element(out, "User", &site.user);
     }
@@ -77,7 +78,7 @@ fn server(
         Logon::Normal | Logon::Ask => "2",
     };
     element(out, "Logontype", logon);
-    element(out, "TimezoneOffset", "0");
+    element(out, "TimezoneOffset", &site.timezone_offset.to_string());
     let mode = match site.mode {
         Some(TransferMode::Active) => "MODE_ACTIVE",
         Some(TransferMode::Passive) => "MODE_PASSIVE",

@@ -1,15 +1,16 @@
 //! Reading FileZilla's `sitemanager.xml` into Ferry's nodes: folders, sites, protocol, port,
 //! logon type, user, passwords (base64 or plain; master-password-encrypted ones cannot be
-//! read), transfer mode, connections, folders, comments, colour. Missing fields take
-//! defaults; what Ferry cannot use is skipped with a warning.
+//! read), transfer mode, connections, server type and timezone offset, folders, comments,
+//! colour. Missing fields take defaults; what Ferry cannot use is skipped with a warning.
 
 use base64::Engine;
 
 use super::xml::{self, Element};
-use super::{FileZillaError, decode_remote_dir};
+use super::{FileZillaError, decode_remote_dir, server_type_from_filezilla};
 use crate::api::Secret;
 use crate::sites::model::{
-    Colour, Folder, Logon, Node, NodeId, SiteEntry, SiteProtocol, TransferMode, check_name,
+    Colour, Folder, Logon, MAX_TIMEZONE_OFFSET, Node, NodeId, SiteEntry, SiteProtocol,
+    TransferMode, check_name,
 };
 use crate::sites::tree::free_name;
 
@@ -188,6 +189,7 @@ impl ServerReader<'_> {
             _ => None,
         };
         self.transfer_options(&mut site);
+        self.listing(&mut site);
         self.folders_and_looks(&mut site);
         self.unsupported();
         if let Err(problem) = site.check() {
@@ -298,6 +300,25 @@ impl ServerReader<'_> {
             Some(n) if n > 0 => Some(n as u8),
             _ => None,
         };
+    }
+
+    /// How the site's listings read: server type and timezone offset (minutes).
+    fn listing(&mut self, site: &mut SiteEntry) {
+        if let Some(n) = number(self.element, "Type") {
+            match server_type_from_filezilla(n) {
+                Some(t) => site.server_type = t,
+                None => self.warn(format!(
+                    "server type {n} is unknown; Ferry detects the listing format"
+                )),
+            }
+        }
+        match number(self.element, "TimezoneOffset") {
+            Some(m) if m.abs() <= i64::from(MAX_TIMEZONE_OFFSET) => site.timezone_offset = m as i32,
+            Some(m) => self.warn(format!(
+                "the timezone offset of {m} minutes is more than 24 hours; not imported"
+            )),
+            None => {}
+        }
     }
 
     /// Local and remote folder, comments and colour.

@@ -21,6 +21,7 @@ use super::model::{Node, NodeId, SiteEntry};
 use super::secrets::{Keyring, KeyringError};
 use super::store::SiteStore;
 use super::tree::{EditError, SiteTree};
+use crate::api::ServerType;
 
 /// Why a FileZilla file could not be imported or exported.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -353,4 +354,34 @@ pub fn encode_remote_dir(path: &str) -> Option<String> {
         out.push_str(&format!(" {} {segment}", segment.chars().count()));
     }
     Some(out)
+}
+
+/// FileZilla's server type numbers, as its `server.h` defines them (`DEFAULT, UNIX, VMS, DOS,
+/// MVS, VXWORKS, ZVM, HPNONSTOP, DOS_VIRTUAL, CYGWIN, DOS_FWD_SLASHES`): the index is the
+/// number a `<Type>` element holds.
+const SERVER_TYPES: [ServerType; 11] = [
+    ServerType::Auto,
+    ServerType::Unix,
+    ServerType::Vms,
+    ServerType::Dos,
+    ServerType::Mvs,
+    ServerType::VxWorks,
+    ServerType::ZVm,
+    ServerType::HpNonStop,
+    ServerType::DosVirtual,
+    ServerType::Cygwin,
+    ServerType::DosFwdSlashes,
+];
+
+/// The server type a `<Type>` number stands for; `None` for a number FileZilla does not have.
+pub(super) fn server_type_from_filezilla(n: i64) -> Option<ServerType> {
+    usize::try_from(n)
+        .ok()
+        .and_then(|i| SERVER_TYPES.get(i))
+        .copied()
+}
+
+/// The `<Type>` number of a server type.
+pub(super) fn server_type_to_filezilla(t: ServerType) -> usize {
+    SERVER_TYPES.iter().position(|s| *s == t).unwrap_or(0)
 }

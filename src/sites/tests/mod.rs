@@ -4,6 +4,7 @@
 
 mod engine;
 mod filezilla_xml;
+mod listing_settings;
 mod store;
 mod tree;
 

@@ -1,6 +1,8 @@
 //! A scripted FTP server for the cases a real server will not produce: hostile replies, a PASV
 //! that points elsewhere, endless lines, silence, trickling data. It speaks just enough FTP for
-//! Ferry to log in, list and download, and records every command it receives.
+//! Ferry to log in, list and download, and records every command it receives. With
+//! [`Script::files`] and MLST/SIZE off it is a LIST-only server that serves files by the exact
+//! name RETR gives.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -66,6 +68,9 @@ pub struct Script {
     /// At most this many control connections at once; more are greeted with `421` and closed
     /// (a shared host's per-address limit).
     pub max_connections: Option<usize>,
+    /// Files by the exact path RETR (and SIZE) must name; when there are any, `file` is not
+    /// served and any other path gets `550` (a server that only finds what it listed).
+    pub files: Arc<Vec<(String, Vec<u8>)>>,
 }
 
 impl Default for Script {
@@ -96,6 +101,7 @@ impl Default for Script {
             endless_on: None,
             endless_multiline_on: None,
             max_connections: None,
+            files: Arc::default(),
         }
     }
 }
@@ -306,6 +312,19 @@ async fn send_data(mut data: TcpStream, bytes: &[u8], trickle: Option<(usize, Du
     let _ = data.shutdown().await;
 }
 
+/// The file of [`Script::files`] the command line's argument names exactly.
+fn named_file<'a>(script: &'a Script, line: &str) -> Option<&'a [u8]> {
+    let (verb, path) = line.split_once(' ')?;
+    if !matches!(verb.to_ascii_uppercase().as_str(), "RETR" | "SIZE") {
+        return None;
+    }
+    script
+        .files
+        .iter()
+        .find(|(name, _)| name == path)
+        .map(|(_, bytes)| bytes.as_slice())
+}
+
 async fn serve(
     socket: TcpStream,
     script: Script,
@@ -327,7 +346,8 @@ async fn serve(
             Ok(0) | Err(_) => return,
             Ok(_) => {}
         }
-        let line = line.trim_end().to_string();
+        // Only the line ending goes: a name may end with a space.
+        let line = line.trim_end_matches(['\r', '\n']).to_string();
         log.lock().unwrap().push(line.clone());
         let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
         if script.silent_on.as_deref() == Some(verb.as_str()) {
@@ -364,7 +384,17 @@ async fn serve(
             "OPTS" | "TYPE" | "NOOP" => "200 ok".into(),
             "PWD" => "257 \"/\" is the current directory".into(),
             "CWD" => "250 ok".into(),
+            "SIZE" if script.size_works && !script.files.is_empty() => {
+                match named_file(&script, &line) {
+                    Some(bytes) => format!("213 {}", bytes.len()),
+                    None => "550 no such file".into(),
+                }
+            }
             "SIZE" if script.size_works => format!("213 {}", file.lock().unwrap().len()),
+            "RETR" if !script.files.is_empty() && named_file(&script, &line).is_none() => {
+                plan = None;
+                "550 no such file".into()
+            }
             "AUTH" if script.hang_after_auth => {
                 let _ = write.write_all(b"234 go ahead\r\n").await;
                 tokio::time::sleep(Duration::from_secs(60)).await;
@@ -418,7 +448,9 @@ async fn serve(
                     let _ = write.write_all(b"425 use PASV or PORT first\r\n").await;
                     continue;
                 };
-                let bytes = if verb == "RETR" {
+                let bytes = if let Some(named) = named_file(&script, &line) {
+                    named.to_vec()
+                } else if verb == "RETR" {
                     file.lock().unwrap().clone()
                 } else {
                     (script.listing)()

@@ -48,6 +48,8 @@ pub(super) const UNIX_DATES: &[Case] = &[
     ("-rw-r--r--   1 root     other        531 Sep 26 13:45:07 secs", 'f', "secs", 531, "2026-09-26 13:45:07"),
     ("-rw-r--r--   1 root  root  2301 4月 20日 12:34 cjk time", 'f', "cjk time", 2301, "2026-04-20 12:34"),
     ("-rw-r--r-- 1 u g 100 Dec 25 12:00 lastyear.txt", 'f', "lastyear.txt", 100, "2025-12-25 12:00"),
+    ("-rw-r--r--  1 anna  staff  531 Jan 29 12:00:07 2003 bsd ls -lT", 'f', "bsd ls -lT", 531, "2003-01-29 12:00:07"),
+    ("-rw-r--r--  1 anna  staff  531 Nov  2 08:09:10 2026 2027 in name", 'f', "2027 in name", 531, "2026-11-02 08:09:10"),
 ];
 
 #[rustfmt::skip]
@@ -82,6 +84,17 @@ pub(super) const UNIX_LOCALIZED: &[Case] = &[
     ("-rw-r--r-- 1 u g 100 2004年 10月 12日 spaced.txt", 'f', "spaced.txt", 100, "2004-10-12"),
     ("-rw-r--r-- 1 u g 100 2004년 3월 1일 kr2.txt", 'f', "kr2.txt", 100, "2004-03-01"),
     ("drwxr-xr-x 2 u g 4096 1月 5 09:00 文件夹", 'd', "文件夹", 4096, "2026-01-05 09:00"),
+    ("-rw-r--r-- 1 u g 1024 Okt. 2 2003 dotted-de.txt", 'f', "dotted-de.txt", 1024, "2003-10-02"),
+    ("-rw-r--r-- 1 u g 1024 Mai 2 2003 de.txt", 'f', "de.txt", 1024, "2003-05-02"),
+    ("-rw-r--r-- 1 u g 1024 2 окт. 2003 ru-dot.txt", 'f', "ru-dot.txt", 1024, "2003-10-02"),
+    ("-rw-r--r-- 1 u g 1024 okt 2 2003 sv2.txt", 'f', "sv2.txt", 1024, "2003-10-02"),
+    ("-rw-r--r-- 1 u g 1024 sty 2 2003 pl3.txt", 'f', "pl3.txt", 1024, "2003-01-02"),
+    ("-rw-r--r-- 1 u g 1024 mars 2 2003 fr4.txt", 'f', "fr4.txt", 1024, "2003-03-02"),
+    ("-rw-r--r-- 1 u g 1024 janv. 2 2003 fr5.txt", 'f', "fr5.txt", 1024, "2003-01-02"),
+    ("-rw-r--r-- 1 u g 1024 márc. 2 2003 hu4.txt", 'f', "hu4.txt", 1024, "2003-03-02"),
+    ("-rw-r--r-- 1 u g 1024 2003. márc. 2. hu5.txt", 'f', "hu5.txt", 1024, "2003-03-02"),
+    ("-rw-r--r-- 1 u g 1024 12月 2日 2003 ja.txt", 'f', "ja.txt", 1024, "2003-12-02"),
+    ("-rw-r--r-- 1 u g 1024 12월  2일 10:11 ko.txt", 'f', "ko.txt", 1024, "2025-12-02 10:11"),
 ];
 
 #[rustfmt::skip]
@@ -107,6 +120,20 @@ pub(super) const UNIX_SHAPES: &[Case] = &[
     ("type=file;size=1024;modify=20030129032600; mlsd in list.txt", 'f', "mlsd in list.txt", 1024, "2003-01-29 03:26:00"),
     ("type=dir;modify=20030129032600; mlsd dir", 'd', "mlsd dir", -1, "2003-01-29 03:26:00"),
     ("modify=20030129032600;size=5; no type", 'f', "no type", 5, "2003-01-29 03:26:00"),
+    ("-rw-r--r-- 1 u g 1 Jan 1 2020 a -> b.txt", 'f', "a -> b.txt", 1, "2020-01-01"),
+    (" 1234567 -rw-r--r-- 1 u g 531 Jan 29 03:26 inode first", 'f', "inode first", 531, "2026-01-29 03:26"),
+    ("   8 drwxr-xr-x 1 u g 4096 Jan 29 03:26 blocks first", 'd', "blocks first", 4096, "2026-01-29 03:26"),
+    ("-rw-r--r--\t1\troot\tother\t531\tJan 29 03:26\ttabbed", 'f', "tabbed", 531, "2026-01-29 03:26"),
+    ("drwxr-xr-x 2 u g 4096 Jan 1 2020 -> odd", 'd', "-> odd", 4096, "2020-01-01"),
+    ("-rw-r--r-- 1 u g 10 Jan 1 2020 trailing space ", 'f', "trailing space ", 10, "2020-01-01"),
+    ("-rw-r--r--@ 1 u staff 10 Jan 1 2020 mac.txt", 'f', "mac.txt", 10, "2020-01-01"),
+    ("-rw-r--r--. 1 u g 10 Jan 1 2020 selinux.txt", 'f', "selinux.txt", 10, "2020-01-01"),
+    ("-rw-r--r--   1 0        0             100 Jan 1 2020 numeric ids", 'f', "numeric ids", 100, "2020-01-01"),
+    ("d [RWCEAFMS] Admin 512 Dec 18 2003 SYS", 'd', "SYS", 512, "2003-12-18"),
+    ("-------r--         326  1391972  1392298 Nov 22  1995 MegaPhone.sit", 'f', "MegaPhone.sit", 1392298, "1995-11-22"),
+    ("drwxrwxr-x               folder        2 May 10  1996 network", 'd', "network", 2, "1996-05-10"),
+    ("type=file;size=0;modify=20030129032600;UNIX.mode=0644; name with ; semicolon", 'f', "name with ; semicolon", 0, "2003-01-29 03:26:00"),
+    ("type=OS.unix=slink:/x;modify=20030129032600; ln", 'l', "ln", -1, "2003-01-29 03:26:00"),
 ];
 
 #[test]

@@ -1,7 +1,7 @@
 //! Owns the dates of LIST lines: month names in many languages (with and without trailing dots
 //! and commas, and the CJK month marks), single-token numeric dates (`2003-10-14`, `14.10.2003`,
-//! `01-jun-99`, `2003年10月14日`), the multi-token shapes unix-like listings use, and year
-//! inference for dates sent without a year.
+//! `01-jun-99`, `2003年10月14日`), the multi-token shapes unix-like listings use (BSD `ls -lT`
+//! too), and year inference for dates sent without a year.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 
@@ -216,7 +216,8 @@ fn is_tz_offset(text: &str) -> bool {
 }
 
 /// Month, day and clock-or-year from token `i` on; when the day ended with a comma
-/// (`Mon DD, YYYY HH:MM`) a time after the year is taken too.
+/// (`Mon DD, YYYY HH:MM`) a time after the year is taken too, and a year after a time with
+/// seconds (`ls -lT`).
 fn month_day_clock(
     tokens: &[Token<'_>],
     first: usize,
@@ -241,6 +242,20 @@ fn month_day_clock(
                 TimePrecision::Day,
             ),
         }),
+        // BSD `ls -lT`: `Mon DD HH:MM:SS YYYY`, the year after a time with seconds.
+        Clock::Time((h, m, Some(s)))
+            if let Some(y) = tokens.get(i + 1).and_then(|t| year_number(t.text)) =>
+        {
+            Some(DateSpan {
+                first,
+                next: i + 2,
+                time: remote_time(
+                    NaiveDate::from_ymd_opt(y, month, day),
+                    (h, m, s),
+                    TimePrecision::Second,
+                ),
+            })
+        }
         Clock::Time(hms) => Some(DateSpan {
             first,
             next: i + 1,

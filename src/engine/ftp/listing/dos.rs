@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 use super::tokens::{Hms, Token, parse_hms, parse_num, parse_u64, remote_time, second_precision};
 use super::{Entry, EntryKind};
 
-/// `MM-DD-YY`, `MM-DD-YYYY`, `YYYY-MM-DD` (also with `/`); two-digit years 70-99 are 19xx.
+/// `MM-DD-YY`, `MM-DD-YYYY`, `YYYY-MM-DD` (also with `/`), and the European `DD.MM.YYYY` and
+/// `YYYY.MM.DD`; two-digit years 70-99 are 19xx.
 fn parse_dos_date(text: &str) -> Option<(i32, u32, u32)> {
-    let sep = if text.contains('/') { '/' } else { '-' };
+    let sep = ['/', '.', '-'].into_iter().find(|c| text.contains(*c))?;
     let mut parts = text.split(sep);
     let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
@@ -18,7 +19,7 @@ fn parse_dos_date(text: &str) -> Option<(i32, u32, u32)> {
         return Some((parse_num(a, 4)? as i32, parse_num(b, 2)?, parse_num(c, 2)?));
     }
     let (mut month, mut day) = (parse_num(a, 2)?, parse_num(b, 2)?);
-    if month > 12 && day <= 12 {
+    if sep == '.' || (month > 12 && day <= 12) {
         (month, day) = (day, month);
     }
     let year = match (c.len(), parse_num(c, 4)?) {
@@ -69,8 +70,15 @@ pub(super) fn parse(raw: &str, tokens: &[Token<'_>]) -> Option<Entry> {
     let (kind, size) = match marker.to_ascii_uppercase().as_str() {
         "<DIR>" => (EntryKind::Dir, None),
         "<JUNCTION>" | "<SYMLINK>" | "<SYMLINKD>" => (EntryKind::Link, None),
-        _ if marker.bytes().all(|b| b.is_ascii_digit() || b == b',') => {
-            (EntryKind::File, Some(parse_u64(&marker.replace(',', ""))?))
+        // Thousands separated by `,` (or `.` in European locales): sizes are whole bytes.
+        _ if marker
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.') =>
+        {
+            (
+                EntryKind::File,
+                Some(parse_u64(&marker.replace([',', '.'], ""))?),
+            )
         }
         _ => return None,
     };

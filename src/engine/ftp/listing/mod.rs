@@ -43,8 +43,9 @@ mod tokens;
 mod unix;
 mod vms;
 
-#[cfg_attr(not(test), allow(unused_imports))]
-pub use parser::{ListParser, ServerType};
+#[cfg(test)]
+use crate::api::ServerType;
+pub use parser::ListParser;
 pub use splitter::LineSplitter;
 
 #[cfg(test)]
@@ -58,7 +59,7 @@ use parser::Parsed;
 /// Parse one line of a LIST reply. `now` is the current UTC time, used for unix dates without a
 /// year: such a date lying more than one day in the future is taken to be from an earlier year.
 /// Returns None only for lines that are not entries at all: empty lines, the "total 1234"
-/// header, column headers (VMS, MVS) and MLSD-style `.`/`..` lines. `.` and `..` lines are returned like any other entry.
+/// header (also in `ls`'s translations: `insgesamt 12`, `итого 8`...), column headers (VMS, MVS) and MLSD-style `.`/`..` lines. `.` and `..` lines are returned like any other entry.
 /// Every shape is tried ([`ServerType::Auto`]); a VMS entry split over two lines and bare MVS
 /// member names need [`ListParser`], which also applies a site's timezone offset.
 #[cfg(test)]
@@ -112,7 +113,18 @@ mod tests {
 
     #[test]
     fn non_entries_are_none() {
-        for line in ["", " \t", "\r\n", "total 42", "TOTAL 0"] {
+        for line in [
+            "",
+            " \t",
+            "\r\n",
+            "total 42",
+            "TOTAL 0",
+            "insgesamt 12",
+            "итого 8",
+            "合計 16",
+            "总用量 4",
+            "total 1,5M",
+        ] {
             assert_eq!(parse_list_line(line, now()), None, "{line:?}");
         }
         for line in [

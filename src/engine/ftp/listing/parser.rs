@@ -2,37 +2,13 @@
 //! [`ListParser`], the stateful LIST parser: VMS entries split over two lines, MVS listings
 //! whose header tells the shape, two versions of one VMS file, and the site's timezone offset.
 
-// The engine lists with `ListParser` in `ServerType::Auto`; the forced server types and the
-// timezone offset wait for their site settings (server type, timezone), so only tests use them.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::collections::HashSet;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::tokens::{Token, strip_eol, tokenize};
 use super::{Entry, EntryKind, TimePrecision, dos, eplf, mlsd, mvs, other, unix, vms};
-
-/// The "server type" site setting: which listing shape wins where detection is ambiguous.
-/// With [`ServerType::Auto`] every line picks its own shape; a forced type only tries its
-/// shapes first, so a listing that mixes shapes still parses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ServerType {
-    #[default]
-    Auto,
-    Unix,
-    /// DOS/Windows (IIS and others).
-    Dos,
-    /// DOS-like listings on a server with forward-slash paths.
-    DosVirtual,
-    Vms,
-    /// MVS, OS/390, z/OS.
-    Mvs,
-    VxWorks,
-    ZVm,
-    HpNonStop,
-    Cygwin,
-}
+use crate::api::ServerType;
 
 /// The listing shapes, in the order auto detection tries them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,26 +45,27 @@ const AUTO: &[Family] = &[
     Family::MvsMember,
     Family::MvsLoadModule,
     Family::Os9,
+    // Tried last: their shapes are strict enough to take no line another family reads.
+    Family::ZVm,
+    Family::HpNonStop,
 ];
 
-impl ServerType {
-    /// The shapes this setting tries before the automatic ones.
-    fn preferred(self) -> &'static [Family] {
-        match self {
-            ServerType::Auto => &[],
-            ServerType::Unix | ServerType::Cygwin => &[Family::Unix],
-            ServerType::Dos | ServerType::DosVirtual => &[Family::Dos],
-            ServerType::Vms => &[Family::Vms],
-            ServerType::Mvs => &[
-                Family::MvsDataset,
-                Family::MvsMember,
-                Family::MvsLoadModule,
-                Family::MvsBareMember,
-            ],
-            ServerType::VxWorks => &[Family::SizeFirst],
-            ServerType::ZVm => &[Family::ZVm],
-            ServerType::HpNonStop => &[Family::HpNonStop],
-        }
+/// The shapes a server type setting tries before the automatic ones.
+fn preferred(server_type: ServerType) -> &'static [Family] {
+    match server_type {
+        ServerType::Auto => &[],
+        ServerType::Unix | ServerType::Cygwin => &[Family::Unix],
+        ServerType::Dos | ServerType::DosFwdSlashes | ServerType::DosVirtual => &[Family::Dos],
+        ServerType::Vms => &[Family::Vms],
+        ServerType::Mvs => &[
+            Family::MvsDataset,
+            Family::MvsMember,
+            Family::MvsLoadModule,
+            Family::MvsBareMember,
+        ],
+        ServerType::VxWorks => &[Family::SizeFirst],
+        ServerType::ZVm => &[Family::ZVm],
+        ServerType::HpNonStop => &[Family::HpNonStop],
     }
 }
 
@@ -138,7 +115,7 @@ pub(super) fn parse_line(raw: &str, preferred: &[Family], now: NaiveDateTime) ->
     match tokens.as_slice() {
         [] => return Parsed::Skip,
         [first, second]
-            if first.text.eq_ignore_ascii_case("total")
+            if is_total_word(first.text)
                 && second.text.starts_with(|c: char| c.is_ascii_digit()) =>
         {
             return Parsed::Skip;
@@ -151,6 +128,33 @@ pub(super) fn parse_line(raw: &str, preferred: &[Family], now: NaiveDateTime) ->
         .chain(AUTO)
         .find_map(|&f| try_family(f, raw, &tokens, now))
         .unwrap_or_else(|| Parsed::Entry(Entry::unknown(raw), Family::Unix))
+}
+
+/// The word `ls -l` puts before the block count, in the languages of its translations.
+pub(super) fn is_total_word(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "total",
+        "insgesamt",
+        "итого",
+        "合計",
+        "合计",
+        "总用量",
+        "總用量",
+        "합계",
+        "razem",
+        "összesen",
+        "totaal",
+        "totalt",
+        "yhteensä",
+        "celkem",
+        "toplam",
+        "всього",
+        "sammanlagt",
+    ];
+    let word = word.trim_end_matches(':');
+    WORDS
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(word) || *w == word.to_lowercase())
 }
 
 /// VMS's `Directory DISK$USER:[NAME]` header and `Total of 3 files, 12/36 blocks.` trailer.
@@ -227,7 +231,7 @@ impl ListParser {
             self.pending = Some(raw.to_string());
             return out;
         }
-        let mut preferred = self.server_type.preferred();
+        let mut preferred = preferred(self.server_type);
         if self.members {
             preferred = &[
                 Family::MvsMember,

@@ -112,22 +112,35 @@ struct Mode {
     kind: EntryKind,
     permissions: Option<String>,
     from: usize,
+    /// NetWare pads the columns after the date too.
+    netware: bool,
 }
 
 /// Parses a unix-like line; None when the line is not one.
 pub(super) fn parse(raw: &str, tokens: &[Token<'_>], now: NaiveDateTime) -> Option<Entry> {
     let first = tokens.first()?.text;
+    let second = tokens.get(1).map(|t| t.text);
     let mode = if let Some((kind, p)) = parse_mode(first) {
         Mode {
             kind,
             permissions: Some(p),
             from: 1,
+            netware: false,
         }
     } else if let Some((kind, p)) = netware_mode(tokens) {
         Mode {
             kind,
             permissions: Some(p),
             from: 2,
+            netware: true,
+        }
+    } else if let Some((kind, p)) = second.filter(|_| is_digits(first)).and_then(parse_mode) {
+        // `ls -i` (inode) or `ls -s` (blocks) put a number before the mode.
+        Mode {
+            kind,
+            permissions: Some(p),
+            from: 2,
+            netware: false,
         }
     } else {
         let kind = flag_word_mode(first)?;
@@ -135,6 +148,7 @@ pub(super) fn parse(raw: &str, tokens: &[Token<'_>], now: NaiveDateTime) -> Opti
             kind,
             permissions: None,
             from: 1,
+            netware: false,
         }
     };
     match find_date(tokens, mode.from, now) {
@@ -147,7 +161,7 @@ fn with_date(raw: &str, tokens: &[Token<'_>], mode: &Mode, date: DateSpan) -> Op
     let last_date_token = tokens.get(date.next - 1)?;
     // The name is everything after the date and exactly one separator (`ls` pads the columns
     // before it, never after it); NetWare pads after the date too.
-    let name_field = if mode.from == 2 {
+    let name_field = if mode.netware {
         rest_from(raw, tokens, date.next)
     } else {
         raw.get(last_date_token.end + 1..)
