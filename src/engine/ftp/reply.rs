@@ -4,6 +4,7 @@
 use suppaftp::types::Response;
 
 use crate::engine::error::EngineError;
+use crate::engine::ftp::charset::Codec;
 
 /// One complete reply: its code and its text, lines joined with `\n`, line endings removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,8 +14,17 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// A reply before the session's character set applies (greeting, `AUTH TLS`): lossy UTF-8.
     pub fn from_response(response: &Response) -> Reply {
-        let text = String::from_utf8_lossy(&response.body);
+        Reply::from_text(&String::from_utf8_lossy(&response.body))
+    }
+
+    /// A reply, its text decoded in the session's character set.
+    pub fn decoded(response: &Response, codec: &Codec) -> Reply {
+        Reply::from_text(&codec.decode(&response.body))
+    }
+
+    fn from_text(text: &str) -> Reply {
         let code = text
             .get(..3)
             .and_then(|digits| digits.parse().ok())

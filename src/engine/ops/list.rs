@@ -81,7 +81,7 @@ async fn read_entries(
     let now = chrono::Utc::now().naive_utc();
     // One parser for the whole listing: a VMS entry may span two lines.
     let mut parser = ListParser::new(ServerType::Auto, now);
-    let mut splitter = LineSplitter::new(MAX_LINE);
+    let mut splitter = LineSplitter::new(MAX_LINE, ctl.codec.clone());
     let mut buf = vec![0u8; 64 * 1024];
     let mut lines = Vec::new();
     let mut out = Batches {

@@ -6,6 +6,7 @@
 //! above this one (`ftp::data`): nothing here knows of them.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use suppaftp::FtpError;
@@ -15,6 +16,7 @@ use tokio::time::timeout;
 
 use crate::api::{Protocol, ServerInfo, Site, Timeouts};
 use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::charset::{Codec, WireCodec};
 use crate::engine::ftp::reply::{Features, Reply, command_verb, parse_pwd};
 use crate::engine::ftp::tls::{SiteTrust, TlsSession};
 use crate::engine::ftp::wirelog::LogCtx;
@@ -31,6 +33,8 @@ pub struct Control {
     pub features: Features,
     pub timeouts: Timeouts,
     pub log: LogCtx,
+    /// The session's character set, shared by all its connections.
+    pub codec: Arc<Codec>,
     pub cwd: String,
     pub welcome: String,
     /// A reply already read off the wire that the next `read_reply` returns (a transfer's
@@ -83,8 +87,15 @@ async fn bounded<T>(
 
 impl Control {
     /// Connects, secures, logs in and prepares a session as `site` says.
-    pub async fn connect(site: &Site, trust: &SiteTrust, log: &LogCtx) -> EngineResult<Control> {
-        let (ftp, tls) = connect::reach(site, trust, log).await?;
+    pub async fn connect(
+        site: &Site,
+        trust: &SiteTrust,
+        log: &LogCtx,
+        codec: &Arc<Codec>,
+    ) -> EngineResult<Control> {
+        codec.check()?;
+        let (mut ftp, tls) = connect::reach(site, trust, log).await?;
+        ftp.set_encoding(WireCodec(codec.clone())).await;
         let (peer, local) = {
             let socket = ftp.get_ref().await;
             match (socket.peer_addr(), socket.local_addr()) {
@@ -101,6 +112,7 @@ impl Control {
             features: Features::default(),
             timeouts: site.timeouts,
             log: log.clone(),
+            codec: codec.clone(),
             cwd: "/".to_string(),
             welcome,
             kept: None,
@@ -161,7 +173,7 @@ impl Control {
         if feat.code == 211 {
             self.features = Features::parse(&feat);
         }
-        if self.features.utf8 {
+        if self.features.utf8 && self.codec.wants_utf8() {
             // 200 and 202 ("always on") both mean UTF-8; anything else changes nothing.
             self.cmd_final("OPTS UTF8 ON").await?;
         }
@@ -215,14 +227,33 @@ impl Control {
         // A new command makes any kept reply history.
         self.kept = None;
         check_command_text(line)?;
+        self.check_encodable(line)?;
         let step = format!("waiting for the reply to {}", command_verb(line));
         let limit = self.timeouts.reply;
         let result = bounded(limit, &step, self.ftp.custom_command(line, &[]))
             .await
             .map(|r| match r {
-                Ok(response) | Err(response) => Reply::from_response(&response),
+                Ok(response) | Err(response) => Reply::decoded(&response, &self.codec),
             });
         self.track(result)
+    }
+
+    /// Refuses, before anything is sent, a command line the session's character set cannot
+    /// carry; the error names the argument (never a password) and the charset.
+    fn check_encodable(&self, line: &str) -> EngineResult<()> {
+        let Err(error) = self.codec.encode(line) else {
+            return Ok(());
+        };
+        let verb = command_verb(line);
+        let what = match line.split_once(' ') {
+            Some((_, argument)) if !matches!(verb.as_str(), "USER" | "PASS" | "ACCT") => {
+                format!("{verb} {argument:?}")
+            }
+            _ => verb,
+        };
+        Err(EngineError::Invalid(format!(
+            "cannot send {what} to the server: {error}"
+        )))
     }
 
     /// Reads the next reply without sending anything (the end of a transfer).
@@ -235,7 +266,7 @@ impl Control {
         let result = bounded(limit, what, self.ftp.read_response_in(&[]))
             .await
             .map(|r| match r {
-                Ok(response) | Err(response) => Reply::from_response(&response),
+                Ok(response) | Err(response) => Reply::decoded(&response, &self.codec),
             });
         self.track(result)
     }
@@ -250,7 +281,7 @@ impl Control {
     pub async fn next_reply_unbounded(&mut self) -> EngineResult<Reply> {
         match self.ftp.read_response_in(&[]).await {
             Ok(response) | Err(FtpError::UnexpectedResponse(response)) => {
-                Ok(Reply::from_response(&response))
+                Ok(Reply::decoded(&response, &self.codec))
             }
             Err(other) => {
                 self.broken = true;
