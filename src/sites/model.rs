@@ -407,6 +407,10 @@ pub struct SiteEntry {
     pub comments: String,
     #[serde(default)]
     pub colour: Colour,
+    /// The character set of the server's names: empty for auto, `UTF-8`, or an encoding's name
+    /// (`windows-1252`, `Shift_JIS`…); see [`crate::api::Charset`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub charset: String,
 }
 
 impl SiteEntry {
@@ -428,6 +432,7 @@ impl SiteEntry {
             keepalive: None,
             comments: String::new(),
             colour: Colour::None,
+            charset: String::new(),
         }
     }
 

@@ -178,7 +178,10 @@ mod tests {
         let auto = codec("auto");
         assert_eq!(auto.decode(b"caf\xe9.txt"), "café.txt");
         assert!(auto.learned_not_utf8());
-        assert_eq!(auto.encode("RETR /d/café.txt\r\n").unwrap(), b"RETR /d/caf\xe9.txt\r\n");
+        assert_eq!(
+            auto.encode("RETR /d/café.txt\r\n").unwrap(),
+            b"RETR /d/caf\xe9.txt\r\n"
+        );
         // Every byte comes back as itself, the five windows-1252 leaves undefined included.
         let all: Vec<u8> = (0..=255).collect();
         assert_eq!(auto.encode(&auto.decode(&all)).unwrap(), all);
@@ -199,7 +202,10 @@ mod tests {
         assert_eq!(latin.sending().name(), "windows-1252");
         assert_eq!(latin.decode(b"\xe9"), "é");
         let cyrillic = codec("windows-1251");
-        assert_eq!(cyrillic.encode("Привет").unwrap(), b"\xcf\xf0\xe8\xe2\xe5\xf2");
+        assert_eq!(
+            cyrillic.encode("Привет").unwrap(),
+            b"\xcf\xf0\xe8\xe2\xe5\xf2"
+        );
         assert!(!cyrillic.wants_utf8() && codec("auto").wants_utf8());
     }
 

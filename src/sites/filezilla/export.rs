@@ -89,7 +89,14 @@ fn server(
         "MaximumMultipleConnections",
         &site.max_connections.unwrap_or(0).to_string(),
     );
-    element(out, "EncodingType", "Auto");
+    match crate::sites::connect::entry_charset(&site.charset) {
+        crate::api::Charset::Auto => element(out, "EncodingType", "Auto"),
+        crate::api::Charset::Utf8 => element(out, "EncodingType", "UTF-8"),
+        crate::api::Charset::Named(name) => {
+            element(out, "EncodingType", "Custom");
+            element(out, "CustomEncoding", &name);
+        }
+    }
     element(out, "BypassProxy", "0");
     element(out, "Name", &site.name);
     element(out, "Comments", &site.comments);
