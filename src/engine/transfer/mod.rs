@@ -78,7 +78,7 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
     if job.direction == Direction::Upload {
         // A name the server's character set cannot carry is refused before anything is sent.
         conn.ctl.codec.encode(&job.remote).map_err(|e| {
-            EngineError::Invalid(format!("cannot upload {}: {e}", job.local.display()))
+            EngineError::Invalid(format!("the name {:?} cannot be sent: {e}", job.remote))
         })?;
     }
     match (job.direction, job.is_dir) {
