@@ -6,13 +6,13 @@ use crate::sites::SiteEntry;
 
 /// The encodings offered in the list; any other label can be typed.
 const COMMON: &[(&str, &str)] = &[
-    ("windows-1252", "Western (latin-1)"),
+    ("windows-1252", "Western, latin-1"),
     ("ISO-8859-2", "Central European"),
-    ("windows-1250", "Central European (Windows)"),
+    ("windows-1250", "Central European, Windows"),
     ("windows-1251", "Cyrillic"),
-    ("KOI8-R", "Cyrillic (KOI8-R)"),
+    ("KOI8-R", "Cyrillic, KOI8"),
     ("Shift_JIS", "Japanese"),
-    ("EUC-JP", "Japanese (EUC)"),
+    ("EUC-JP", "Japanese, EUC"),
     ("GBK", "Chinese, simplified"),
     ("Big5", "Chinese, traditional"),
     ("EUC-KR", "Korean"),
