@@ -2,7 +2,7 @@
 //! (a layer above the control connection), reply parsing, TLS, the wire log, listing parsers and
 //! the character set names are read and sent in.
 
-pub mod charset;
+pub(crate) mod charset;
 pub(crate) mod control;
 pub(crate) mod data;
 pub mod listing;
