@@ -7,18 +7,133 @@
 //! and encodes with `encoding_rs`; in auto mode a line that is valid UTF-8 is read as UTF-8,
 //! any other with windows-1252, which maps each of the 256 bytes to its own character and back.
 //! From the first such line on, the session's command lines are sent in windows-1252 too, so
-//! `caf\xe9.txt` is shown as `café.txt` and asked for as `caf\xe9.txt`.
+//! `caf\xe9.txt` is shown as `café.txt` and asked for as `caf\xe9.txt`. Bytes a forced charset
+//! cannot read are shown as private-use characters U+F780..U+F7FF (one per byte, as Python's
+//! `surrogateescape` does) and sent back as those bytes, so even such a name can be acted on.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{DecoderResult, Encoding, UTF_8, WINDOWS_1252};
 
 use crate::api::Charset;
 use crate::engine::error::{EngineError, EngineResult};
 
 /// What auto mode falls back to for bytes that are not UTF-8.
 const FALLBACK: &Encoding = WINDOWS_1252;
+
+/// Where the private-use characters standing for unreadable bytes start (byte `b` ≥ 0x80 is
+/// `ESCAPE + b`).
+const ESCAPE: u32 = 0xF700;
+
+fn escape(byte: u8) -> char {
+    char::from_u32(ESCAPE + u32::from(byte)).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+fn unescape(c: char) -> Option<u8> {
+    u32::from(c)
+        .checked_sub(ESCAPE)
+        .and_then(|b| u8::try_from(b).ok())
+        .filter(|b| *b >= 0x80)
+}
+
+/// `bytes` in `encoding` so that they encode back to themselves: the fast decoding when it
+/// does, else character by character, escaping the bytes of any character that would not
+/// (bytes it cannot read; Shift-JIS duplicates and user-defined characters, Big5's Hong Kong
+/// ones, which WHATWG decodes but does not encode).
+fn decode_exact(encoding: &'static Encoding, bytes: &[u8]) -> String {
+    let fast = decode_escaping(encoding, bytes);
+    if encoding == UTF_8 || encode_with(encoding, &fast).is_ok_and(|back| back == bytes) {
+        return fast;
+    }
+    let mut out = String::with_capacity(bytes.len() * 2);
+    let mut pos = 0;
+    'bytes: while pos < bytes.len() {
+        for len in 1..=4.min(bytes.len() - pos) {
+            let source = &bytes[pos..pos + len];
+            let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(source)
+            else {
+                continue;
+            };
+            if encode_with(encoding, &text).is_ok_and(|back| back == source) {
+                out.push_str(&text);
+                pos += len;
+                continue 'bytes;
+            }
+        }
+        out.push(escape(bytes[pos]));
+        pos += 1;
+    }
+    out
+}
+
+/// `text` in `encoding`, escaped bytes as themselves, or the first character it lacks.
+fn encode_with(encoding: &'static Encoding, text: &str) -> Result<Vec<u8>, Unencodable> {
+    if text.is_ascii() {
+        return Ok(text.as_bytes().to_vec());
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut run = 0;
+    for (at, c) in text.char_indices() {
+        if let Some(byte) = unescape(c) {
+            out.extend(encode_run(encoding, &text[run..at])?);
+            out.push(byte);
+            run = at + c.len_utf8();
+        }
+    }
+    out.extend(encode_run(encoding, &text[run..])?);
+    Ok(out)
+}
+
+/// Text without escaped bytes in `encoding`.
+fn encode_run(encoding: &'static Encoding, text: &str) -> Result<Vec<u8>, Unencodable> {
+    if text.is_ascii() || encoding == UTF_8 {
+        return Ok(text.as_bytes().to_vec());
+    }
+    let (bytes, _, unmappable) = encoding.encode(text);
+    if !unmappable {
+        return Ok(bytes.into_owned());
+    }
+    let mut buf = [0u8; 4];
+    let character = text
+        .chars()
+        .find(|c| encoding.encode(c.encode_utf8(&mut buf)).2)
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    Err(Unencodable {
+        character,
+        charset: encoding.name(),
+    })
+}
+
+/// `bytes` in `encoding`, each byte it cannot read as its private-use character.
+fn decode_escaping(encoding: &'static Encoding, bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    if encoding == UTF_8 {
+        for chunk in bytes.utf8_chunks() {
+            out.push_str(chunk.valid());
+            out.extend(chunk.invalid().iter().map(|b| escape(*b)));
+        }
+        return out;
+    }
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut pos = 0;
+    loop {
+        let rest = &bytes[pos..];
+        let room = decoder.max_utf8_buffer_length_without_replacement(rest.len());
+        out.reserve(room.unwrap_or(rest.len() * 4 + 16));
+        let (result, read) = decoder.decode_to_string_without_replacement(rest, &mut out, true);
+        pos += read;
+        match result {
+            DecoderResult::InputEmpty => return out,
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(bad, extra) => {
+                let end = pos.saturating_sub(usize::from(extra));
+                let start = end.saturating_sub(usize::from(bad));
+                out.extend(bytes[start..end].iter().map(|b| escape(*b)));
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Mode {
@@ -105,9 +220,7 @@ impl Codec {
     /// read as U+FFFD; auto mode reads every byte).
     pub fn decode(&self, bytes: &[u8]) -> String {
         match self.mode {
-            Some(Mode::Forced(encoding)) => {
-                encoding.decode_without_bom_handling(bytes).0.into_owned()
-            }
+            Some(Mode::Forced(encoding)) => decode_exact(encoding, bytes),
             _ => match std::str::from_utf8(bytes) {
                 Ok(text) if !self.learned_not_utf8() || text.is_ascii() => text.to_owned(),
                 _ => {
@@ -120,23 +233,7 @@ impl Codec {
 
     /// The bytes for `text` in the charset names are sent in, or the first character it lacks.
     pub fn encode(&self, text: &str) -> Result<Vec<u8>, Unencodable> {
-        let encoding = self.sending();
-        if text.is_ascii() || encoding == UTF_8 {
-            return Ok(text.as_bytes().to_vec());
-        }
-        let (bytes, _, unmappable) = encoding.encode(text);
-        if !unmappable {
-            return Ok(bytes.into_owned());
-        }
-        let mut buf = [0u8; 4];
-        let character = text
-            .chars()
-            .find(|c| encoding.encode(c.encode_utf8(&mut buf)).2)
-            .unwrap_or(char::REPLACEMENT_CHARACTER);
-        Err(Unencodable {
-            character,
-            charset: encoding.name(),
-        })
+        encode_with(self.sending(), text)
     }
 }
 
@@ -212,9 +309,51 @@ mod tests {
     #[test]
     fn forced_utf8_never_falls_back() {
         let utf8 = codec("utf-8");
-        assert_eq!(utf8.decode(b"caf\xe9"), "caf\u{fffd}");
+        assert_eq!(utf8.decode(b"caf\xe9"), "caf\u{f7e9}");
         assert!(!utf8.learned_not_utf8());
         assert_eq!(utf8.encode("日本").unwrap(), "日本".as_bytes());
+    }
+
+    #[test]
+    fn bytes_a_forced_charset_cannot_read_still_go_back_as_sent() {
+        let sjis = codec("shift_jis");
+        let raw = b"\x93\xfa caf\xe9.txt \x81\x20 \xff";
+        let shown = sjis.decode(raw);
+        assert!(
+            shown.starts_with("日 caf") && !shown.contains('\u{fffd}'),
+            "{shown:?}"
+        );
+        assert_eq!(sjis.encode(&shown).unwrap(), raw);
+        // Random bytes: what a charset shows always goes back as the same bytes.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as u8
+        };
+        for round in 0..2000 {
+            let bytes: Vec<u8> = (0..(round % 24)).map(|_| next()).collect();
+            for label in [
+                "utf-8",
+                "windows-1251",
+                "koi8-r",
+                "latin-1",
+                "shift_jis",
+                "gbk",
+                "big5",
+                "euc-kr",
+                "euc-jp",
+                "gb18030",
+            ] {
+                let c = codec(label);
+                assert_eq!(
+                    c.encode(&c.decode(&bytes)).unwrap(),
+                    bytes,
+                    "{label} {bytes:x?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Charsets in the app: a Latin-1 name shown decoded in the remote pane and downloaded by a
 //! double-click (the server gets back the very bytes it listed; ignored in a plain `cargo test`,
 //! it needs pyftpdlib: `tests/interop/run.sh` runs it), and the Site Manager's Charset page.
+
 use super::*;
 use crate::support::pyftpd::PyServer;
 
