@@ -218,13 +218,27 @@ impl Codec {
 
     /// Text for bytes from the server: never fails (a forced charset shows bytes it cannot
     /// read as U+FFFD; auto mode reads every byte).
+    /// Names (listing lines, replies after login): in auto mode, bytes that are not UTF-8 make
+    /// the session's names windows-1252 from now on.
     pub fn decode(&self, bytes: &[u8]) -> String {
+        self.decode_as(bytes, true)
+    }
+
+    /// Text that is not names (the welcome message, login replies, the log): decoded like
+    /// names, but teaching auto mode nothing (a banner in Latin-1 says nothing of the names).
+    pub fn decode_text(&self, bytes: &[u8]) -> String {
+        self.decode_as(bytes, false)
+    }
+
+    fn decode_as(&self, bytes: &[u8], learn: bool) -> String {
         match self.mode {
             Some(Mode::Forced(encoding)) => decode_exact(encoding, bytes),
             _ => match std::str::from_utf8(bytes) {
                 Ok(text) if !self.learned_not_utf8() || text.is_ascii() => text.to_owned(),
                 _ => {
-                    self.not_utf8.store(true, Ordering::Relaxed);
+                    if learn {
+                        self.not_utf8.store(true, Ordering::Relaxed);
+                    }
                     FALLBACK.decode_without_bom_handling(bytes).0.into_owned()
                 }
             },
@@ -243,8 +257,9 @@ impl Codec {
 pub struct WireCodec(pub Arc<Codec>);
 
 impl suppaftp::Encoding for WireCodec {
+    /// What suppaftp decodes itself is the welcome message.
     fn decode(&self, bytes: &[u8]) -> String {
-        self.0.decode(bytes)
+        self.0.decode_text(bytes)
     }
 
     fn encode(&self, text: &str) -> std::io::Result<Vec<u8>> {
@@ -286,6 +301,17 @@ mod tests {
         let error = auto.encode("日本.txt").unwrap_err();
         assert_eq!((error.character, error.charset), ('日', "windows-1252"));
         assert!(error.to_string().contains("windows-1252"));
+    }
+
+    #[test]
+    fn only_names_teach_auto_mode() {
+        let auto = codec("auto");
+        assert_eq!(
+            auto.decode_text(b"220 Willkommen f\xfcr alle"),
+            "220 Willkommen für alle"
+        );
+        assert!(!auto.learned_not_utf8());
+        assert_eq!(auto.encode("ü").unwrap(), "ü".as_bytes());
     }
 
     #[test]

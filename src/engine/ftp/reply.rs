@@ -4,7 +4,6 @@
 use suppaftp::types::Response;
 
 use crate::engine::error::EngineError;
-use crate::engine::ftp::charset::Codec;
 
 /// One complete reply: its code and its text, lines joined with `\n`, line endings removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,12 +18,8 @@ impl Reply {
         Reply::from_text(&String::from_utf8_lossy(&response.body))
     }
 
-    /// A reply, its text decoded in the session's character set.
-    pub fn decoded(response: &Response, codec: &Codec) -> Reply {
-        Reply::from_text(&codec.decode(&response.body))
-    }
-
-    fn from_text(text: &str) -> Reply {
+    /// A reply from its text (decoded by the control connection, see `Codec`).
+    pub fn from_text(text: &str) -> Reply {
         let code = text
             .get(..3)
             .and_then(|digits| digits.parse().ok())

@@ -110,7 +110,7 @@ pub fn decode_record(message: &str, codec: Option<&Codec>) -> Option<(LogKind, S
     if let Some(bytes) = message.strip_prefix("CC IN: ") {
         let raw = parse_byte_list(bytes)?;
         let text = match codec {
-            Some(codec) => codec.decode(&raw),
+            Some(codec) => codec.decode_text(&raw),
             None => String::from_utf8_lossy(&raw).into_owned(),
         };
         return Some((LogKind::Response, reply_text(&text)));

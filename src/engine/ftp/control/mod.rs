@@ -41,6 +41,8 @@ pub struct Control {
     /// final reply that came before its data connection was accepted).
     kept: Option<Reply>,
     broken: bool,
+    /// Logged in: replies from now on carry names (see [`Codec::decode`]).
+    logged_in: bool,
 }
 
 /// Maps a suppaftp failure that is not a reply.
@@ -117,6 +119,7 @@ impl Control {
             welcome,
             kept: None,
             broken: false,
+            logged_in: false,
         };
         if site.tls.insecure && control.tls.is_some() {
             log.error("Certificate verification is disabled (--insecure): anyone on the network path could read or change this session.");
@@ -164,6 +167,7 @@ impl Control {
             )));
         }
         self.log.status("Logged in");
+        self.logged_in = true;
         Ok(())
     }
 
@@ -233,9 +237,18 @@ impl Control {
         let result = bounded(limit, &step, self.ftp.custom_command(line, &[]))
             .await
             .map(|r| match r {
-                Ok(response) | Err(response) => Reply::decoded(&response, &self.codec),
+                Ok(response) | Err(response) => self.reply(&response),
             });
         self.track(result)
+    }
+
+    /// A reply, decoded in the session's character set.
+    fn reply(&self, response: &Response) -> Reply {
+        Reply::from_text(&if self.logged_in {
+            self.codec.decode(&response.body)
+        } else {
+            self.codec.decode_text(&response.body)
+        })
     }
 
     /// Refuses, before anything is sent, a command line the session's character set cannot
@@ -266,7 +279,7 @@ impl Control {
         let result = bounded(limit, what, self.ftp.read_response_in(&[]))
             .await
             .map(|r| match r {
-                Ok(response) | Err(response) => Reply::decoded(&response, &self.codec),
+                Ok(response) | Err(response) => self.reply(&response),
             });
         self.track(result)
     }
@@ -280,9 +293,7 @@ impl Control {
     /// `select!` that bounds it (an active-mode accept racing the server's refusal).
     pub async fn next_reply_unbounded(&mut self) -> EngineResult<Reply> {
         match self.ftp.read_response_in(&[]).await {
-            Ok(response) | Err(FtpError::UnexpectedResponse(response)) => {
-                Ok(Reply::decoded(&response, &self.codec))
-            }
+            Ok(response) | Err(FtpError::UnexpectedResponse(response)) => Ok(self.reply(&response)),
             Err(other) => {
                 self.broken = true;
                 Err(lost(other))
