@@ -216,10 +216,9 @@ impl Codec {
         }
     }
 
-    /// Text for bytes from the server: never fails (a forced charset shows bytes it cannot
-    /// read as U+FFFD; auto mode reads every byte).
-    /// Names (listing lines, replies after login): in auto mode, bytes that are not UTF-8 make
-    /// the session's names windows-1252 from now on.
+    /// Text for names from the server (listing lines, replies after login); never fails, and
+    /// encodes back to the same bytes. In auto mode, bytes that are not UTF-8 make the
+    /// session's names windows-1252 from now on.
     pub fn decode(&self, bytes: &[u8]) -> String {
         self.decode_as(bytes, true)
     }

@@ -16,7 +16,7 @@ use tokio::time::timeout;
 
 use crate::api::{Protocol, ServerInfo, Site, Timeouts};
 use crate::engine::error::{EngineError, EngineResult};
-use crate::engine::ftp::charset::{Codec, WireCodec};
+use crate::engine::ftp::charset::{Codec, Unencodable, WireCodec};
 use crate::engine::ftp::reply::{Features, Reply, command_verb, parse_pwd};
 use crate::engine::ftp::tls::{SiteTrust, TlsSession};
 use crate::engine::ftp::wirelog::LogCtx;
@@ -71,6 +71,21 @@ pub fn check_command_text(text: &str) -> EngineResult<()> {
         ));
     }
     Ok(())
+}
+
+/// Why `line` cannot be sent: its argument and the character `error` names, except for the
+/// logon commands, whose argument (a password) never reaches a message.
+fn unencodable(line: &str, error: &Unencodable) -> String {
+    let verb = command_verb(line);
+    match line.split_once(' ') {
+        Some((_, argument)) if !matches!(verb.as_str(), "USER" | "PASS" | "ACCT") => {
+            format!("cannot send {verb} {argument:?} to the server: {error}")
+        }
+        _ => format!(
+            "cannot send {verb} to the server: its character set {} cannot carry it",
+            error.charset
+        ),
+    }
 }
 
 /// Runs `fut` under `limit`; a timeout or a transport failure is an error, a reply is a reply.
@@ -254,19 +269,10 @@ impl Control {
     /// Refuses, before anything is sent, a command line the session's character set cannot
     /// carry; the error names the argument (never a password) and the charset.
     fn check_encodable(&self, line: &str) -> EngineResult<()> {
-        let Err(error) = self.codec.encode(line) else {
-            return Ok(());
-        };
-        let verb = command_verb(line);
-        let what = match line.split_once(' ') {
-            Some((_, argument)) if !matches!(verb.as_str(), "USER" | "PASS" | "ACCT") => {
-                format!("{verb} {argument:?}")
-            }
-            _ => verb,
-        };
-        Err(EngineError::Invalid(format!(
-            "cannot send {what} to the server: {error}"
-        )))
+        match self.codec.encode(line) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(EngineError::Invalid(unencodable(line, &error))),
+        }
     }
 
     /// Reads the next reply without sending anything (the end of a transfer).
@@ -384,5 +390,19 @@ mod tests {
     fn command_text_cannot_smuggle_a_second_command() {
         assert!(check_command_text("CWD a\r\nDELE b").is_err());
         assert!(check_command_text("CWD a b").is_ok());
+    }
+
+    #[test]
+    fn a_command_the_charset_cannot_carry_is_named_but_never_a_password() {
+        let latin = Codec::new(&"latin1".parse().unwrap());
+        let error = latin.encode("PASS 日本").unwrap_err();
+        let message = unencodable("PASS 日本", &error);
+        assert!(
+            !message.contains('日') && message.contains("windows-1252"),
+            "{message}"
+        );
+        let error = latin.encode("RNTO /日本.txt").unwrap_err();
+        let message = unencodable("RNTO /日本.txt", &error);
+        assert!(message.contains("RNTO \"/日本.txt\""), "{message}");
     }
 }
