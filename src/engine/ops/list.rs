@@ -34,8 +34,15 @@ pub async fn list_dir(
     let dir = conn.ctl.cwd.clone();
     let mlsd = conn.ctl.features.mlst;
     let (command, stream) = conn.data.open_listing(&mut conn.ctl, mlsd).await?;
+    let knew_not_utf8 = conn.ctl.codec.learned_not_utf8();
     let count = read_entries(&mut conn.ctl, stream, mlsd, |batch| on_entries(&dir, batch)).await?;
     data::finish(&mut conn.ctl, command).await?;
+    if !knew_not_utf8 && conn.ctl.codec.learned_not_utf8() {
+        conn.ctl.log.status(
+            "The server's names are not UTF-8: they are read and sent as windows-1252 \
+             (the site's charset setting chooses another)",
+        );
+    }
     conn.ctl
         .log
         .status(format!("Directory listing of \"{dir}\" successful"));

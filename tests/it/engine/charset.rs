@@ -32,6 +32,8 @@ fn latin1_round(charset: Charset) {
         names.contains(&"Müller".to_string()),
         "{charset}: {names:?}"
     );
+    let said = rig.has_log(LogKind::Status, "names are not UTF-8");
+    assert_eq!(said, charset == Charset::Auto, "{charset}");
 
     let local = tempfile::tempdir().unwrap();
     rig.transfer_ok(rig.request(
