@@ -1,6 +1,7 @@
-//! Charsets in the app: a Latin-1 name shown decoded in the remote pane and downloaded by a
-//! double-click (the server gets back the very bytes it listed; ignored in a plain `cargo test`,
-//! it needs pyftpdlib: `tests/interop/run.sh` runs it), and the Site Manager's Charset page.
+//! Charsets in the app: a Latin-1 name shown decoded in the remote pane, downloaded by a
+//! double-click, renamed and deleted (the server gets back the very bytes it listed; ignored in
+//! a plain `cargo test`, it needs pyftpdlib: `tests/interop/run.sh` runs it), and the Site
+//! Manager's Charset page.
 
 use super::*;
 use crate::support::pyftpd::PyServer;
@@ -18,6 +19,22 @@ fn interop_charset_a_latin1_name_shows_decoded_and_downloads() {
     run_until(&mut h, "the download", |_| {
         std::fs::read(&target).is_ok_and(|bytes| bytes == b"latin")
     });
+
+    // Rename and delete reach the same file too.
+    context_menu(&mut h, "café.txt", "Rename");
+    type_into_dialog(&mut h, "naïve.txt");
+    run_until(&mut h, "the renamed file listed", remote_has("naïve.txt"));
+    assert!(server.path("naïve.txt").is_file() && !server.path("café.txt").exists());
+    context_menu(&mut h, "naïve.txt", "Delete");
+    for _ in 0..10 {
+        if h.query_by_label("Confirm deletion").is_some() {
+            break;
+        }
+        h.step();
+    }
+    h.get_by_label("Delete").click();
+    let gone = server.path("naïve.txt");
+    run_until(&mut h, "the deletion", |_| !gone.exists());
 }
 
 /// The Site Manager's Charset page: an encoding picked from the list is saved with the site.
