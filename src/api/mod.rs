@@ -5,10 +5,12 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+mod charset;
 mod entry;
 mod prompt;
 mod server_type;
 
+pub use charset::Charset;
 pub use entry::{Entry, EntryKind, RemoteTime, TimePrecision};
 pub use prompt::{Answer, CertAnswer, CertificateInfo, ExistsAction, FileFacts, Prompt};
 pub use server_type::ServerType;
@@ -207,6 +209,8 @@ pub struct Site {
     /// Minutes added to the times of LIST replies (the server's clock); MLSD, MLST and MDTM
     /// times are UTC and stay as they are.
     pub timezone_offset: i32,
+    /// The character set of the server's file names.
+    pub charset: Charset,
 }
 
 /// The most transfer connections one site may use at once.
@@ -232,6 +236,7 @@ impl Site {
             tls: TlsOptions::default(),
             server_type: ServerType::Auto,
             timezone_offset: 0,
+            charset: Charset::Auto,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::sites::SitesCommand;
-use crate::api::{DataMode, ExistsPolicy, PortRange};
+use crate::api::{Charset, DataMode, ExistsPolicy, PortRange};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -109,6 +109,14 @@ pub struct Opts {
     /// the global setting (20)]
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub(super) timeout: Option<u64>,
+    /// The character set of the server's file names: auto, utf-8, or a label such as latin-1,
+    /// windows-1251, shift_jis, gbk [default: a site's own, else auto]
+    #[arg(long, value_name = "NAME", value_parser = parse_charset)]
+    pub(super) charset: Option<Charset>,
+}
+
+fn parse_charset(text: &str) -> Result<Charset, String> {
+    text.parse()
 }
 
 fn parse_port_range(text: &str) -> Result<PortRange, String> {

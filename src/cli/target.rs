@@ -73,5 +73,8 @@ fn apply_opts(site: &mut Site, opts: &Opts) -> anyhow::Result<()> {
     }
     site.use_epsv &= !opts.no_epsv;
     site.trust_pasv_address |= opts.trust_pasv_address;
+    if let Some(charset) = &opts.charset {
+        site.charset = charset.clone();
+    }
     Ok(())
 }

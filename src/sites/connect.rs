@@ -63,7 +63,18 @@ pub fn engine_site(entry: &SiteEntry, settings: &Settings, password: Option<Secr
     site.on_exists = settings.on_exists.policy();
     site.server_type = entry.server_type;
     site.timezone_offset = entry.timezone_offset;
+    site.charset = entry_charset(&entry.charset);
     site
+}
+
+/// The charset a stored site names; a label nothing knows stays as typed, to be refused with
+/// a clear error when connecting.
+pub fn entry_charset(text: &str) -> api::Charset {
+    if text.trim().is_empty() {
+        return api::Charset::Auto;
+    }
+    text.parse()
+        .unwrap_or_else(|_| api::Charset::Named(text.trim().to_string()))
 }
 
 /// A site typed into a quick-connect bar, with the global settings (timeouts, keep-alive,
@@ -89,6 +100,10 @@ pub fn quick_site(site: api::Site, settings: &Settings) -> api::Site {
         DataMode::Passive => TransferMode::Passive,
         DataMode::Active => TransferMode::Active,
     });
+    entry.charset = match &site.charset {
+        api::Charset::Auto => String::new(),
+        other => other.to_string(),
+    };
     engine_site(&entry, settings, Some(site.password))
 }
 

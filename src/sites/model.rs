@@ -413,6 +413,10 @@ pub struct SiteEntry {
     /// Minutes added to LIST times (the server's clock), -24 h to +24 h.
     #[serde(default)]
     pub timezone_offset: i32,
+    /// The character set of the server's names: empty for auto, `UTF-8`, or an encoding's name
+    /// (`windows-1252`, `Shift_JIS`…); see [`crate::api::Charset`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub charset: String,
 }
 
 /// The largest timezone offset a site may have, in minutes (FileZilla's bound too).
@@ -439,6 +443,7 @@ impl SiteEntry {
             colour: Colour::None,
             server_type: ServerType::Auto,
             timezone_offset: 0,
+            charset: String::new(),
         }
     }
 

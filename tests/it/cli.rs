@@ -2,6 +2,7 @@
 //! on stderr that explains a failure, `--log`, `--trust`, `--on-exists`, the password, and (in
 //! `settings`) the global settings.
 
+mod charset;
 mod settings;
 
 use std::path::Path;

@@ -2,6 +2,7 @@
 //! where a real server will not misbehave, the scripted one): login, listings, transfers,
 //! file-exists policies and operations.
 
+mod charset;
 mod exists;
 mod limits;
 mod list_only;

@@ -15,6 +15,7 @@ use ferry::*;
 use crate::support::*;
 
 mod browse;
+mod charset;
 mod dialogs;
 mod hostile_names;
 mod menus;

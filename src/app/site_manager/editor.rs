@@ -1,5 +1,5 @@
-//! The Site Manager's editor of one site: a draft copy of the stored entry on three pages
-//! (General, Transfer settings, Advanced), saved to the store with its password going to the
+//! The Site Manager's editor of one site: a draft copy of the stored entry on four pages
+//! (General, Transfer settings, Advanced, Charset), saved to the store with its password going to the
 //! keyring, and the Connect button.
 
 use egui::RichText;
@@ -18,6 +18,7 @@ pub(super) enum Page {
     General,
     Transfer,
     Advanced,
+    Charset,
 }
 
 /// A site being edited: a copy of the stored entry, saved on "Save" or "Connect".
@@ -54,6 +55,10 @@ impl SiteManager {
         if let Some(options) = &mut draft.entry.data_options
             && let Err(problem) = draft.data.apply(options)
         {
+            self.error(problem);
+            return false;
+        }
+        if let Err(problem) = super::charset::check(&draft.entry) {
             self.error(problem);
             return false;
         }
@@ -110,6 +115,7 @@ impl SiteManager {
             ui.selectable_value(&mut self.page, Page::General, "General");
             ui.selectable_value(&mut self.page, Page::Transfer, "Transfer settings");
             ui.selectable_value(&mut self.page, Page::Advanced, "Advanced");
+            ui.selectable_value(&mut self.page, Page::Charset, "Charset");
         });
         ui.separator();
         let page = self.page;
@@ -121,6 +127,7 @@ impl SiteManager {
                 Page::General => general(ui, draft),
                 Page::Transfer => transfer(ui, draft),
                 Page::Advanced => advanced(ui, draft),
+                Page::Charset => super::charset::charset_page(ui, &mut draft.entry),
             });
         ui.add_space(8.0);
         let mut connect = std::mem::take(&mut self.connect_requested);

@@ -3,6 +3,7 @@
 //! selected site, whose password goes to the OS keyring. It edits the store by id, so another
 //! window's changes are picked up, and hands a ready connection to the app.
 
+mod charset;
 mod editor;
 
 use egui::{Color32, RichText};

@@ -1,6 +1,8 @@
 //! The FTP protocol below the engine's sessions: the control connection, data connections
-//! (a layer above the control connection), reply parsing, TLS, the wire log and listing parsers.
+//! (a layer above the control connection), reply parsing, TLS, the wire log, listing parsers and
+//! the character set names are read and sent in.
 
+pub(crate) mod charset;
 pub(crate) mod control;
 pub(crate) mod data;
 pub mod listing;

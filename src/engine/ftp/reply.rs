@@ -13,8 +13,13 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// A reply before the session's character set applies (greeting, `AUTH TLS`): lossy UTF-8.
     pub fn from_response(response: &Response) -> Reply {
-        let text = String::from_utf8_lossy(&response.body);
+        Reply::from_text(&String::from_utf8_lossy(&response.body))
+    }
+
+    /// A reply from its text (decoded by the control connection, see `Codec`).
+    pub fn from_text(text: &str) -> Reply {
         let code = text
             .get(..3)
             .and_then(|digits| digits.parse().ok())

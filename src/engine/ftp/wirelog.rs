@@ -4,11 +4,12 @@
 //! them to the session that is running, found through a tokio task-local. `PASS` is masked here,
 //! the only place the password could otherwise reach a log line.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use crate::api::{Event, LogKind, LogLine, SessionId};
 use crate::engine::events::EventSink;
+use crate::engine::ftp::charset::Codec;
 
 /// The masked form of every `PASS` command, whatever the password's length.
 pub const MASKED_PASS: &str = "PASS ********";
@@ -23,6 +24,8 @@ pub struct LogCtx {
     pub session: SessionId,
     pub connection: u32,
     sink: EventSink,
+    /// The session's character set, for the replies shown (lossy UTF-8 without one).
+    codec: Option<Arc<Codec>>,
 }
 
 impl LogCtx {
@@ -31,7 +34,14 @@ impl LogCtx {
             session,
             connection,
             sink,
+            codec: None,
         }
+    }
+
+    /// Replies in this log are decoded with `codec`.
+    pub fn with_codec(mut self, codec: Arc<Codec>) -> Self {
+        self.codec = Some(codec);
+        self
     }
 
     pub fn line(&self, kind: LogKind, text: impl Into<String>) {
@@ -81,9 +91,11 @@ impl log::Log for WireLogger {
             return;
         }
         let message = record.args().to_string();
-        if let Some((kind, text)) = decode_record(&message) {
-            let _ = CURRENT.try_with(|ctx| ctx.line(kind, text));
-        }
+        let _ = CURRENT.try_with(|ctx| {
+            if let Some((kind, text)) = decode_record(&message, ctx.codec.as_deref()) {
+                ctx.line(kind, text);
+            }
+        });
     }
 
     fn flush(&self) {}
@@ -91,13 +103,17 @@ impl log::Log for WireLogger {
 
 /// Decodes one suppaftp trace message into a log line, or `None` for records that are not
 /// control-connection traffic.
-pub fn decode_record(message: &str) -> Option<(LogKind, String)> {
+pub fn decode_record(message: &str, codec: Option<&Codec>) -> Option<(LogKind, String)> {
     if let Some(command) = message.strip_prefix("CC OUT: ") {
         return Some((LogKind::Command, mask_command(command)));
     }
     if let Some(bytes) = message.strip_prefix("CC IN: ") {
         let raw = parse_byte_list(bytes)?;
-        return Some((LogKind::Response, reply_text(&raw)));
+        let text = match codec {
+            Some(codec) => codec.decode_text(&raw),
+            None => String::from_utf8_lossy(&raw).into_owned(),
+        };
+        return Some((LogKind::Response, reply_text(&text)));
     }
     None
 }
@@ -113,11 +129,10 @@ pub fn mask_command(command: &str) -> String {
     }
 }
 
-/// A reply line as text: lossy UTF-8, without its line ending, control characters shown as `?`
-/// so a hostile server cannot inject fake log lines or terminal escapes.
-pub fn reply_text(raw: &[u8]) -> String {
-    String::from_utf8_lossy(raw)
-        .trim_end_matches(['\r', '\n'])
+/// A reply line as shown: without its line ending, control characters shown as `?` so a
+/// hostile server cannot inject fake log lines or terminal escapes.
+pub fn reply_text(text: &str) -> String {
+    text.trim_end_matches(['\r', '\n'])
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
@@ -152,18 +167,28 @@ mod tests {
     fn reply_bytes_decode_to_text() {
         let message = format!("CC IN: {:?}", b"220 Welcome\r\n".to_vec());
         assert_eq!(
-            decode_record(&message),
+            decode_record(&message, None),
             Some((LogKind::Response, "220 Welcome".to_string()))
         );
         assert_eq!(
-            decode_record("CC OUT: PASS secret"),
+            decode_record("CC OUT: PASS secret", None),
             Some((LogKind::Command, MASKED_PASS.to_string()))
         );
-        assert_eq!(decode_record("Sending custom command: NOOP"), None);
+        assert_eq!(decode_record("Sending custom command: NOOP", None), None);
+    }
+
+    #[test]
+    fn replies_are_shown_in_the_sessions_charset() {
+        let message = format!("CC IN: {:?}", b"257 \"/caf\xe9\"\r\n".to_vec());
+        let auto = Codec::new(&crate::api::Charset::Auto);
+        assert_eq!(
+            decode_record(&message, Some(&auto)),
+            Some((LogKind::Response, "257 \"/café\"".to_string()))
+        );
     }
 
     #[test]
     fn control_characters_in_replies_are_neutralised() {
-        assert_eq!(reply_text(b"200 ok\x1b[31m\rfake\r\n"), "200 ok?[31m?fake");
+        assert_eq!(reply_text("200 ok\x1b[31m\rfake\r\n"), "200 ok?[31m?fake");
     }
 }

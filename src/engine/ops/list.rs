@@ -34,12 +34,19 @@ pub async fn list_dir(
     let dir = conn.ctl.cwd.clone();
     let mlsd = conn.ctl.features.mlst;
     let (command, stream) = conn.data.open_listing(&mut conn.ctl, mlsd).await?;
+    let knew_not_utf8 = conn.ctl.codec.learned_not_utf8();
     let style = if mlsd { None } else { Some(conn.listing) };
     let count = read_entries(&mut conn.ctl, stream, style, |batch| {
         on_entries(&dir, batch)
     })
     .await?;
     data::finish(&mut conn.ctl, command).await?;
+    if !knew_not_utf8 && conn.ctl.codec.learned_not_utf8() {
+        conn.ctl.log.status(
+            "The server's names are not UTF-8: they are read and sent as windows-1252 \
+             (the site's charset setting chooses another)",
+        );
+    }
     conn.ctl
         .log
         .status(format!("Directory listing of \"{dir}\" successful"));
@@ -89,7 +96,7 @@ async fn read_entries(
     // One parser for the whole listing: a VMS entry may span two lines.
     let mut parser =
         ListParser::new(style.server_type, now).with_timezone_offset(style.timezone_offset);
-    let mut splitter = LineSplitter::new(MAX_LINE);
+    let mut splitter = LineSplitter::new(MAX_LINE, ctl.codec.clone());
     let mut buf = vec![0u8; 64 * 1024];
     let mut lines = Vec::new();
     let mut out = Batches {

@@ -10,6 +10,7 @@ use crate::api::{Answer, CertAnswer, Event, Prompt, Secret, SessionId, Site};
 use crate::engine::connection::{Connection, ListingStyle};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::events::EventSink;
+use crate::engine::ftp::charset::Codec;
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::{DataChannel, Way};
 use crate::engine::ftp::tls::SiteTrust;
@@ -27,6 +28,8 @@ pub struct SessionCtx {
     pub prompts: Prompter,
     pub events: EventSink,
     pub ids: Arc<AtomicU64>,
+    /// The character set of the server's names, one for all the session's connections.
+    pub codec: Arc<Codec>,
     /// The browsing connection's working directory, for resolving relative transfer paths.
     cwd: Mutex<String>,
     /// What auto mode found to work, for every connection of the session.
@@ -47,6 +50,7 @@ impl SessionCtx {
     ) -> Self {
         SessionCtx {
             id,
+            codec: Codec::new(&site.charset),
             site,
             trust: Arc::new(trust),
             prompts,
@@ -59,7 +63,7 @@ impl SessionCtx {
     }
 
     pub fn log(&self, connection: u32) -> LogCtx {
-        LogCtx::new(self.id, connection, self.events.clone())
+        LogCtx::new(self.id, connection, self.events.clone()).with_codec(self.codec.clone())
     }
 
     pub fn cwd(&self) -> String {
@@ -111,7 +115,7 @@ impl SessionCtx {
         let mut rounds = 0;
         loop {
             let site = self.logon_site().await?;
-            let error = match Control::connect(&site, &self.trust, log).await {
+            let error = match Control::connect(&site, &self.trust, log, &self.codec).await {
                 Ok(ctl) => {
                     let data = DataChannel::new(&site, self.learned_way());
                     return Ok(Connection {

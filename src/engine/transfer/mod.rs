@@ -98,6 +98,12 @@ pub trait JobEnv {
 
 /// Runs `job` on `conn`: a directory expands; a file is looked at, decided, then transferred.
 pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> EngineResult<Outcome> {
+    if job.direction == Direction::Upload {
+        // A name the server's character set cannot carry is refused before anything is sent.
+        conn.ctl.codec.encode(&job.remote).map_err(|e| {
+            EngineError::Invalid(format!("the name {:?} cannot be sent: {e}", job.remote))
+        })?;
+    }
     match (job.direction, job.is_dir) {
         (Direction::Download, true) => return expand_remote(conn, job).await,
         (Direction::Upload, true) => return expand_local(&mut conn.ctl, job).await,

@@ -90,7 +90,7 @@ fn server(
         "MaximumMultipleConnections",
         &site.max_connections.unwrap_or(0).to_string(),
     );
-    element(out, "EncodingType", "Auto");
+    charset(out, &site.charset, &element);
     element(out, "BypassProxy", "0");
     element(out, "Name", &site.name);
     element(out, "Comments", &site.comments);
@@ -116,4 +116,16 @@ fn server(
     // FileZilla also reads the name from the element's own text (older versions only so).
     let _ = writeln!(out, "{inner}{}", escape(&site.name));
     let _ = writeln!(out, "{pad}</Server>");
+}
+
+/// FileZilla's `EncodingType` (and `CustomEncoding`) for a site's charset.
+fn charset(out: &mut String, charset: &str, element: &impl Fn(&mut String, &str, &str)) {
+    match crate::sites::connect::entry_charset(charset) {
+        crate::api::Charset::Auto => element(out, "EncodingType", "Auto"),
+        crate::api::Charset::Utf8 => element(out, "EncodingType", "UTF-8"),
+        crate::api::Charset::Named(name) => {
+            element(out, "EncodingType", "Custom");
+            element(out, "CustomEncoding", &name);
+        }
+    }
 }

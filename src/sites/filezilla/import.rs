@@ -191,6 +191,7 @@ impl ServerReader<'_> {
         self.transfer_options(&mut site);
         self.listing(&mut site);
         self.folders_and_looks(&mut site);
+        self.charset(&mut site);
         self.unsupported();
         if let Err(problem) = site.check() {
             self.warn(format!("{problem}; skipped"));
@@ -354,12 +355,31 @@ impl ServerReader<'_> {
         {
             self.warn("post-login commands are not supported");
         }
-        if self
-            .element
-            .child_text("EncodingType")
-            .is_some_and(|e| e.trim() == "Custom")
-        {
-            self.warn("a custom character set is not supported; Ferry uses UTF-8");
-        }
+    }
+
+    /// `EncodingType` (`Auto`, `UTF-8`, `Custom`) and `CustomEncoding`.
+    fn charset(&mut self, site: &mut SiteEntry) {
+        let kind = self.element.child_text("EncodingType").unwrap_or_default();
+        site.charset = match kind.trim() {
+            "UTF-8" => crate::api::Charset::Utf8.to_string(),
+            "Custom" => {
+                let custom = self
+                    .element
+                    .child_text("CustomEncoding")
+                    .unwrap_or_default();
+                match custom.parse::<crate::api::Charset>() {
+                    Ok(crate::api::Charset::Auto) => String::new(),
+                    Ok(charset) => charset.to_string(),
+                    Err(_) => {
+                        self.warn(format!(
+                            "the character set {:?} is unknown; auto is used",
+                            custom.trim()
+                        ));
+                        String::new()
+                    }
+                }
+            }
+            _ => String::new(),
+        };
     }
 }

@@ -5,6 +5,7 @@
 
 mod binary;
 pub mod fake;
+pub mod pyftpd;
 pub mod real;
 
 pub use binary::{Run, run_ferry};

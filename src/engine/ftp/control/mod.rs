@@ -6,6 +6,7 @@
 //! above this one (`ftp::data`): nothing here knows of them.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use suppaftp::FtpError;
@@ -15,6 +16,7 @@ use tokio::time::timeout;
 
 use crate::api::{Protocol, ServerInfo, Site, Timeouts};
 use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::charset::{Codec, Unencodable, WireCodec};
 use crate::engine::ftp::reply::{Features, Reply, command_verb, parse_pwd};
 use crate::engine::ftp::tls::{SiteTrust, TlsSession};
 use crate::engine::ftp::wirelog::LogCtx;
@@ -31,12 +33,16 @@ pub struct Control {
     pub features: Features,
     pub timeouts: Timeouts,
     pub log: LogCtx,
+    /// The session's character set, shared by all its connections.
+    pub codec: Arc<Codec>,
     pub cwd: String,
     pub welcome: String,
     /// A reply already read off the wire that the next `read_reply` returns (a transfer's
     /// final reply that came before its data connection was accepted).
     kept: Option<Reply>,
     broken: bool,
+    /// Logged in: replies from now on carry names (see [`Codec::decode`]).
+    logged_in: bool,
 }
 
 /// Maps a suppaftp failure that is not a reply.
@@ -67,6 +73,21 @@ pub fn check_command_text(text: &str) -> EngineResult<()> {
     Ok(())
 }
 
+/// Why `line` cannot be sent: its argument and the character `error` names, except for the
+/// logon commands, whose argument (a password) never reaches a message.
+fn unencodable(line: &str, error: &Unencodable) -> String {
+    let verb = command_verb(line);
+    match line.split_once(' ') {
+        Some((_, argument)) if !matches!(verb.as_str(), "USER" | "PASS" | "ACCT") => {
+            format!("cannot send {verb} {argument:?} to the server: {error}")
+        }
+        _ => format!(
+            "cannot send {verb} to the server: its character set {} cannot carry it",
+            error.charset
+        ),
+    }
+}
+
 /// Runs `fut` under `limit`; a timeout or a transport failure is an error, a reply is a reply.
 async fn bounded<T>(
     limit: Duration,
@@ -83,8 +104,15 @@ async fn bounded<T>(
 
 impl Control {
     /// Connects, secures, logs in and prepares a session as `site` says.
-    pub async fn connect(site: &Site, trust: &SiteTrust, log: &LogCtx) -> EngineResult<Control> {
-        let (ftp, tls) = connect::reach(site, trust, log).await?;
+    pub async fn connect(
+        site: &Site,
+        trust: &SiteTrust,
+        log: &LogCtx,
+        codec: &Arc<Codec>,
+    ) -> EngineResult<Control> {
+        codec.check()?;
+        let (mut ftp, tls) = connect::reach(site, trust, log).await?;
+        ftp.set_encoding(WireCodec(codec.clone())).await;
         let (peer, local) = {
             let socket = ftp.get_ref().await;
             match (socket.peer_addr(), socket.local_addr()) {
@@ -101,10 +129,12 @@ impl Control {
             features: Features::default(),
             timeouts: site.timeouts,
             log: log.clone(),
+            codec: codec.clone(),
             cwd: "/".to_string(),
             welcome,
             kept: None,
             broken: false,
+            logged_in: false,
         };
         if site.tls.insecure && control.tls.is_some() {
             log.error("Certificate verification is disabled (--insecure): anyone on the network path could read or change this session.");
@@ -152,6 +182,7 @@ impl Control {
             )));
         }
         self.log.status("Logged in");
+        self.logged_in = true;
         Ok(())
     }
 
@@ -161,7 +192,7 @@ impl Control {
         if feat.code == 211 {
             self.features = Features::parse(&feat);
         }
-        if self.features.utf8 {
+        if self.features.utf8 && self.codec.wants_utf8() {
             // 200 and 202 ("always on") both mean UTF-8; anything else changes nothing.
             self.cmd_final("OPTS UTF8 ON").await?;
         }
@@ -215,14 +246,33 @@ impl Control {
         // A new command makes any kept reply history.
         self.kept = None;
         check_command_text(line)?;
+        self.check_encodable(line)?;
         let step = format!("waiting for the reply to {}", command_verb(line));
         let limit = self.timeouts.reply;
         let result = bounded(limit, &step, self.ftp.custom_command(line, &[]))
             .await
             .map(|r| match r {
-                Ok(response) | Err(response) => Reply::from_response(&response),
+                Ok(response) | Err(response) => self.reply(&response),
             });
         self.track(result)
+    }
+
+    /// A reply, decoded in the session's character set.
+    fn reply(&self, response: &Response) -> Reply {
+        Reply::from_text(&if self.logged_in {
+            self.codec.decode(&response.body)
+        } else {
+            self.codec.decode_text(&response.body)
+        })
+    }
+
+    /// Refuses, before anything is sent, a command line the session's character set cannot
+    /// carry; the error names the argument (never a password) and the charset.
+    fn check_encodable(&self, line: &str) -> EngineResult<()> {
+        match self.codec.encode(line) {
+            Ok(_) => Ok(()),
+            Err(error) => Err(EngineError::Invalid(unencodable(line, &error))),
+        }
     }
 
     /// Reads the next reply without sending anything (the end of a transfer).
@@ -235,7 +285,7 @@ impl Control {
         let result = bounded(limit, what, self.ftp.read_response_in(&[]))
             .await
             .map(|r| match r {
-                Ok(response) | Err(response) => Reply::from_response(&response),
+                Ok(response) | Err(response) => self.reply(&response),
             });
         self.track(result)
     }
@@ -249,9 +299,7 @@ impl Control {
     /// `select!` that bounds it (an active-mode accept racing the server's refusal).
     pub async fn next_reply_unbounded(&mut self) -> EngineResult<Reply> {
         match self.ftp.read_response_in(&[]).await {
-            Ok(response) | Err(FtpError::UnexpectedResponse(response)) => {
-                Ok(Reply::from_response(&response))
-            }
+            Ok(response) | Err(FtpError::UnexpectedResponse(response)) => Ok(self.reply(&response)),
             Err(other) => {
                 self.broken = true;
                 Err(lost(other))
@@ -342,5 +390,19 @@ mod tests {
     fn command_text_cannot_smuggle_a_second_command() {
         assert!(check_command_text("CWD a\r\nDELE b").is_err());
         assert!(check_command_text("CWD a b").is_ok());
+    }
+
+    #[test]
+    fn a_command_the_charset_cannot_carry_is_named_but_never_a_password() {
+        let latin = Codec::new(&"latin1".parse().unwrap());
+        let error = latin.encode("PASS 日本").unwrap_err();
+        let message = unencodable("PASS 日本", &error);
+        assert!(
+            !message.contains('日') && message.contains("windows-1252"),
+            "{message}"
+        );
+        let error = latin.encode("RNTO /日本.txt").unwrap_err();
+        let message = unencodable("RNTO /日本.txt", &error);
+        assert!(message.contains("RNTO \"/日本.txt\""), "{message}");
     }
 }

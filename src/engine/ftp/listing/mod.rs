@@ -169,7 +169,10 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             (state >> 33) as usize % n
         };
-        let mut splitter = LineSplitter::new(32);
+        let mut splitter = LineSplitter::new(
+            32,
+            crate::engine::ftp::charset::Codec::new(&crate::api::Charset::Utf8),
+        );
         let mut lines = Vec::new();
         for i in 0..5000 {
             let line = if i % 3 == 0 {

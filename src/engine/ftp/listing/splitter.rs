@@ -1,8 +1,12 @@
 //! Owns [`LineSplitter`], the memory-bounded splitter that turns listing data arriving in
 //! arbitrary chunks into lines.
 
+use std::sync::Arc;
+
+use crate::engine::ftp::charset::Codec;
+
 /// Splits listing data arriving in arbitrary chunks into lines (on `\n`, dropping a trailing
-/// `\r`, decoding lossily as UTF-8). Only the incomplete tail is buffered, and never more than
+/// `\r`, decoding each line in the session's character set, see [`Codec`]). Only the incomplete tail is buffered, and never more than
 /// `max_line` bytes of it: a longer line is cut to `max_line` bytes, the rest of it up to the
 /// next `\n` is discarded, and the cut line is still yielded.
 #[derive(Debug)]
@@ -10,14 +14,16 @@ pub struct LineSplitter {
     buf: Vec<u8>,
     max_line: usize,
     truncated: bool,
+    codec: Arc<Codec>,
 }
 
 impl LineSplitter {
-    pub fn new(max_line: usize) -> Self {
+    pub fn new(max_line: usize, codec: Arc<Codec>) -> Self {
         LineSplitter {
             buf: Vec::new(),
             max_line,
             truncated: false,
+            codec,
         }
     }
 
@@ -58,11 +64,7 @@ impl LineSplitter {
                 self.buf.truncate(e.valid_up_to());
             }
         }
-        let line = match std::str::from_utf8(&self.buf) {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(&self.buf).into_owned(),
-        };
-        out.push(line);
+        out.push(self.codec.decode(&self.buf));
         self.buf.clear();
         self.truncated = false;
     }
@@ -71,9 +73,18 @@ impl LineSplitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Charset;
+
+    fn utf8() -> Arc<Codec> {
+        Codec::new(&Charset::Utf8)
+    }
 
     fn split(chunks: &[&[u8]], max_line: usize) -> Vec<String> {
-        let mut splitter = LineSplitter::new(max_line);
+        split_as(chunks, max_line, utf8())
+    }
+
+    fn split_as(chunks: &[&[u8]], max_line: usize, codec: Arc<Codec>) -> Vec<String> {
+        let mut splitter = LineSplitter::new(max_line, codec);
         let mut out = Vec::new();
         for chunk in chunks {
             splitter.push(chunk, &mut out);
@@ -90,7 +101,18 @@ mod tests {
         );
         assert_eq!(out, ["one", "two", "été"]);
         assert_eq!(split(&[b"a\n\nb\r\n"], 100), ["a", "", "b"]);
-        assert_eq!(split(&[b"bad \xff byte\n"], 100), ["bad \u{fffd} byte"]);
+        // A byte UTF-8 cannot read stands for itself (see `Codec`).
+        assert_eq!(split(&[b"bad \xff byte\n"], 100), ["bad \u{f7ff} byte"]);
+    }
+
+    #[test]
+    fn splitter_decodes_in_the_sessions_charset() {
+        let auto = Codec::new(&Charset::Auto);
+        let out = split_as(&[b"caf\xc3\xa9\r\ncaf", b"\xe9.txt\r\n"], 100, auto.clone());
+        assert_eq!(out, ["café", "café.txt"]);
+        assert!(auto.learned_not_utf8());
+        let sjis = Codec::new(&"shift_jis".parse().unwrap());
+        assert_eq!(split_as(&[b"\x93\xfa\x96\x7b\n"], 100, sjis), ["日本"]);
     }
 
     #[test]
@@ -103,7 +125,7 @@ mod tests {
         );
         // A cut through a multi-byte char does not leave half of it.
         assert_eq!(split(&["é".repeat(40).as_bytes(), b"\n"], 5), ["éé"]);
-        let mut splitter = LineSplitter::new(16);
+        let mut splitter = LineSplitter::new(16, utf8());
         let mut out = Vec::new();
         for _ in 0..1000 {
             splitter.push(&long, &mut out);
@@ -121,7 +143,7 @@ mod tests {
     #[test]
     fn splitter_million_lines_small_chunks() {
         let data = b"-rw-r--r-- 1 ftp ftp 1024 Nov 21 12:30 file.txt\r\n".repeat(1_000_000);
-        let mut splitter = LineSplitter::new(64 * 1024);
+        let mut splitter = LineSplitter::new(64 * 1024, utf8());
         let (mut out, mut count) = (Vec::new(), 0);
         for chunk in data.chunks(61) {
             splitter.push(chunk, &mut out);
