@@ -3,6 +3,7 @@
 //! `settings`) the global settings.
 
 mod settings;
+mod verbs;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -1,0 +1,337 @@
+//! The verbs on remote files (`rm`, `mkdir`, `mv`, `chmod`, `quote`, `cat`, `stat`) against the
+//! in-process server: the server's files on disk afterwards, stdout, the one line on stderr and
+//! the exit status of each success and each refusal.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{ferry, url};
+use crate::support::*;
+
+/// Asserts a failure: non-zero status, nothing on stdout, one `ferry: ` line holding `expected`.
+fn assert_fails(run: &Run, expected: &str) {
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("ferry: ") && lines[0].contains(expected),
+        "{expected:?} not in {lines:?}"
+    );
+}
+
+fn assert_ok(run: &Run) {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn rm_deletes_a_file_and_a_folder_only_with_r() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    std::fs::write(server.path("a.txt"), b"a").unwrap();
+    std::fs::create_dir_all(server.path("dir/sub")).unwrap();
+    std::fs::write(server.path("dir/sub/f.txt"), b"f").unwrap();
+    let rm = |args: &[&str]| {
+        let mut all = vec!["rm"];
+        all.extend_from_slice(args);
+        ferry(&all, here.path(), &[])
+    };
+
+    assert_ok(&rm(&[&url(&server, "ftp", "a.txt")]));
+    assert!(!server.path("a.txt").exists());
+
+    assert_fails(&rm(&[&url(&server, "ftp", "dir")]), "is a folder (use -r");
+    assert!(server.path("dir/sub/f.txt").exists());
+
+    assert_fails(&rm(&[&url(&server, "ftp", "missing.txt")]), "550");
+    assert_fails(&rm(&[&url(&server, "ftp", "")]), "names no file or folder");
+    assert_fails(&rm(&["-r", &url(&server, "ftp", "%2F")]), "root folder");
+
+    assert_ok(&rm(&["-r", &url(&server, "ftp", "dir")]));
+    assert!(!server.path("dir").exists());
+    assert!(server.root.path().exists());
+}
+
+#[test]
+fn mkdir_needs_the_parent_unless_p() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    let mkdir = |args: &[&str]| {
+        let mut all = vec!["mkdir"];
+        all.extend_from_slice(args);
+        ferry(&all, here.path(), &[])
+    };
+
+    assert_fails(&mkdir(&[&url(&server, "ftp", "a/b")]), "cannot create");
+    assert!(!server.path("a").exists());
+
+    assert_ok(&mkdir(&[&url(&server, "ftp", "one")]));
+    assert!(server.path("one").is_dir());
+    assert_fails(&mkdir(&[&url(&server, "ftp", "one")]), "cannot create");
+
+    assert_ok(&mkdir(&["-p", &url(&server, "ftp", "a/b/c")]));
+    assert!(server.path("a/b/c").is_dir());
+    assert_ok(&mkdir(&["-p", &url(&server, "ftp", "a/b/c")]));
+    assert_ok(&mkdir(&["-p", &url(&server, "ftp", "one/two")]));
+    assert!(server.path("one/two").is_dir());
+
+    std::fs::write(server.path("file"), b"x").unwrap();
+    assert_fails(
+        &mkdir(&["-p", &url(&server, "ftp", "file/x")]),
+        "cannot create",
+    );
+    assert_eq!(std::fs::read(server.path("file")).unwrap(), b"x");
+}
+
+#[test]
+fn mv_renames_relative_to_the_folder_and_keeps_an_existing_file_unless_forced() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(server.path("dir/into")).unwrap();
+    std::fs::write(server.path("dir/a.txt"), b"a").unwrap();
+    std::fs::write(server.path("dir/b.txt"), b"b").unwrap();
+    let mv = |args: &[&str]| {
+        let mut all = vec!["mv"];
+        all.extend_from_slice(args);
+        ferry(&all, here.path(), &[])
+    };
+
+    // Relative to URL's folder.
+    assert_ok(&mv(&[&url(&server, "ftp", "dir/a.txt"), "c.txt"]));
+    assert_eq!(std::fs::read(server.path("dir/c.txt")).unwrap(), b"a");
+    // Into an existing folder, under its own name.
+    assert_ok(&mv(&[&url(&server, "ftp", "dir/c.txt"), "into"]));
+    assert_eq!(std::fs::read(server.path("dir/into/c.txt")).unwrap(), b"a");
+    // Absolute.
+    assert_ok(&mv(&[&url(&server, "ftp", "dir/into/c.txt"), "/top.txt"]));
+    assert_eq!(std::fs::read(server.path("top.txt")).unwrap(), b"a");
+
+    // An existing destination is kept...
+    assert_fails(
+        &mv(&[&url(&server, "ftp", "top.txt"), "dir/b.txt"]),
+        "already exists (use --force",
+    );
+    assert_eq!(std::fs::read(server.path("dir/b.txt")).unwrap(), b"b");
+    assert!(server.path("top.txt").exists());
+    // ...unless forced.
+    assert_ok(&mv(&[
+        &url(&server, "ftp", "top.txt"),
+        "dir/b.txt",
+        "--force",
+    ]));
+    assert_eq!(std::fs::read(server.path("dir/b.txt")).unwrap(), b"a");
+    assert!(!server.path("top.txt").exists());
+
+    assert_fails(&mv(&[&url(&server, "ftp", "missing"), "x"]), "cannot move");
+}
+
+#[test]
+fn chmod_takes_an_octal_mode_only() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    std::fs::write(server.path("f"), b"x").unwrap();
+    for bad in ["u+x", "999", "12345", "0x1ff"] {
+        let run = ferry(&["chmod", bad, &url(&server, "ftp", "f")], here.path(), &[]);
+        assert_fails(&run, "is not an octal mode");
+    }
+    // The in-process server has no SITE CHMOD: its refusal is the error.
+    let run = ferry(
+        &["chmod", "644", &url(&server, "ftp", "f")],
+        here.path(),
+        &[],
+    );
+    assert_fails(&run, "cannot change the mode of /f");
+}
+
+#[test]
+fn quote_prints_every_line_of_the_reply_and_fails_on_4xx_5xx() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    std::fs::create_dir(server.path("sub")).unwrap();
+    let run = ferry(
+        &["quote", &url(&server, "ftp", ""), "FEAT"],
+        here.path(),
+        &[],
+    );
+    assert_ok(&run);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.len() > 2, "{lines:?}");
+    assert!(lines[0].starts_with("211-") && lines.last().unwrap().starts_with("211 "));
+
+    // In URL's folder.
+    let run = ferry(
+        &["quote", &url(&server, "ftp", "sub"), "PWD"],
+        here.path(),
+        &[],
+    );
+    assert_ok(&run);
+    assert!(run.stdout.starts_with("257 \"/sub\""), "{}", run.stdout);
+
+    let run = ferry(
+        &["quote", &url(&server, "ftp", ""), "SITE", "NOSUCH"],
+        here.path(),
+        &[],
+    );
+    assert_ne!(run.code, 0);
+    assert!(run.stdout.starts_with("50"), "{}", run.stdout);
+    assert!(run.stderr.contains("refused SITE"), "{}", run.stderr);
+
+    let run = ferry(
+        &["quote", &url(&server, "ftp", ""), "NOOP\r\nDELE x"],
+        here.path(),
+        &[],
+    );
+    assert_fails(&run, "line break");
+    let run = ferry(
+        &["quote", &url(&server, "ftp", ""), "RETR", "x"],
+        here.path(),
+        &[],
+    );
+    assert_fails(&run, "needs a data connection");
+}
+
+/// Runs `ferry args...` like [`ferry`] but keeps stdout as bytes.
+fn ferry_bytes(args: &[&str], cwd: &Path) -> (i32, Vec<u8>, String) {
+    let config = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .current_dir(cwd)
+        .env("FERRY_CONFIG_DIR", config.path())
+        .env("FERRY_KEYRING", "none")
+        .env_remove("FERRY_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = out.read_to_end(&mut bytes);
+        bytes
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = err.read_to_string(&mut text);
+        text
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ferry {args:?} did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (
+        status.code().unwrap_or(-1),
+        out.join().unwrap(),
+        err.join().unwrap(),
+    )
+}
+
+#[test]
+fn cat_writes_the_bytes_exactly_and_errors_only_on_stderr() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    let data = pattern(3_000_000, 5);
+    std::fs::write(server.path("big.bin"), &data).unwrap();
+    std::fs::write(server.path("crlf.txt"), b"a\r\nb\n\x00\xff").unwrap();
+    std::fs::create_dir(server.path("dir")).unwrap();
+    for mode in ["passive", "active"] {
+        let (code, out, err) = ferry_bytes(
+            &["cat", &url(&server, "ftp", "big.bin"), "--mode", mode],
+            here.path(),
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(err.is_empty(), "{err}");
+        assert_eq!(sha256(&out), sha256(&data), "{mode}");
+    }
+    let (code, out, _) = ferry_bytes(&["cat", &url(&server, "ftp", "crlf.txt")], here.path());
+    assert_eq!(code, 0);
+    assert_eq!(out, b"a\r\nb\n\x00\xff");
+
+    for (path, expected) in [
+        ("missing.bin", "550"),
+        ("dir", "cannot read /dir"),
+        ("dir/", "folder"),
+    ] {
+        let (code, out, err) = ferry_bytes(&["cat", &url(&server, "ftp", path)], here.path());
+        assert_ne!(code, 0, "{path}");
+        assert!(out.is_empty(), "{path}: {} bytes on stdout", out.len());
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("ferry: ") && err.contains(expected),
+            "{path}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(here.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn stat_prints_the_mlst_facts_one_a_line() {
+    let server = Server::plain();
+    let here = tempfile::tempdir().unwrap();
+    std::fs::create_dir(server.path("dir")).unwrap();
+    std::fs::write(server.path("dir/f.txt"), b"hello").unwrap();
+    let run = ferry(
+        &["stat", &url(&server, "ftp", "dir/f.txt")],
+        here.path(),
+        &[],
+    );
+    assert_ok(&run);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines.contains(&"type=file"), "{lines:?}");
+    assert!(lines.contains(&"size=5"), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("modify=2")), "{lines:?}");
+    assert!(lines.last().unwrap().starts_with("path=") && lines.last().unwrap().ends_with("f.txt"));
+    assert!(lines.iter().all(|l| {
+        let (name, _) = l.split_once('=').unwrap();
+        name == name.to_ascii_lowercase()
+    }));
+
+    let run = ferry(&["stat", &url(&server, "ftp", "dir")], here.path(), &[]);
+    assert_ok(&run);
+    assert!(
+        run.stdout.lines().any(|l| l == "type=dir"),
+        "{}",
+        run.stdout
+    );
+
+    let run = ferry(&["stat", &url(&server, "ftp", "missing")], here.path(), &[]);
+    assert_fails(&run, "cannot stat /missing");
+}
+
+#[test]
+fn completions_and_the_man_page_are_printed() {
+    let here = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = ferry(&["completions", shell], here.path(), &[]);
+        assert_ok(&run);
+        for verb in ["mkdir", "quote", "stat", "sites"] {
+            assert!(run.stdout.contains(verb), "{shell}: {verb} missing");
+        }
+    }
+    let run = ferry(&["completions", "tcsh"], here.path(), &[]);
+    assert_ne!(run.code, 0);
+    let run = ferry(&["man"], here.path(), &[]);
+    assert_ok(&run);
+    assert!(
+        run.stdout.starts_with(".ie") || run.stdout.contains(".TH ferry"),
+        "{}",
+        &run.stdout[..200.min(run.stdout.len())]
+    );
+    for verb in ["chmod", "cat", "completions"] {
+        assert!(
+            run.stdout.contains(verb),
+            "{verb} missing from the man page"
+        );
+    }
+}
