@@ -335,3 +335,91 @@ fn completions_and_the_man_page_are_printed() {
         );
     }
 }
+
+/// The verbs against the real servers of `tests/interop/run.sh` (which runs the ignored tests
+/// named `interop`): vsftpd has no MLST (so `stat` falls back to the listing, SIZE and MDTM),
+/// the others have it; all of them take SITE CHMOD.
+#[test]
+#[ignore = "needs the real servers started by tests/interop/run.sh"]
+fn interop_verbs_on_real_servers() {
+    use crate::support::real::{Real, Scratch};
+    use std::os::unix::fs::PermissionsExt;
+    for name in ["vsftpd", "pure-ftpd", "proftpd", "pyftpdlib"] {
+        let real = Real::load(name);
+        let scratch = Scratch::new(&real, "cli-verbs");
+        let here = tempfile::tempdir().unwrap();
+        let at = |path: &str| real.url("ftp", &format!("{}/{path}", scratch.name));
+        let run = |args: &[&str]| ferry(args, here.path(), &[]);
+
+        assert_ok(&run(&["mkdir", "-p", &at("a/b")]));
+        assert!(scratch.path.join("a/b").is_dir(), "{name}");
+        assert_fails(&run(&["mkdir", &at("x/y")]), "cannot create");
+
+        assert_ok(&run(&["chmod", "750", &at("a")]));
+        let mode = std::fs::metadata(scratch.path.join("a"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o7777, 0o750, "{name}");
+
+        let data = pattern(700_000, 3);
+        scratch.write("f.bin", &data);
+        let (code, out, err) = ferry_bytes(&["cat", &at("f.bin")], here.path());
+        assert_eq!((code, err.as_str()), (0, ""), "{name}");
+        assert_eq!(sha256(&out), sha256(&data), "{name}");
+        let (code, out, err) = ferry_bytes(&["cat", &at("a")], here.path());
+        assert!(
+            code != 0 && out.is_empty() && err.lines().count() == 1,
+            "{name}: {err}"
+        );
+
+        let run_stat = run(&["stat", &at("f.bin")]);
+        assert_ok(&run_stat);
+        let facts: Vec<&str> = run_stat.stdout.lines().collect();
+        assert!(facts.contains(&"type=file"), "{name}: {facts:?}");
+        assert!(facts.contains(&"size=700000"), "{name}: {facts:?}");
+        assert!(
+            facts.iter().any(|f| f.starts_with("modify=20")),
+            "{name}: {facts:?}"
+        );
+        let run_stat = run(&["stat", &at("a")]);
+        assert!(
+            run_stat.stdout.lines().any(|l| l == "type=dir"),
+            "{name}: {}",
+            run_stat.stdout
+        );
+        assert_fails(&run(&["stat", &at("missing")]), "cannot stat");
+
+        scratch.write("g.bin", b"g");
+        assert_fails(&run(&["mv", &at("f.bin"), "g.bin"]), "already exists");
+        assert_eq!(std::fs::read(scratch.path.join("g.bin")).unwrap(), b"g");
+        let forced = run(&["mv", &at("f.bin"), "g.bin", "--force"]);
+        eprintln!(
+            "{name}: mv --force onto an existing file: exit {} {}",
+            forced.code, forced.stderr
+        );
+        if forced.code == 0 {
+            assert_eq!(
+                sha256_file(&scratch.path.join("g.bin")),
+                sha256(&data),
+                "{name}"
+            );
+        } else {
+            assert_eq!(std::fs::read(scratch.path.join("g.bin")).unwrap(), b"g");
+        }
+        assert_ok(&run(&["mv", &at("g.bin"), "a/b"]));
+        assert!(scratch.path.join("a/b/g.bin").is_file(), "{name}");
+
+        let quoted = run(&["quote", &at("a"), "PWD"]);
+        assert_ok(&quoted);
+        assert!(
+            quoted.stdout.starts_with("257 ") && quoted.stdout.contains("/a"),
+            "{name}: {}",
+            quoted.stdout
+        );
+
+        assert_fails(&run(&["rm", &at("a")]), "is a folder");
+        assert_ok(&run(&["rm", "-r", &at("a")]));
+        assert!(!scratch.path.join("a").exists(), "{name}");
+    }
+}
