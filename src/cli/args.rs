@@ -134,8 +134,13 @@ pub enum CliCommand {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) to stdout
-    Man,
+    /// Print the manual page ferry(1) (roff) to stdout, or write it and one page per command
+    /// (ferry-ls.1, ferry-rm.1...) into a folder
+    Man {
+        /// Write every page into this folder (created if missing) instead
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug, Clone)]

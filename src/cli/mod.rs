@@ -18,7 +18,7 @@ mod target;
 mod terminal;
 mod verbs;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::CommandFactory;
 
 pub use args::{Cli, CliCommand, Opts};
@@ -86,9 +86,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<()> {
             clap_complete::generate(shell, &mut command, "ferry", &mut std::io::stdout());
             Ok(())
         }
-        CliCommand::Man => {
-            Ok(clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?)
-        }
+        CliCommand::Man { out_dir } => man(out_dir.as_deref()),
     }
 }
 
@@ -102,6 +100,20 @@ fn put(local: &std::path::Path, url: &str, recursive: bool, opts: &Opts) -> anyh
     }
     let client = Client::connect(&target, opts.log)?;
     client.put(&target.url, local, recursive, opts.ascii)
+}
+
+/// The manual: ferry(1) on stdout, or every page (one per command) written into `out_dir`.
+fn man(out_dir: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let command = Cli::command();
+    match out_dir {
+        None => clap_mangen::Man::new(command).render(&mut std::io::stdout().lock())?,
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .and_then(|()| clap_mangen::generate_to(command, dir))
+                .with_context(|| format!("writing the manual pages into {}", dir.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Connects to what `url` names and runs `verb` on the session.

@@ -334,6 +334,19 @@ fn completions_and_the_man_page_are_printed() {
             "{verb} missing from the man page"
         );
     }
+    let run = ferry(&["man", "--out-dir", "pages"], here.path(), &[]);
+    assert_ok(&run);
+    for page in [
+        "ferry.1",
+        "ferry-rm.1",
+        "ferry-quote.1",
+        "ferry-sites-list.1",
+    ] {
+        let text = std::fs::read_to_string(here.path().join("pages").join(page)).unwrap();
+        assert!(text.contains(".TH"), "{page}");
+    }
+    let rm = std::fs::read_to_string(here.path().join("pages/ferry-rm.1")).unwrap();
+    assert!(rm.contains("recursive") && rm.contains("trust"), "{rm}");
 }
 
 /// The verbs against the real servers of `tests/interop/run.sh` (which runs the ignored tests
