@@ -68,6 +68,11 @@ impl Client {
         resolve_remote(&self.cwd, url.path.as_deref().unwrap_or(""))
     }
 
+    /// The folder the server logged us into.
+    pub(super) fn home(&self) -> &str {
+        &self.cwd
+    }
+
     /// Whether FEAT lists `feature` (e.g. `MLST`).
     pub(super) fn has_feature(&self, feature: &str) -> bool {
         self.features.iter().any(|line| {

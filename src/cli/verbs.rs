@@ -18,6 +18,9 @@ pub(super) fn rm(client: &mut Client, url: &FtpUrl, recursive: bool) -> anyhow::
     if path == "/" {
         bail!("refusing to delete the server's root folder");
     }
+    if path.trim_end_matches('/') == client.home().trim_end_matches('/') {
+        bail!("refusing to delete the login folder {path}");
+    }
     if client.is_folder(&path)? {
         if !recursive {
             bail!(

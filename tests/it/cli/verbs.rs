@@ -49,6 +49,10 @@ fn rm_deletes_a_file_and_a_folder_only_with_r() {
     assert_fails(&rm(&[&url(&server, "ftp", "missing.txt")]), "550");
     assert_fails(&rm(&[&url(&server, "ftp", "")]), "names no file or folder");
     assert_fails(&rm(&["-r", &url(&server, "ftp", "%2F")]), "root folder");
+    assert_fails(
+        &rm(&["-r", &url(&server, "ftp", "dir/..")]),
+        "names no file or folder",
+    );
 
     assert_ok(&rm(&["-r", &url(&server, "ftp", "dir")]));
     assert!(!server.path("dir").exists());
