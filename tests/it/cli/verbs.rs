@@ -200,12 +200,26 @@ fn quote_prints_every_line_of_the_reply_and_fails_on_4xx_5xx() {
 /// Runs `ferry args...` like [`ferry`] but keeps stdout as bytes.
 fn ferry_bytes(args: &[&str], cwd: &Path) -> (i32, Vec<u8>, String) {
     let config = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
+    ferry_bytes_in(args, cwd, config.path(), None)
+}
+
+/// [`ferry_bytes`] with `config` as the config folder and `password` in `$FERRY_PASSWORD`.
+fn ferry_bytes_in(
+    args: &[&str],
+    cwd: &Path,
+    config: &Path,
+    password: Option<&str>,
+) -> (i32, Vec<u8>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    command.env_remove("FERRY_PASSWORD");
+    if let Some(password) = password {
+        command.env("FERRY_PASSWORD", password);
+    }
+    let mut child = command
         .args(args)
         .current_dir(cwd)
-        .env("FERRY_CONFIG_DIR", config.path())
+        .env("FERRY_CONFIG_DIR", config)
         .env("FERRY_KEYRING", "none")
-        .env_remove("FERRY_PASSWORD")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -439,4 +453,48 @@ fn interop_verbs_on_real_servers() {
         assert_ok(&run(&["rm", "-r", &at("a")]));
         assert!(!scratch.path.join("a").exists(), "{name}");
     }
+}
+
+#[test]
+fn the_verbs_take_saved_sites_with_paths_from_their_remote_folder() {
+    use base64::Engine;
+    let server = Server::plain();
+    std::fs::create_dir(server.path("www")).unwrap();
+    std::fs::write(server.path("www/index.html"), b"<html>").unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let here = tempfile::tempdir().unwrap();
+    let pass = base64::engine::general_purpose::STANDARD.encode(PASSWORD);
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ?>\n<FileZilla3><Servers>\
+         <Folder expanded=\"1\">Clients\n<Server><Host>127.0.0.1</Host><Port>{}</Port>\
+         <Protocol>0</Protocol><Type>0</Type><User>{USER}</User><Pass encoding=\"base64\">{pass}</Pass>\
+         <Logontype>1</Logontype><Name>Docs</Name><RemoteDir>1 0 3 www</RemoteDir>Docs</Server>\
+         </Folder></Servers></FileZilla3>\n",
+        server.server.addr().port()
+    );
+    std::fs::write(here.path().join("sites.xml"), xml).unwrap();
+    let pw = [("FERRY_PASSWORD", PASSWORD)];
+    let run = |args: &[&str]| run_ferry(args, here.path(), config.path(), &pw);
+    assert_ok(&run(&["sites", "import", "sites.xml"]));
+
+    assert_ok(&run(&["mkdir", "-p", "site:Clients/Docs/a/b"]));
+    assert!(server.path("www/a/b").is_dir());
+    assert_ok(&run(&["mv", "site:Clients/Docs/index.html", "a"]));
+    assert!(server.path("www/a/index.html").is_file());
+    let (code, out, err) = ferry_bytes_in(
+        &["cat", "site:Clients/Docs/a/index.html"],
+        here.path(),
+        config.path(),
+        Some(PASSWORD),
+    );
+    assert_eq!(
+        (code, out.as_slice(), err.as_str()),
+        (0, &b"<html>"[..], "")
+    );
+    let stat = run(&["stat", "site:Clients/Docs/a/index.html"]);
+    assert_ok(&stat);
+    assert!(stat.stdout.contains("size=6\n"), "{}", stat.stdout);
+    assert_ok(&run(&["rm", "-r", "site:Clients/Docs/a"]));
+    assert!(!server.path("www/a").exists());
+    assert!(server.path("www").is_dir());
 }
