@@ -1,5 +1,6 @@
 //! `ls`, `get` and `put`: one session driven to completion through the engine's blocking
-//! driver, with the terminal as its hook, and the outcome as one line.
+//! driver, with the terminal as its hook, and the outcome as one line; and the operations the
+//! other verbs (`verbs`, `stat`) run on the same session.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
