@@ -498,3 +498,27 @@ fn the_verbs_take_saved_sites_with_paths_from_their_remote_folder() {
     assert!(!server.path("www/a").exists());
     assert!(server.path("www").is_dir());
 }
+
+#[test]
+fn stat_without_mlst_reads_the_listing_and_size() {
+    use crate::support::fake::{FakeServer, Script};
+    let script = Script {
+        mlst: false,
+        listing: std::sync::Arc::new(|| {
+            b"-rw-r--r-- 1 u g 5 Nov 30  2025 f.txt\r\ndrwxr-xr-x 2 u g 4096 Nov 30  2025 sub\r\n"
+                .to_vec()
+        }),
+        file: std::sync::Arc::new(b"hello".to_vec()),
+        ..Script::default()
+    };
+    let server = RT.block_on(FakeServer::start(script));
+    let here = tempfile::tempdir().unwrap();
+    let at = |path: &str| format!("ftp://user:pw@127.0.0.1:{}/{path}", server.addr.port());
+    let run = ferry(&["stat", &at("f.txt")], here.path(), &[]);
+    assert_ok(&run);
+    assert_eq!(run.stdout, "type=file\nsize=5\npath=/f.txt\n");
+    let run = ferry(&["stat", &at("sub")], here.path(), &[]);
+    assert_ok(&run);
+    assert_eq!(run.stdout, "type=dir\npath=/sub\n");
+    assert!(!server.received().iter().any(|c| c.starts_with("MLST")));
+}
