@@ -267,6 +267,9 @@ pub enum Operation {
     Mdtm(String),
     /// A raw command line typed by the user.
     Raw(String),
+    /// RETR a file in binary, its bytes written to this process's standard output as they
+    /// arrive (the command line's `cat`); nothing else is written there.
+    Cat(String),
     Noop,
 }
 

@@ -1,5 +1,7 @@
-//! The command line's grammar: the clap types for `ferry [URL]`, `ferry ls|get|put URL ...` and
-//! `ferry sites ...`, and the options that override a site's settings.
+//! The command line's grammar: the clap types for `ferry [URL]`, `ferry ls|get|put URL ...`, the
+//! verbs on remote files (`rm`, `mkdir`, `mv`, `chmod`, `quote`, `cat`, `stat`), `ferry sites
+//! ...`, `ferry completions SHELL` and `ferry man`, and the options that override a site's
+//! settings.
 
 use std::path::PathBuf;
 
@@ -19,7 +21,7 @@ use crate::api::{Charset, DataMode, ExistsPolicy, PortRange};
                   Or a saved site: site:FOLDER/NAME[/PATH] (the site's settings; PATH relative to its remote\n\
                   folder, or absolute after //; password from the system keyring, else as above).\n\
                   Either way the global settings (settings.json, the app's Settings window) fill in what\n\
-                  the site does not set, and the options of ls, get and put override both."
+                  the site does not set, and the options of each command override both."
 )]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -61,10 +63,83 @@ pub enum CliCommand {
         #[command(flatten)]
         opts: Opts,
     },
+    /// Delete a file; with -r, a folder and everything in it
+    Rm {
+        url: String,
+        /// Delete a folder and everything in it
+        #[arg(short, long)]
+        recursive: bool,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// Create a folder (its parent must exist)
+    Mkdir {
+        url: String,
+        /// Create each missing parent too; a folder that exists already is fine
+        #[arg(short, long)]
+        parents: bool,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// Rename or move a file or folder on the same server (RNFR/RNTO)
+    Mv {
+        url: String,
+        /// The new path: absolute (starting with /), or relative to the folder URL is in; an
+        /// existing folder receives it under its own name
+        to: String,
+        /// Replace a file that exists at TO (without it, an existing TO is an error)
+        #[arg(short, long)]
+        force: bool,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// Change a file's or folder's permissions (SITE CHMOD)
+    Chmod {
+        /// Octal mode: 644, 0755, 4755...
+        #[arg(id = "octal_mode", value_name = "MODE")]
+        mode: String,
+        url: String,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// Send one raw command (after login, in URL's folder); the reply on stdout, exit status 1
+    /// when it is 4xx/5xx. Options go before COMMAND
+    Quote {
+        url: String,
+        /// The command and its arguments, joined with spaces
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<String>,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// Write a remote file to stdout, byte for byte
+    Cat {
+        url: String,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// Show a file's or folder's facts (MLST), one fact=value a line
+    Stat {
+        url: String,
+        #[command(flatten)]
+        opts: Opts,
+    },
     /// The site manager's sites: list them, import FileZilla's, export them to FileZilla
     Sites {
         #[command(subcommand)]
         command: SitesCommand,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell) to stdout
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page ferry(1) (roff) to stdout, or write it and one page per command
+    /// (ferry-ls.1, ferry-rm.1...) into a folder
+    Man {
+        /// Write every page into this folder (created if missing) instead
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
 }
 
@@ -160,5 +235,17 @@ impl ExistsArg {
             ExistsArg::Rename => ExistsPolicy::Rename,
             ExistsArg::Skip => ExistsPolicy::Skip,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -1,5 +1,6 @@
 //! `ls`, `get` and `put`: one session driven to completion through the engine's blocking
-//! driver, with the terminal as its hook, and the outcome as one line.
+//! driver, with the terminal as its hook, and the outcome as one line; and the operations the
+//! other verbs (`verbs`, `stat`) run on the same session.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,8 @@ fn patience(timeouts: &Timeouts) -> Duration {
 pub(super) struct Client {
     driver: Driver<Terminal>,
     cwd: String,
+    /// FEAT lines, one feature each.
+    features: Vec<String>,
 }
 
 impl Client {
@@ -54,10 +57,69 @@ impl Client {
             Ok(info) => Ok(Client {
                 driver,
                 cwd: info.cwd,
+                features: info.features,
             }),
             Err(error @ DriverError::Closed(_)) => Err(driver.hook().explain(error.to_string())),
             Err(error) => Err(error.into()),
         }
+    }
+
+    /// The absolute remote path a URL's path names (the login folder for none).
+    pub(super) fn path(&self, url: &FtpUrl) -> String {
+        resolve_remote(&self.cwd, url.path.as_deref().unwrap_or(""))
+    }
+
+    /// The folder the server logged us into.
+    pub(super) fn home(&self) -> &str {
+        &self.cwd
+    }
+
+    /// Whether FEAT lists `feature` (e.g. `MLST`).
+    pub(super) fn has_feature(&self, feature: &str) -> bool {
+        self.features.iter().any(|line| {
+            line.split_whitespace()
+                .next()
+                .is_some_and(|word| word.eq_ignore_ascii_case(feature))
+        })
+    }
+
+    /// Waits this long for the engine before giving up (a `cat` into a slow reader).
+    pub(super) fn set_patience(&mut self, patience: Duration) {
+        self.driver.set_patience(patience);
+    }
+
+    /// Runs an operation; the server's refusal is the error.
+    pub(super) fn op(&mut self, op: Operation) -> anyhow::Result<OpOutput> {
+        self.try_op(op)?.map_err(|e| anyhow!(e.message))
+    }
+
+    /// Runs an operation; only the engine failing is the error, the operation's own result is
+    /// handed back.
+    pub(super) fn try_op(
+        &mut self,
+        op: Operation,
+    ) -> anyhow::Result<Result<OpOutput, ErrorReport>> {
+        Ok(self.driver.run(op)?.result)
+    }
+
+    /// Runs a listing of `path` and hands back its entries.
+    pub(super) fn entries(
+        &mut self,
+        path: &str,
+    ) -> anyhow::Result<Result<Vec<Entry>, ErrorReport>> {
+        let ran = self.driver.run(Operation::List(Some(path.to_string())))?;
+        Ok(ran.result.map(|_| ran.listing))
+    }
+
+    /// Whether `path` is a folder (the server lets us change into it); the working folder is
+    /// the login folder again afterwards.
+    pub(super) fn is_folder(&mut self, path: &str) -> anyhow::Result<bool> {
+        if self.try_op(Operation::Cwd(path.to_string()))?.is_err() {
+            return Ok(false);
+        }
+        let home = self.cwd.clone();
+        self.op(Operation::Cwd(home))?;
+        Ok(true)
     }
 
     pub(super) fn list(mut self, path: Option<String>) -> anyhow::Result<()> {

@@ -4,6 +4,7 @@
 
 mod charset;
 mod settings;
+mod verbs;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -1,6 +1,8 @@
 //! Browsing operations on one connection: streamed listings ([`list`]), directories, delete
-//! (also recursive), rename, chmod, SIZE, MDTM and raw commands typed by the user.
+//! (also recursive), rename, chmod, SIZE, MDTM, raw commands typed by the user, and a file
+//! streamed to standard output ([`cat`]).
 
+mod cat;
 mod list;
 
 pub use list::list_dir;
@@ -92,6 +94,7 @@ pub async fn run(conn: &mut Connection, op: &Operation) -> EngineResult<OpOutput
                 text: reply.text,
             })
         }
+        Operation::Cat(path) => cat::cat(conn, path).await.map(OpOutput::Size),
         Operation::Noop => done(conn.ctl.expect_ok("NOOP").await),
     }
 }
