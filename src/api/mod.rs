@@ -320,6 +320,9 @@ pub enum QueuePlace {
 }
 
 /// What the worker is told to do.
+// `Connect` carries a whole `Site`; commands are sent a few times per user action, never in a
+// loop, so their size does not matter and the boundary stays plain data without boxes.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Command {
     /// Open a browsing session; answered by [`Event::Connected`] or [`Event::SessionClosed`].
