@@ -26,6 +26,20 @@ pub async fn download(
     target: &LocalTarget,
     env: &impl JobEnv,
 ) -> EngineResult<Outcome> {
+    if plan.offset > 0 && plan.total == Some(plan.offset) && !target.continue_existing {
+        // The `.part` file holds the whole file already (the app stopped between the last
+        // byte and the rename): nothing to fetch again.
+        conn.ctl
+            .log
+            .status(format!("{} arrived whole before; finishing it", job.remote));
+        tokio::fs::rename(&target.part, &target.path)
+            .await
+            .map_err(local_err(&target.path))?;
+        return Ok(Outcome::Finished {
+            bytes: 0,
+            elapsed: std::time::Duration::ZERO,
+        });
+    }
     if target.continue_existing {
         tokio::fs::rename(&target.path, &target.part)
             .await

@@ -151,3 +151,26 @@ fn a_waiting_transfer_moved_to_the_top_runs_next() {
     // e, b, d, c after the first (moving a running transfer does nothing).
     assert_eq!(started, vec![ids[0], ids[4], ids[1], ids[3], ids[2]]);
 }
+
+/// A `.part` file that already holds the whole file (the app died between the last byte and
+/// the rename) is finished by the rename alone: no RETR fetches it again.
+#[test]
+fn a_part_file_that_is_already_whole_is_only_renamed() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    let data = pattern(300_000, 5);
+    std::fs::write(server.path("whole.bin"), &data).unwrap();
+    std::fs::write(local.path().join("whole.bin.part"), &data).unwrap();
+    let mut rig = Rig::new();
+    rig.connect(server.site(Protocol::Ftp)).unwrap();
+    let target = local.path().join("whole.bin");
+    let request = resume(rig.request(Direction::Download, &target, "/whole.bin"));
+    rig.transfer_ok(request);
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+    assert!(!local.path().join("whole.bin.part").exists());
+    assert!(
+        !rig.log_text().iter().any(|l| l.contains("RETR")),
+        "{:#?}",
+        rig.log_text()
+    );
+}
