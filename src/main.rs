@@ -18,11 +18,19 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            // --help, --version, or a usage error: clap prints it and exits.
+            // --help or a usage error: clap prints it and exits.
             attach_console();
             error.exit()
         }
     };
+    if cli.version {
+        attach_console();
+        println!("ferry {}", env!("CARGO_PKG_VERSION"));
+        if cli.verbose {
+            println!("{}", ferry::app::describe_renderers(data_dir().as_deref()));
+        }
+        return ExitCode::SUCCESS;
+    }
     if let Some(command) = cli.command {
         attach_console();
         return match run(command) {

@@ -14,6 +14,7 @@ mod log_view;
 mod pane;
 mod prompts;
 mod queue_view;
+mod renderer;
 mod restore;
 mod saved;
 mod settings_view;
@@ -23,7 +24,9 @@ mod start;
 mod tab;
 mod tabs;
 
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use crate::api::*;
 use crate::sites::Keyring;
@@ -37,6 +40,7 @@ pub use pane::{Pane, PaneAction, Side, human_size};
 use prompts::PromptQueue;
 pub use queue_view::QueueAction;
 use queue_view::QueueView;
+pub use renderer::describe as describe_renderers;
 use restore::Journal;
 use saved::SavedState;
 use site_windows::SiteWindows;
@@ -339,6 +343,21 @@ impl FerryApp {
     }
 }
 
+impl FerryApp {
+    /// A line of the app's own in the current tab's log.
+    pub(super) fn say(&mut self, kind: LogKind, text: String) {
+        let tab = self.tab_mut();
+        let line = LogLine {
+            session: tab.session,
+            connection: 0,
+            time: std::time::SystemTime::now(),
+            kind,
+            text,
+        };
+        tab.log.push(line);
+    }
+}
+
 impl eframe::App for FerryApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
@@ -348,14 +367,56 @@ impl eframe::App for FerryApp {
         self.saved.save(storage);
     }
 
-    fn on_exit(&mut self) {
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.save_journal();
     }
 }
 
-/// Opens the window and runs until it is closed.
+/// Opens the window and runs until it is closed: with the first renderer of
+/// [`renderer::order`], or the second when the first cannot start (eframe takes one renderer
+/// per `run_native`, and keeps its event loop between runs).
 pub fn run(start: AppStart) -> Result<(), String> {
-    let options = eframe::NativeOptions {
+    let order = renderer::order(std::env::var("FERRY_RENDERER").ok().as_deref())?;
+    let data_dir = start.data_dir.clone();
+    let start = Rc::new(RefCell::new(Some(start)));
+    let mut failed: Vec<String> = Vec::new();
+    for renderer in order {
+        let note = match failed.last() {
+            None => format!("Drawing with the {} renderer", renderer.name()),
+            Some(why) => format!("{why}; drawing with the {} renderer", renderer.name()),
+        };
+        let waiting = Rc::clone(&start);
+        let dir = data_dir.clone();
+        let result = eframe::run_native(
+            "Ferry",
+            native_options(renderer),
+            Box::new(move |cc| {
+                let start = waiting.borrow_mut().take().ok_or("the app started twice")?;
+                let mut app = FerryApp::new(&cc.egui_ctx, cc.storage, start)?;
+                app.say(LogKind::Status, note);
+                renderer::note(dir.as_deref(), renderer);
+                Ok(Box::new(app))
+            }),
+        );
+        match result {
+            Ok(()) => return Ok(()),
+            // The app never started: this renderer could not open the window.
+            Err(e) if start.borrow().is_some() => {
+                let why = format!("The {} renderer could not start ({e})", renderer.name());
+                eprintln!("ferry: {why}");
+                failed.push(why);
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Err(format!(
+        "no renderer could open the window: {}",
+        failed.join("; ")
+    ))
+}
+
+fn native_options(renderer: renderer::Renderer) -> eframe::NativeOptions {
+    eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Ferry")
             .with_app_id("ferry")
@@ -363,14 +424,9 @@ pub fn run(start: AppStart) -> Result<(), String> {
             .with_min_inner_size([720.0, 480.0])
             .with_icon(window_icon()),
         persist_window: true,
+        renderer: renderer.eframe(),
         ..Default::default()
-    };
-    eframe::run_native(
-        "Ferry",
-        options,
-        Box::new(move |cc| Ok(Box::new(FerryApp::new(&cc.egui_ctx, cc.storage, start)?))),
-    )
-    .map_err(|e| e.to_string())
+    }
 }
 
 /// The window icon: Ferry's icon at 256 px (`packaging/icons.sh` renders it from `assets/ferry.svg`).

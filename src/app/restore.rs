@@ -6,11 +6,11 @@
 //! the status bar.
 
 use std::collections::HashMap;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use super::FerryApp;
 use super::queue_view::{Row, RowState};
-use crate::api::{LogKind, LogLine, SessionId, TransferId, TransferRequest};
+use crate::api::{LogKind, SessionId, TransferId, TransferRequest};
 use crate::journal::{Feed, Item, SiteRef, journal_path};
 
 /// The journal of this run and the rows restored from the last one.
@@ -67,15 +67,8 @@ impl FerryApp {
 
     /// An error line in the log of the tab shown, and the status bar.
     fn say_error(&mut self, text: String) {
-        let tab = self.tab_mut();
-        tab.log.push(LogLine {
-            session: tab.session,
-            connection: 0,
-            time: SystemTime::now(),
-            kind: LogKind::Error,
-            text: text.clone(),
-        });
-        tab.status = text;
+        self.say(LogKind::Error, text.clone());
+        self.tab_mut().status = text;
     }
 
     /// Queues the restored rows again, each on a tab of its site, and lets the queue run.

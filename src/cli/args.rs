@@ -23,8 +23,14 @@ use crate::api::{Charset, DataMode, ExistsPolicy, PortRange};
                   Either way the global settings (settings.json, the app's Settings window) fill in what\n\
                   the site does not set, and the options of each command override both."
 )]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(args_conflicts_with_subcommands = true, disable_version_flag = true)]
 pub struct Cli {
+    /// Print the version (with --verbose: the renderers and the one the app last drew with)
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    /// With --version: more about this build
+    #[arg(long, requires = "version")]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Option<CliCommand>,
     /// Open the app connected to a built-in demo server over sample files
