@@ -1,0 +1,103 @@
+//! A pane's quick filter: the text box under the table that narrows the rows shown as the user
+//! types (a substring, or a `*`/`?` glob), with a case switch. Hidden rows are not selected and
+//! not acted on; the status line says how many the filter hides.
+
+use globset::{GlobBuilder, GlobMatcher};
+
+#[derive(Default)]
+pub struct QuickFilter {
+    pub text: String,
+    pub case_sensitive: bool,
+    matcher: Option<GlobMatcher>,
+}
+
+impl QuickFilter {
+    /// Whether `name` is shown: everything when the filter is empty.
+    pub fn matches(&self, name: &str) -> bool {
+        self.matcher.as_ref().is_none_or(|m| m.is_match(name))
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.matcher.is_some()
+    }
+
+    /// Builds the matcher for the current text: a glob when it has `*` or `?`, else a
+    /// substring (the text taken literally).
+    fn rebuild(&mut self) {
+        let text = self.text.trim();
+        self.matcher = if text.is_empty() {
+            None
+        } else {
+            let pattern = if text.contains(['*', '?']) {
+                text.to_string()
+            } else {
+                format!("*{}*", globset::escape(text))
+            };
+            GlobBuilder::new(&pattern)
+                .case_insensitive(!self.case_sensitive)
+                .literal_separator(false)
+                .build()
+                .ok()
+                .map(|g| g.compile_matcher())
+        };
+    }
+
+    /// The box and the case switch; whether the filter changed.
+    pub fn show(&mut self, ui: &mut egui::Ui, id: &str) -> bool {
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut self.text)
+                .id_salt(("quick-filter", id))
+                .hint_text("Filter (text, * or ?)")
+                .desired_width(150.0),
+        );
+        let case = ui
+            .selectable_label(self.case_sensitive, "Aa")
+            .on_hover_text("Match case");
+        let selected = self.case_sensitive;
+        case.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::CheckBox, true, selected, "Match case")
+        });
+        // Screen readers (and tests) find it by this name; the hint is not a name.
+        edit.widget_info(|| {
+            let mut info = egui::WidgetInfo::text_edit(true, "", &self.text, "");
+            info.label = Some("Quick filter".to_string());
+            info
+        });
+        if case.clicked() {
+            self.case_sensitive = !self.case_sensitive;
+        }
+        let changed = case.clicked() || edit.changed();
+        if changed {
+            self.rebuild();
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(text: &str, case_sensitive: bool) -> QuickFilter {
+        let mut f = QuickFilter {
+            text: text.to_string(),
+            case_sensitive,
+            matcher: None,
+        };
+        f.rebuild();
+        f
+    }
+
+    #[test]
+    fn substrings_globs_and_case() {
+        assert!(filter("", false).matches("anything"));
+        assert!(filter("read", false).matches("README.txt"));
+        assert!(!filter("read", true).matches("README.txt"));
+        assert!(filter("*.txt", false).matches("notes.TXT"));
+        assert!(!filter("*.txt", false).matches("notes.txt.bak"));
+        assert!(filter("f?le", false).matches("file"));
+        // Glob syntax in a plain substring is taken literally.
+        assert!(filter("[1]", false).matches("photo [1].jpg"));
+        assert!(!filter("[1]", false).matches("photo 1.jpg"));
+    }
+}
