@@ -478,7 +478,11 @@ async fn run_one(
         };
     }
     let children = match result {
-        Ok(Outcome::Finished { bytes, elapsed }) => {
+        Ok(Outcome::Finished {
+            bytes,
+            elapsed,
+            verified,
+        }) => {
             log.status(format!(
                 "{} {} ({bytes} bytes in {:.1} s)",
                 match job.direction {
@@ -488,7 +492,15 @@ async fn run_one(
                 job.remote,
                 elapsed.as_secs_f64()
             ));
-            env.report(job.id, TransferState::Finished { bytes, elapsed });
+            let verified = verified.map(str::to_string);
+            env.report(
+                job.id,
+                TransferState::Finished {
+                    bytes,
+                    elapsed,
+                    verified,
+                },
+            );
             Vec::new()
         }
         Ok(Outcome::Skipped(reason)) => {
@@ -501,7 +513,12 @@ async fn run_one(
                 report_refused(&env, &job, entry);
             }
             let elapsed = Duration::ZERO;
-            env.report(job.id, TransferState::Finished { bytes: 0, elapsed });
+            let state = TransferState::Finished {
+                bytes: 0,
+                elapsed,
+                verified: None,
+            };
+            env.report(job.id, state);
             children
         }
         Err(error) => {

@@ -58,6 +58,7 @@ impl<'a, E: JobEnv> Meter<'a, E> {
         Outcome::Finished {
             bytes: self.moved,
             elapsed: self.start.elapsed(),
+            verified: None,
         }
     }
 }

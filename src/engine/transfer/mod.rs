@@ -12,10 +12,12 @@ mod download;
 mod exists;
 mod expand;
 mod facts;
+mod hash;
 mod meter;
 mod plan;
 mod remote;
 mod target;
+mod times;
 mod upload;
 
 pub use target::local_path;
@@ -24,7 +26,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::api::{
-    Direction, Entry, EntryKind, ExistsAction, ExistsPolicy, Prompt, TransferId, TransferState,
+    Direction, Entry, EntryKind, ExistsAction, ExistsPolicy, Prompt, TransferId, TransferOptions,
+    TransferState, TransferType,
 };
 use crate::engine::connection::{Connection, Listed};
 use crate::engine::error::{EngineError, EngineResult};
@@ -54,6 +57,20 @@ pub struct Job {
     pub on_exists: Option<ExistsPolicy>,
 }
 
+impl Outcome {
+    /// A finished transfer that passed the hash check `verified` names.
+    fn verified(self, verified: Option<&'static str>) -> Outcome {
+        match self {
+            Outcome::Finished { bytes, elapsed, .. } => Outcome::Finished {
+                bytes,
+                elapsed,
+                verified,
+            },
+            other => other,
+        }
+    }
+}
+
 impl Job {
     /// The file-exists policy for this job: its own, else the queue's.
     fn policy(&self, env: &impl JobEnv) -> ExistsPolicy {
@@ -66,6 +83,8 @@ pub enum Outcome {
     Finished {
         bytes: u64,
         elapsed: Duration,
+        /// The hash the transfer was checked with (`SHA-256`…), when it was.
+        verified: Option<&'static str>,
     },
     Skipped(String),
     /// A directory: the jobs for its contents (ids still to be assigned), and the entries
@@ -109,22 +128,71 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
         (Direction::Upload, true) => return expand_local(&mut conn.ctl, job).await,
         (_, false) => {}
     }
+    let job = &Job {
+        ascii: job.ascii || is_ascii(&conn.transfer, &job.remote),
+        ..job.clone()
+    };
+    let hash = hash::choose(conn.transfer.verify, &conn.ctl.features, job.ascii)?;
     if job.direction == Direction::Upload && !remote::can_probe(&conn.ctl) {
         list_destination_folder(conn, &job.remote).await;
     }
     let facts = Facts::gather(&mut conn.ctl, &conn.listed, job, job.policy(env)).await?;
-    let plan = match plan::decide(&mut conn.ctl, &conn.listed, job, facts, env).await? {
+    let mut plan = match plan::decide(&mut conn.ctl, &conn.listed, job, facts, env).await? {
         Decided::Skip(reason) => return Ok(Outcome::Skipped(reason)),
         Decided::Transfer(plan) => plan,
     };
-    match &plan.target {
-        Target::Local(target) => download::download(conn, job, &plan, target, env).await,
+    plan.hash = hash;
+    let preserve = conn.transfer.preserve_times;
+    let (outcome, times) = match &plan.target {
+        Target::Local(target) => {
+            let outcome = download::download(conn, job, &plan, target, env).await?;
+            let times = match preserve {
+                true => times::after_download(&mut conn.ctl, &job.remote, &target.path).await,
+                false => Ok(()),
+            };
+            (outcome, times)
+        }
         Target::Remote(target) => {
             let outcome = upload::upload(conn, job, &plan, target, env).await?;
             remember_uploaded(&mut conn.listed, &target.path);
-            Ok(outcome)
+            let times = match preserve {
+                true => times::after_upload(&mut conn.ctl, &job.local, &target.path).await,
+                false => Ok(()),
+            };
+            (outcome, times)
+        }
+    };
+    if let Err(e) = times {
+        conn.ctl.log.status(format!(
+            "Could not preserve the time of {}: {e}",
+            job.remote
+        ));
+    }
+    Ok(outcome)
+}
+
+/// Whether a file goes in ASCII mode by the site's transfer type: Auto picks it for the listed
+/// extensions and for extension-less dotfiles (`.bashrc`), as FileZilla does.
+fn is_ascii(options: &TransferOptions, remote: &str) -> bool {
+    match options.transfer_type {
+        TransferType::Ascii => true,
+        TransferType::Binary => false,
+        TransferType::Auto => {
+            let name = remote.rsplit('/').next().unwrap_or(remote);
+            match name.rsplit_once('.') {
+                Some(("", _)) => true,
+                Some((_, extension)) => has_ascii_extension(options, extension),
+                None => false,
+            }
         }
     }
+}
+
+fn has_ascii_extension(options: &TransferOptions, extension: &str) -> bool {
+    options
+        .ascii_extensions
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(extension))
 }
 
 /// Lists the folder an upload goes into, once per folder, for a server that cannot say
