@@ -2,7 +2,8 @@
 //! (pyftpdlib taught `HASH` and `XSHA256`, with a matching and a corrupted hash), modification
 //! times preserved both ways (with the command line in a time zone other than UTC), and the
 //! Auto transfer type (ASCII for text extensions and dotfiles, binary for the rest). The
-//! pyftpdlib tests need the interop venv and are ignored in a plain `cargo test`.
+//! pyftpdlib tests need the interop venv and are ignored in a plain `cargo test`; their names
+//! start with `interop_`, so `tests/interop/run.sh` runs them.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -64,7 +65,7 @@ fn verified(state: &TransferState) -> Option<&str> {
 
 #[test]
 #[ignore = "needs pyftpdlib (tests/interop/servers.sh)"]
-fn a_matching_hash_verifies_downloads_and_uploads() {
+fn interop_a_matching_hash_verifies_downloads_and_uploads() {
     let (server, site) = hash_server("good");
     let data = pattern(300_000, 3);
     std::fs::write(server.path("data.bin"), &data).unwrap();
@@ -90,7 +91,7 @@ fn a_matching_hash_verifies_downloads_and_uploads() {
 
 #[test]
 #[ignore = "needs pyftpdlib (tests/interop/servers.sh)"]
-fn a_mismatching_hash_fails_and_keeps_the_old_file() {
+fn interop_a_mismatching_hash_fails_and_keeps_the_old_file() {
     let (server, site) = hash_server("corrupt");
     std::fs::write(server.path("new.txt"), b"the new version").unwrap();
     let local = tempfile::tempdir().unwrap();
@@ -208,7 +209,7 @@ fn the_command_line_preserves_times_in_another_time_zone() {
 
 #[test]
 #[ignore = "needs pyftpdlib (tests/interop/servers.sh)"]
-fn preserved_times_upload_with_mfmt() {
+fn interop_preserved_times_upload_with_mfmt() {
     let (server, mut site) = hash_server("good");
     site.transfer.preserve_times = true;
     let local = tempfile::tempdir().unwrap();

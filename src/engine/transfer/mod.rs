@@ -57,15 +57,31 @@ pub struct Job {
     pub on_exists: Option<ExistsPolicy>,
 }
 
+/// A file that arrived whole.
+#[derive(Debug, Default)]
+pub struct Done {
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// The hash the transfer was checked with (`SHA-256`…), when it was.
+    pub verified: Option<&'static str>,
+}
+
+impl Done {
+    /// The state the queue reports for it.
+    pub fn state(&self) -> TransferState {
+        TransferState::Finished {
+            bytes: self.bytes,
+            elapsed: self.elapsed,
+            verified: self.verified.map(str::to_string),
+        }
+    }
+}
+
 impl Outcome {
     /// A finished transfer that passed the hash check `verified` names.
     fn verified(self, verified: Option<&'static str>) -> Outcome {
         match self {
-            Outcome::Finished { bytes, elapsed, .. } => Outcome::Finished {
-                bytes,
-                elapsed,
-                verified,
-            },
+            Outcome::Finished(done) => Outcome::Finished(Done { verified, ..done }),
             other => other,
         }
     }
@@ -80,12 +96,7 @@ impl Job {
 
 /// What a finished job hands back to the queue.
 pub enum Outcome {
-    Finished {
-        bytes: u64,
-        elapsed: Duration,
-        /// The hash the transfer was checked with (`SHA-256`…), when it was.
-        verified: Option<&'static str>,
-    },
+    Finished(Done),
     Skipped(String),
     /// A directory: the jobs for its contents (ids still to be assigned), and the entries
     /// refused because their names cannot be made a local path (see [`Refused`]).
