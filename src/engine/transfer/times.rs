@@ -81,8 +81,8 @@ pub async fn after_upload(ctl: &mut Control, local: &Path, remote: &str) -> Engi
 
 /// Whether a FEAT line names `word` (`MFMT`; `SITE UTIME` or `UTIME` among SITE's commands).
 fn has_feature(ctl: &Control, word: &str) -> bool {
-    ctl.features.lines.iter().any(|line| {
-        line.split(|c: char| c == ' ' || c == ';')
-            .any(|w| w.eq_ignore_ascii_case(word))
-    })
+    ctl.features
+        .lines
+        .iter()
+        .any(|line| line.split([' ', ';']).any(|w| w.eq_ignore_ascii_case(word)))
 }
