@@ -534,17 +534,7 @@ fn move_menu(ui: &mut egui::Ui, id: TransferId) -> Option<QueueAction> {
 
 /// A transfer's status, with Cancel or Retry where they apply.
 fn status_cell(ui: &mut egui::Ui, id: TransferId, row: &Row, actions: &mut Vec<QueueAction>) {
-    let status = match &row.state {
-        RowState::Queued => "Queued".to_string(),
-        RowState::Running => "Transferring".to_string(),
-        RowState::Done => match &row.verified {
-            Some(hash) => format!("Done, verified ({hash})"),
-            None => "Done".to_string(),
-        },
-        RowState::Skipped(reason) => format!("Skipped: {reason}"),
-        RowState::Failed(error) => error.clone(),
-    };
-    ui.label(status);
+    ui.label(status_text(row));
     let button = match row.state {
         RowState::Queued | RowState::Running => Some(("Cancel", QueueAction::Cancel(id))),
         RowState::Failed(_) => Some(("Retry", QueueAction::Retry(id))),
@@ -556,3 +546,21 @@ fn status_cell(ui: &mut egui::Ui, id: TransferId, row: &Row, actions: &mut Vec<Q
         actions.push(action);
     }
 }
+
+/// What a row's status column says (a verified transfer names its hash).
+fn status_text(row: &Row) -> String {
+    match &row.state {
+        RowState::Queued => "Queued".to_string(),
+        RowState::Running => "Transferring".to_string(),
+        RowState::Done => match &row.verified {
+            Some(hash) => format!("Done, verified ({hash})"),
+            None => "Done".to_string(),
+        },
+        RowState::Skipped(reason) => format!("Skipped: {reason}"),
+        RowState::Failed(error) => error.clone(),
+    }
+}
+
+#[cfg(test)]
+#[path = "queue_view_tests.rs"]
+mod tests;

@@ -246,3 +246,26 @@ fn part_path(local: &Path) -> PathBuf {
 fn local_err(path: &Path) -> impl FnOnce(std::io::Error) -> EngineError + '_ {
     move |e| EngineError::local(path, e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_picks_ascii_by_extension_and_for_dotfiles() {
+        let mut options = TransferOptions {
+            transfer_type: TransferType::Auto,
+            ..TransferOptions::default()
+        };
+        for name in ["/a.txt", "/www/INDEX.HTML", "/.htaccess", "/conf/app.json"] {
+            assert!(is_ascii(&options, name), "{name}");
+        }
+        for name in ["/a.bin", "/photo.jpg", "/Makefile", "/.config.tar"] {
+            assert!(!is_ascii(&options, name), "{name}");
+        }
+        options.transfer_type = TransferType::Binary;
+        assert!(!is_ascii(&options, "/a.txt"));
+        options.transfer_type = TransferType::Ascii;
+        assert!(is_ascii(&options, "/a.bin"));
+    }
+}
