@@ -3,8 +3,10 @@
 //! and the file-exists policy ([`plan`], [`exists`]; the user is asked there when the policy
 //! says so), and the plan is carried out ([`download`]: into `NAME.part`, renamed on success;
 //! [`upload`]; the local file is read or written on a thread of its own, [`disk`]), with
-//! coalesced progress ([`meter`]). Directories expand into the jobs of their
-//! contents ([`expand`]); ASCII conversion has its own file.
+//! coalesced progress ([`meter`]), then checked against the server's hash ([`hash`]) and
+//! given the source's time when the site says so ([`times`]). The site's transfer type decides
+//! each file's ASCII mode here. Directories expand into the jobs of their contents
+//! ([`expand`]); ASCII conversion has its own file.
 
 mod ascii;
 mod disk;
