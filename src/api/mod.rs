@@ -9,11 +9,13 @@ mod charset;
 mod entry;
 mod prompt;
 mod server_type;
+mod transfer_options;
 
 pub use charset::Charset;
 pub use entry::{Entry, EntryKind, RemoteTime, TimePrecision};
 pub use prompt::{Answer, CertAnswer, CertificateInfo, ExistsAction, FileFacts, Prompt};
 pub use server_type::ServerType;
+pub use transfer_options::{DEFAULT_ASCII_EXTENSIONS, TransferOptions, TransferType, VerifyMode};
 
 /// Identifies one browsing session (a site connection and the transfer queue attached to it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -211,6 +213,8 @@ pub struct Site {
     pub timezone_offset: i32,
     /// The character set of the server's file names.
     pub charset: Charset,
+    /// Hash verification, preserved times and the transfer type.
+    pub transfer: TransferOptions,
 }
 
 /// The most transfer connections one site may use at once.
@@ -237,6 +241,7 @@ impl Site {
             server_type: ServerType::Auto,
             timezone_offset: 0,
             charset: Charset::Auto,
+            transfer: TransferOptions::default(),
         }
     }
 }
@@ -495,6 +500,8 @@ pub enum TransferState {
     Finished {
         bytes: u64,
         elapsed: Duration,
+        /// The hash the server's copy was checked against (`SHA-256`…); `None`: sizes only.
+        verified: Option<String>,
     },
     Skipped {
         reason: String,

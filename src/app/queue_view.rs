@@ -24,6 +24,8 @@ pub struct Row {
     pub rate: u64,
     pub is_dir: bool,
     pub state: RowState,
+    /// The hash a finished transfer was checked with (`SHA-256`…).
+    pub verified: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +135,7 @@ impl QueueView {
                         rate: 0,
                         is_dir,
                         state: RowState::Queued,
+                        verified: None,
                     },
                 );
             }
@@ -156,8 +159,9 @@ impl QueueView {
                         row.size = total.or(row.size);
                         row.rate = bytes_per_sec;
                     }
-                    TransferState::Finished { .. } => {
+                    TransferState::Finished { verified, .. } => {
                         row.state = RowState::Done;
+                        row.verified = verified;
                         row.done = row.size.unwrap_or(row.done);
                     }
                     TransferState::Skipped { reason } => row.state = RowState::Skipped(reason),
@@ -530,14 +534,7 @@ fn move_menu(ui: &mut egui::Ui, id: TransferId) -> Option<QueueAction> {
 
 /// A transfer's status, with Cancel or Retry where they apply.
 fn status_cell(ui: &mut egui::Ui, id: TransferId, row: &Row, actions: &mut Vec<QueueAction>) {
-    let status = match &row.state {
-        RowState::Queued => "Queued".to_string(),
-        RowState::Running => "Transferring".to_string(),
-        RowState::Done => "Done".to_string(),
-        RowState::Skipped(reason) => format!("Skipped: {reason}"),
-        RowState::Failed(error) => error.clone(),
-    };
-    ui.label(status);
+    ui.label(status_text(row));
     let button = match row.state {
         RowState::Queued | RowState::Running => Some(("Cancel", QueueAction::Cancel(id))),
         RowState::Failed(_) => Some(("Retry", QueueAction::Retry(id))),
@@ -549,3 +546,21 @@ fn status_cell(ui: &mut egui::Ui, id: TransferId, row: &Row, actions: &mut Vec<Q
         actions.push(action);
     }
 }
+
+/// What a row's status column says (a verified transfer names its hash).
+fn status_text(row: &Row) -> String {
+    match &row.state {
+        RowState::Queued => "Queued".to_string(),
+        RowState::Running => "Transferring".to_string(),
+        RowState::Done => match &row.verified {
+            Some(hash) => format!("Done, verified ({hash})"),
+            None => "Done".to_string(),
+        },
+        RowState::Skipped(reason) => format!("Skipped: {reason}"),
+        RowState::Failed(error) => error.clone(),
+    }
+}
+
+#[cfg(test)]
+#[path = "queue_view_tests.rs"]
+mod tests;

@@ -53,6 +53,7 @@ impl FerryApp {
                 rate: 0,
                 is_dir: item.recursive,
                 state: RowState::Queued,
+                verified: None,
             };
             self.queue.add_restored(id, row);
             self.journal.restored.insert(id, item);

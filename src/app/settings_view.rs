@@ -1,8 +1,10 @@
 //! The Settings window: the global defaults (transfer mode and its options, simultaneous
-//! transfers, timeouts, keep-alive, the default file-exists action, the log's timestamps and
-//! line cap, the theme), edited on a copy and saved with "OK"; they apply to new connections.
+//! transfers, timeouts, keep-alive, the default file-exists action, the transfer type and its
+//! ASCII extensions, hash verification, preserved times, the log's timestamps and line cap, the
+//! theme), edited on a copy and saved with "OK"; they apply to new connections.
 
 use super::data_fields::DataFields;
+use crate::api::{TransferType, VerifyMode};
 use crate::sites::{KeepAlive, OnExists, Settings, SettingsStore, Theme, TransferMode};
 
 #[derive(Default)]
@@ -15,6 +17,8 @@ pub struct SettingsWindow {
 struct Draft {
     settings: Settings,
     data: DataFields,
+    /// The ASCII extensions as typed: separated by spaces or commas.
+    extensions: String,
 }
 
 impl SettingsWindow {
@@ -22,6 +26,7 @@ impl SettingsWindow {
         let settings = store.settings().clone();
         self.draft = Some(Draft {
             data: DataFields::new(&settings.data_options),
+            extensions: settings.ascii_extensions.join(" "),
             settings,
         });
         self.error = None;
@@ -83,6 +88,12 @@ impl SettingsWindow {
 fn finish(draft: &Draft) -> Result<Settings, String> {
     let mut settings = draft.settings.clone();
     draft.data.apply(&mut settings.data_options)?;
+    settings.ascii_extensions = draft
+        .extensions
+        .split([' ', ',', ';'])
+        .map(|e| e.trim().trim_start_matches('.').to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
     settings.validate().map_err(|e| e.to_string())?;
     Ok(settings)
 }
@@ -153,6 +164,7 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
         &OnExists::ALL,
         OnExists::label,
     );
+    transfer_fields(ui, s, &mut draft.extensions);
     ui.label("Message log:");
     ui.checkbox(&mut s.log_timestamps, "Timestamps");
     ui.end_row();
@@ -160,4 +172,29 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
     ui.add(egui::DragValue::new(&mut s.log_line_cap).range(100..=1_000_000));
     ui.end_row();
     combo(ui, "Theme:", &mut s.theme, &Theme::ALL, Theme::label);
+}
+
+/// The transfer type and its extensions, hash verification, preserved times.
+fn transfer_fields(ui: &mut egui::Ui, s: &mut Settings, extensions: &mut String) {
+    combo(
+        ui,
+        "Transfer type:",
+        &mut s.transfer_type,
+        &TransferType::ALL,
+        TransferType::label,
+    );
+    ui.label("ASCII in Auto:");
+    ui.add(egui::TextEdit::singleline(extensions).hint_text("txt html php"))
+        .on_hover_text("Extensions sent as text in Auto (and files like .htaccess)");
+    ui.end_row();
+    combo(
+        ui,
+        "Verify with hashes:",
+        &mut s.verify,
+        &VerifyMode::ALL,
+        VerifyMode::label,
+    );
+    ui.label("Timestamps:");
+    ui.checkbox(&mut s.preserve_times, "Preserve modification times");
+    ui.end_row();
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::sites::SitesCommand;
-use crate::api::{Charset, DataMode, ExistsPolicy, PortRange};
+use crate::api::{Charset, DataMode, ExistsPolicy, PortRange, TransferType, VerifyMode};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -183,9 +183,23 @@ pub struct Opts {
     /// Passive mode: connect to the address the server's 227 reply announces, not the server's
     #[arg(long)]
     pub(super) trust_pasv_address: bool,
-    /// Transfer in ASCII mode (line endings converted) instead of binary
-    #[arg(long)]
+    /// Transfer in ASCII mode (line endings converted) instead of binary; the same as
+    /// `--type ascii`
+    #[arg(long, conflicts_with = "transfer_type")]
     pub(super) ascii: bool,
+    /// Transfer type: auto (ASCII for text extensions such as txt, html, php, and for dotfiles;
+    /// the list in the settings), ascii or binary [default: binary]
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub(super) transfer_type: Option<TypeArg>,
+    /// Compare the server's hash (HASH, XSHA256…) after each transfer: auto (when the server
+    /// offers one), off, or require (fail without one) [default: a site's own, else the global
+    /// setting (auto)]
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub(super) verify: Option<VerifyArg>,
+    /// Give downloaded files the remote modification time, and uploaded ones the local time
+    /// (MFMT) [default: a site's own, else the global setting (off)]
+    #[arg(long)]
+    pub(super) preserve_times: bool,
     /// Timeout in seconds for each step (connect, reply, data connection, inactivity) [default:
     /// the global setting (20)]
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -209,6 +223,40 @@ pub(super) enum ModeArg {
     Auto,
     Passive,
     Active,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub(super) enum TypeArg {
+    Auto,
+    Ascii,
+    Binary,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub(super) enum VerifyArg {
+    Auto,
+    Off,
+    Require,
+}
+
+impl TypeArg {
+    pub(super) fn transfer_type(self) -> TransferType {
+        match self {
+            TypeArg::Auto => TransferType::Auto,
+            TypeArg::Ascii => TransferType::Ascii,
+            TypeArg::Binary => TransferType::Binary,
+        }
+    }
+}
+
+impl VerifyArg {
+    pub(super) fn mode(self) -> VerifyMode {
+        match self {
+            VerifyArg::Auto => VerifyMode::Auto,
+            VerifyArg::Off => VerifyMode::Off,
+            VerifyArg::Require => VerifyMode::Require,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]

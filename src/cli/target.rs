@@ -7,7 +7,7 @@ use anyhow::anyhow;
 
 use super::args::Opts;
 use super::sites;
-use crate::api::{Site, Timeouts};
+use crate::api::{Site, Timeouts, TransferType};
 use crate::common::fingerprint::normalize_fingerprint;
 use crate::common::url::{FtpUrl, parse};
 use crate::sites::{KeyringError, is_site_url, quick_site};
@@ -76,5 +76,15 @@ fn apply_opts(site: &mut Site, opts: &Opts) -> anyhow::Result<()> {
     if let Some(charset) = &opts.charset {
         site.charset = charset.clone();
     }
+    // The command line transfers in binary unless told otherwise (as curl and lftp do).
+    site.transfer.transfer_type = match (opts.transfer_type, opts.ascii) {
+        (Some(kind), _) => kind.transfer_type(),
+        (None, true) => TransferType::Ascii,
+        (None, false) => TransferType::Binary,
+    };
+    if let Some(verify) = opts.verify {
+        site.transfer.verify = verify.mode();
+    }
+    site.transfer.preserve_times |= opts.preserve_times;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! its data connections ([`DataChannel`], the layer above the control connection). Sessions and
 //! queues own these; operations and transfers borrow them.
 
-use crate::api::{Entry, ServerType, Site};
+use crate::api::{Entry, ServerType, Site, TransferOptions};
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::DataChannel;
 
@@ -17,6 +17,8 @@ pub struct Connection {
     pub listed: Listed,
     /// How the site's LIST replies are read.
     pub listing: ListingStyle,
+    /// What the site asks of each file transfer (verify, times, type).
+    pub transfer: TransferOptions,
 }
 
 /// The site's settings for reading LIST replies: the forced server type and the timezone

@@ -18,7 +18,7 @@ use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::wirelog::LogCtx;
 use crate::engine::session::SessionCtx;
-use crate::engine::transfer::{Job, JobEnv, Outcome, Refused, local_path, run_job};
+use crate::engine::transfer::{Done, Job, JobEnv, Outcome, Refused, local_path, run_job};
 
 /// What the worker sends a queue.
 pub enum QueueMsg {
@@ -478,17 +478,18 @@ async fn run_one(
         };
     }
     let children = match result {
-        Ok(Outcome::Finished { bytes, elapsed }) => {
+        Ok(Outcome::Finished(done)) => {
             log.status(format!(
-                "{} {} ({bytes} bytes in {:.1} s)",
+                "{} {} ({} bytes in {:.1} s)",
                 match job.direction {
                     Direction::Download => "Downloaded",
                     Direction::Upload => "Uploaded",
                 },
                 job.remote,
-                elapsed.as_secs_f64()
+                done.bytes,
+                done.elapsed.as_secs_f64()
             ));
-            env.report(job.id, TransferState::Finished { bytes, elapsed });
+            env.report(job.id, done.state());
             Vec::new()
         }
         Ok(Outcome::Skipped(reason)) => {
@@ -500,8 +501,7 @@ async fn run_one(
             for entry in refused {
                 report_refused(&env, &job, entry);
             }
-            let elapsed = Duration::ZERO;
-            env.report(job.id, TransferState::Finished { bytes: 0, elapsed });
+            env.report(job.id, Done::default().state());
             children
         }
         Err(error) => {

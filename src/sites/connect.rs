@@ -64,6 +64,12 @@ pub fn engine_site(entry: &SiteEntry, settings: &Settings, password: Option<Secr
     site.server_type = entry.server_type;
     site.timezone_offset = entry.timezone_offset;
     site.charset = entry_charset(&entry.charset);
+    site.transfer = api::TransferOptions {
+        verify: entry.verify.unwrap_or(settings.verify),
+        preserve_times: entry.preserve_times.unwrap_or(settings.preserve_times),
+        transfer_type: entry.transfer_type.unwrap_or(settings.transfer_type),
+        ascii_extensions: settings.ascii_extensions.clone(),
+    };
     site
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{PortRange, Protocol, ServerType};
+use crate::api::{PortRange, Protocol, ServerType, TransferType, VerifyMode};
 
 /// A folder's or site's identity: random, generated once, never reused. Sites' passwords are
 /// kept in the keyring under this id, so renaming or moving a site keeps its password.
@@ -417,6 +417,15 @@ pub struct SiteEntry {
     /// (`windows-1252`, `Shift_JIS`…); see [`crate::api::Charset`].
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub charset: String,
+    /// Hash verification; `None`: the global setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<VerifyMode>,
+    /// Preserve modification times; `None`: the global setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preserve_times: Option<bool>,
+    /// Auto, ASCII or binary; `None`: the global setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_type: Option<TransferType>,
 }
 
 /// The largest timezone offset a site may have, in minutes (FileZilla's bound too).
@@ -444,6 +453,9 @@ impl SiteEntry {
             server_type: ServerType::Auto,
             timezone_offset: 0,
             charset: String::new(),
+            verify: None,
+            preserve_times: None,
+            transfer_type: None,
         }
     }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{DataOptions, KeepAlive, TransferMode, check_keepalive};
-use crate::api::{ExistsPolicy, MAX_PARALLEL};
+use crate::api::{DEFAULT_ASCII_EXTENSIONS, ExistsPolicy, MAX_PARALLEL, TransferType, VerifyMode};
 
 /// The default action when a transfer's destination exists (the engine's `ExistsPolicy`, as
 /// stored).
@@ -90,6 +90,14 @@ pub struct Settings {
     /// Lines the message log keeps (100-1000000); the oldest go first.
     pub log_line_cap: u32,
     pub theme: Theme,
+    /// Compare the server's hash after each transfer (when it offers one, or required).
+    pub verify: VerifyMode,
+    /// Give the destination the source's modification time.
+    pub preserve_times: bool,
+    /// Auto, ASCII or binary transfers.
+    pub transfer_type: TransferType,
+    /// The extensions Auto transfers as ASCII (lower case, no dot).
+    pub ascii_extensions: Vec<String>,
 }
 
 impl Default for Settings {
@@ -104,6 +112,13 @@ impl Default for Settings {
             log_timestamps: false,
             log_line_cap: 10_000,
             theme: Theme::System,
+            verify: VerifyMode::Auto,
+            preserve_times: false,
+            transfer_type: TransferType::Auto,
+            ascii_extensions: DEFAULT_ASCII_EXTENSIONS
+                .iter()
+                .map(|e| e.to_string())
+                .collect(),
         }
     }
 }

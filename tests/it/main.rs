@@ -12,3 +12,4 @@ mod sites;
 mod support;
 mod tls;
 mod ui;
+mod xfer;

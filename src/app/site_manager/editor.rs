@@ -330,6 +330,7 @@ fn transfer(ui: &mut egui::Ui, draft: &mut Draft) {
         }
     });
     ui.end_row();
+    super::transfer_options::show(ui, entry);
 }
 
 fn advanced(ui: &mut egui::Ui, draft: &mut Draft) {

@@ -5,6 +5,7 @@
 
 mod charset;
 mod editor;
+mod transfer_options;
 
 use egui::{Color32, RichText};
 

@@ -123,6 +123,7 @@ impl SessionCtx {
                         data,
                         listed: None,
                         listing: ListingStyle::of(&site),
+                        transfer: site.transfer.clone(),
                     });
                 }
                 Err(EngineError::Untrusted(info)) => info,

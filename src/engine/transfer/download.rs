@@ -1,6 +1,7 @@
 //! Carrying out a download plan: the `.part` file (continued or new), RETR with REST, the bytes
-//! (converted in ASCII mode; written by a disk thread of its own), the final reply and the size check, then the rename to the final
-//! name. An empty `.part` left by a failure is removed.
+//! (converted in ASCII mode; written by a disk thread of its own), the final reply and the size check, the hash check when
+//! the plan has one, then the rename to the final name. An empty `.part` left by a failure is
+//! removed, and so is one whose hash does not match (the old file stays).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use crate::engine::ftp::data::{self, DataStream};
 use super::ascii::{AsciiIn, LineEndings};
 use super::disk::{CHUNK, DiskWriter};
 use super::facts::local_facts;
+use super::hash::{self, Unverified};
 use super::meter::Meter;
 use super::plan::{LocalTarget, TransferPlan, Verify};
 use super::{Job, JobEnv, Outcome, local_err};
@@ -69,7 +71,19 @@ pub async fn download(
             let _ = tokio::fs::remove_file(&target.part).await;
         }
     }
-    let outcome = result?;
+    let mut outcome = result?;
+    if let Some(command) = plan.hash {
+        let mode = conn.transfer.verify;
+        match hash::verify(&mut conn.ctl, command, mode, &target.part, &job.remote).await {
+            Ok(verified) => outcome = outcome.verified(verified),
+            Err(Unverified::Mismatch(e)) => {
+                // The old file stays; the bad copy goes, so a retry starts afresh.
+                let _ = tokio::fs::remove_file(&target.part).await;
+                return Err(e);
+            }
+            Err(Unverified::Failed(e)) => return Err(e),
+        }
+    }
     tokio::fs::rename(&target.part, &target.path)
         .await
         .map_err(local_err(&target.path))?;

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::api::{TransferId, TransferState};
 
-use super::{JobEnv, Outcome};
+use super::{Done, JobEnv, Outcome};
 
 /// Progress events per transfer are at least this far apart.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -55,9 +55,10 @@ impl<'a, E: JobEnv> Meter<'a, E> {
     }
 
     pub fn finish(&self) -> Outcome {
-        Outcome::Finished {
+        Outcome::Finished(Done {
             bytes: self.moved,
             elapsed: self.start.elapsed(),
-        }
+            verified: None,
+        })
     }
 }

@@ -3,8 +3,10 @@
 //! and the file-exists policy ([`plan`], [`exists`]; the user is asked there when the policy
 //! says so), and the plan is carried out ([`download`]: into `NAME.part`, renamed on success;
 //! [`upload`]; the local file is read or written on a thread of its own, [`disk`]), with
-//! coalesced progress ([`meter`]). Directories expand into the jobs of their
-//! contents ([`expand`]); ASCII conversion has its own file.
+//! coalesced progress ([`meter`]), then checked against the server's hash ([`hash`]) and
+//! given the source's time when the site says so ([`times`]). The site's transfer type decides
+//! each file's ASCII mode here. Directories expand into the jobs of their contents
+//! ([`expand`]); ASCII conversion has its own file.
 
 mod ascii;
 mod disk;
@@ -12,10 +14,12 @@ mod download;
 mod exists;
 mod expand;
 mod facts;
+mod hash;
 mod meter;
 mod plan;
 mod remote;
 mod target;
+mod times;
 mod upload;
 
 pub use target::local_path;
@@ -24,7 +28,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::api::{
-    Direction, Entry, EntryKind, ExistsAction, ExistsPolicy, Prompt, TransferId, TransferState,
+    Direction, Entry, EntryKind, ExistsAction, ExistsPolicy, Prompt, TransferId, TransferOptions,
+    TransferState, TransferType,
 };
 use crate::engine::connection::{Connection, Listed};
 use crate::engine::error::{EngineError, EngineResult};
@@ -54,6 +59,36 @@ pub struct Job {
     pub on_exists: Option<ExistsPolicy>,
 }
 
+/// A file that arrived whole.
+#[derive(Debug, Default)]
+pub struct Done {
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// The hash the transfer was checked with (`SHA-256`…), when it was.
+    pub verified: Option<&'static str>,
+}
+
+impl Done {
+    /// The state the queue reports for it.
+    pub fn state(&self) -> TransferState {
+        TransferState::Finished {
+            bytes: self.bytes,
+            elapsed: self.elapsed,
+            verified: self.verified.map(str::to_string),
+        }
+    }
+}
+
+impl Outcome {
+    /// A finished transfer that passed the hash check `verified` names.
+    fn verified(self, verified: Option<&'static str>) -> Outcome {
+        match self {
+            Outcome::Finished(done) => Outcome::Finished(Done { verified, ..done }),
+            other => other,
+        }
+    }
+}
+
 impl Job {
     /// The file-exists policy for this job: its own, else the queue's.
     fn policy(&self, env: &impl JobEnv) -> ExistsPolicy {
@@ -63,10 +98,7 @@ impl Job {
 
 /// What a finished job hands back to the queue.
 pub enum Outcome {
-    Finished {
-        bytes: u64,
-        elapsed: Duration,
-    },
+    Finished(Done),
     Skipped(String),
     /// A directory: the jobs for its contents (ids still to be assigned), and the entries
     /// refused because their names cannot be made a local path (see [`Refused`]).
@@ -109,22 +141,71 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
         (Direction::Upload, true) => return expand_local(&mut conn.ctl, job).await,
         (_, false) => {}
     }
+    let job = &Job {
+        ascii: job.ascii || is_ascii(&conn.transfer, &job.remote),
+        ..job.clone()
+    };
+    let hash = hash::choose(conn.transfer.verify, &conn.ctl.features, job.ascii)?;
     if job.direction == Direction::Upload && !remote::can_probe(&conn.ctl) {
         list_destination_folder(conn, &job.remote).await;
     }
     let facts = Facts::gather(&mut conn.ctl, &conn.listed, job, job.policy(env)).await?;
-    let plan = match plan::decide(&mut conn.ctl, &conn.listed, job, facts, env).await? {
+    let mut plan = match plan::decide(&mut conn.ctl, &conn.listed, job, facts, env).await? {
         Decided::Skip(reason) => return Ok(Outcome::Skipped(reason)),
         Decided::Transfer(plan) => plan,
     };
-    match &plan.target {
-        Target::Local(target) => download::download(conn, job, &plan, target, env).await,
+    plan.hash = hash;
+    let preserve = conn.transfer.preserve_times;
+    let (outcome, times) = match &plan.target {
+        Target::Local(target) => {
+            let outcome = download::download(conn, job, &plan, target, env).await?;
+            let times = match preserve {
+                true => times::after_download(&mut conn.ctl, &job.remote, &target.path).await,
+                false => Ok(()),
+            };
+            (outcome, times)
+        }
         Target::Remote(target) => {
             let outcome = upload::upload(conn, job, &plan, target, env).await?;
             remember_uploaded(&mut conn.listed, &target.path);
-            Ok(outcome)
+            let times = match preserve {
+                true => times::after_upload(&mut conn.ctl, &job.local, &target.path).await,
+                false => Ok(()),
+            };
+            (outcome, times)
+        }
+    };
+    if let Err(e) = times {
+        conn.ctl.log.status(format!(
+            "Could not preserve the time of {}: {e}",
+            job.remote
+        ));
+    }
+    Ok(outcome)
+}
+
+/// Whether a file goes in ASCII mode by the site's transfer type: Auto picks it for the listed
+/// extensions and for extension-less dotfiles (`.bashrc`), as FileZilla does.
+fn is_ascii(options: &TransferOptions, remote: &str) -> bool {
+    match options.transfer_type {
+        TransferType::Ascii => true,
+        TransferType::Binary => false,
+        TransferType::Auto => {
+            let name = remote.rsplit('/').next().unwrap_or(remote);
+            match name.rsplit_once('.') {
+                Some(("", _)) => true,
+                Some((_, extension)) => has_ascii_extension(options, extension),
+                None => false,
+            }
         }
     }
+}
+
+fn has_ascii_extension(options: &TransferOptions, extension: &str) -> bool {
+    options
+        .ascii_extensions
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(extension))
 }
 
 /// Lists the folder an upload goes into, once per folder, for a server that cannot say
@@ -166,4 +247,27 @@ fn part_path(local: &Path) -> PathBuf {
 
 fn local_err(path: &Path) -> impl FnOnce(std::io::Error) -> EngineError + '_ {
     move |e| EngineError::local(path, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_picks_ascii_by_extension_and_for_dotfiles() {
+        let mut options = TransferOptions {
+            transfer_type: TransferType::Auto,
+            ..TransferOptions::default()
+        };
+        for name in ["/a.txt", "/www/INDEX.HTML", "/.htaccess", "/conf/app.json"] {
+            assert!(is_ascii(&options, name), "{name}");
+        }
+        for name in ["/a.bin", "/photo.jpg", "/Makefile", "/.config.tar"] {
+            assert!(!is_ascii(&options, name), "{name}");
+        }
+        options.transfer_type = TransferType::Binary;
+        assert!(!is_ascii(&options, "/a.txt"));
+        options.transfer_type = TransferType::Ascii;
+        assert!(is_ascii(&options, "/a.bin"));
+    }
 }

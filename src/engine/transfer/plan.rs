@@ -11,6 +11,7 @@ use crate::engine::ftp::control::Control;
 
 use super::exists::{Decision, free_local_name, free_remote_name, resolve_conflict};
 use super::facts::Facts;
+use super::hash::HashCommand;
 use super::{Job, JobEnv, part_path};
 
 /// What becomes of one file transfer.
@@ -28,6 +29,8 @@ pub struct TransferPlan {
     /// The size of the whole file, when known (for progress).
     pub total: Option<u64>,
     pub verify: Verify,
+    /// The hash to compare once the bytes are across (see [`super::hash`]).
+    pub hash: Option<HashCommand>,
 }
 
 /// Where the bytes go.
@@ -145,6 +148,7 @@ fn plan(
         ascii: job.ascii,
         total,
         verify,
+        hash: None,
     }
 }
 

@@ -94,7 +94,7 @@ async fn with_time(
 }
 
 /// The facts line of an MLST reply (`250-...`, ` type=file;size=3; /path`, `250 End`).
-fn mlst_facts(text: &str, path: &str) -> FileFacts {
+pub(super) fn mlst_facts(text: &str, path: &str) -> FileFacts {
     let entry = text
         .lines()
         .filter(|line| line.starts_with(' '))

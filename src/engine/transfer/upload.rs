@@ -1,6 +1,7 @@
 //! Carrying out an upload plan: STOR (with REST, or APPE where REST STREAM is missing, when
 //! resuming), the bytes (converted in ASCII mode), a clean end of the data connection, the
-//! final reply, and the size the server then holds.
+//! final reply, the size the server then holds, and its hash when the plan has one (a
+//! mismatch fails the transfer; the server's copy is already written).
 
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 use tokio::time::timeout;
@@ -11,6 +12,7 @@ use crate::engine::ftp::data;
 
 use super::ascii::{AsciiOut, LineEndings};
 use super::disk::DiskReader;
+use super::hash::{self, HashCommand, Unverified};
 use super::meter::Meter;
 use super::plan::{RemoteTarget, TransferPlan, Verify};
 use super::remote::remote_facts;
@@ -60,7 +62,30 @@ pub async fn upload(
             target.path
         )));
     }
-    Ok(outcome)
+    match plan.hash {
+        Some(command) => check_hash(conn, job, command, &target.path)
+            .await
+            .map(|verified| outcome.verified(verified)),
+        None => Ok(outcome),
+    }
+}
+
+/// Compares the uploaded file's hash on the server with the local file's. The server's copy is
+/// already written: a mismatch fails the transfer and says so.
+async fn check_hash(
+    conn: &mut Connection,
+    job: &Job,
+    command: HashCommand,
+    remote: &str,
+) -> EngineResult<Option<&'static str>> {
+    let mode = conn.transfer.verify;
+    match hash::verify(&mut conn.ctl, command, mode, &job.local, remote).await {
+        Ok(verified) => Ok(verified),
+        Err(Unverified::Mismatch(e)) => Err(EngineError::Broken(format!(
+            "{e}; the server's copy is written and may be damaged"
+        ))),
+        Err(Unverified::Failed(e)) => Err(e),
+    }
 }
 
 /// `command` with the contents of `file` (read ahead by a disk thread of its own,

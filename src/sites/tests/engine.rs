@@ -216,3 +216,35 @@ fn a_connection_takes_its_password_from_the_keyring_or_asks() {
     ));
     assert!(is_site_url("site:x") && !is_site_url("ftp://h/"));
 }
+
+#[test]
+fn transfer_options_come_from_the_site_else_the_settings() {
+    use crate::api::{TransferType, VerifyMode};
+    let settings = Settings {
+        verify: VerifyMode::Require,
+        preserve_times: true,
+        transfer_type: TransferType::Auto,
+        ascii_extensions: vec!["txt".to_string()],
+        ..Settings::default()
+    };
+    let mut entry = SiteEntry::new("s");
+    entry.host = "example.com".to_string();
+    let site = engine_site(&entry, &settings, None);
+    assert_eq!(site.transfer.verify, VerifyMode::Require);
+    assert!(site.transfer.preserve_times);
+    assert_eq!(site.transfer.transfer_type, TransferType::Auto);
+    assert_eq!(site.transfer.ascii_extensions, ["txt"]);
+    entry.verify = Some(VerifyMode::Off);
+    entry.preserve_times = Some(false);
+    entry.transfer_type = Some(TransferType::Binary);
+    let site = engine_site(&entry, &settings, None);
+    assert_eq!(site.transfer.verify, VerifyMode::Off);
+    assert!(!site.transfer.preserve_times);
+    assert_eq!(site.transfer.transfer_type, TransferType::Binary);
+    // Stored sites without the new fields still read, and write none of them.
+    let json = serde_json::to_string(&SiteEntry::new("plain")).unwrap();
+    assert!(
+        !json.contains("verify") && !json.contains("transfer_type"),
+        "{json}"
+    );
+}

@@ -46,12 +46,19 @@ pub struct PyServer {
 impl PyServer {
     /// Serves a fresh temp folder with names sent in `encoding` (a Python codec name).
     pub fn start(encoding: &str) -> PyServer {
+        PyServer::start_script(SCRIPT, &[encoding])
+    }
+
+    /// Runs `script` (a pyftpdlib server that prints its port) with the root folder, `args`, the
+    /// user and the password as its arguments.
+    pub fn start_script(script: &str, args: &[&str]) -> PyServer {
         let python = std::env::var("FERRY_PYFTPDLIB_PYTHON").unwrap_or(VENV_PYTHON.to_string());
         let root = tempfile::tempdir().unwrap();
         let mut child = Command::new(&python)
-            .args(["-c", SCRIPT])
+            .args(["-c", script])
             .arg(root.path())
-            .args([encoding, PY_USER, PY_PASS])
+            .args(args)
+            .args([PY_USER, PY_PASS])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
