@@ -19,7 +19,7 @@ use super::facts::local_facts;
 use super::hash::{self, Unverified};
 use super::meter::Meter;
 use super::plan::{LocalTarget, TransferPlan, Verify};
-use super::{Job, JobEnv, Outcome, local_err};
+use super::{Done, Job, JobEnv, Outcome, local_err};
 
 pub async fn download(
     conn: &mut Connection,
@@ -37,10 +37,11 @@ pub async fn download(
         tokio::fs::rename(&target.part, &target.path)
             .await
             .map_err(local_err(&target.path))?;
-        return Ok(Outcome::Finished {
+        return Ok(Outcome::Finished(Done {
             bytes: 0,
             elapsed: std::time::Duration::ZERO,
-        });
+            verified: None,
+        }));
     }
     if target.continue_existing {
         tokio::fs::rename(&target.path, &target.part)
