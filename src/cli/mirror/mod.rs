@@ -83,10 +83,7 @@ pub(super) fn run(args: Mirror) -> anyhow::Result<()> {
     let local = Path::new(local);
     let filter = Filter::new(args.exclude)?;
     let target = Target::open(remote_text, args.opts)?;
-    if !download && !local.is_dir() {
-        bail!("{} is not a folder", local.display());
-    }
-    if download && local.exists() && !local.is_dir() {
+    if (!download || local.exists()) && !local.is_dir() {
         bail!("{} is not a folder", local.display());
     }
     let mut client = Client::connect(&target, args.opts.log)?;
@@ -96,26 +93,50 @@ pub(super) fn run(args: Mirror) -> anyhow::Result<()> {
         local,
         remote: client.path(&target.url),
     };
-    let remote_exists = client.is_folder(&sides.remote)?;
-    if download && !remote_exists {
-        bail!("{} is not a folder on the server", sides.remote);
-    }
-    let remote = match remote_exists {
-        true => remote_tree(&mut client, &sides.remote, &filter, download)?,
-        false => Tree::new(),
-    };
-    let local_side = match local.is_dir() {
-        true => local_tree(local, &filter)?,
-        false => Tree::new(),
-    };
-    let (source, dest, root_missing) = match download {
-        true => (&remote, &local_side, !local.is_dir()),
-        false => (&local_side, &remote, !remote_exists),
-    };
-    let plan = compare(source, dest, args.delete, download);
+    let (plan, root_missing) = read(&mut client, &sides, &filter, args.delete)?;
     if args.dry_run {
         return print_plan(&sides, &plan, root_missing);
     }
+    carry_out(&mut client, &sides, &plan, root_missing)
+}
+
+/// Reads both trees and compares them: the plan, and whether the destination's top folder is
+/// missing.
+fn read(
+    client: &mut Client,
+    sides: &Sides,
+    filter: &Filter,
+    delete: bool,
+) -> anyhow::Result<(Plan, bool)> {
+    let remote_exists = client.is_folder(&sides.remote)?;
+    if sides.download && !remote_exists {
+        bail!("{} is not a folder on the server", sides.remote);
+    }
+    let remote = if remote_exists {
+        remote_tree(client, &sides.remote, filter, sides.download)?
+    } else {
+        Tree::new()
+    };
+    let local_exists = sides.local.is_dir();
+    let local = if local_exists {
+        local_tree(sides.local, filter)?
+    } else {
+        Tree::new()
+    };
+    Ok(if sides.download {
+        (compare(&remote, &local, delete, true), !local_exists)
+    } else {
+        (compare(&local, &remote, delete, false), !remote_exists)
+    })
+}
+
+/// Folders, transfers, deletions; the summary line, and the failures as the error.
+fn carry_out(
+    client: &mut Client,
+    sides: &Sides,
+    plan: &Plan,
+    root_missing: bool,
+) -> anyhow::Result<()> {
     let mut outcome = Outcome {
         up_to_date: plan.up_to_date,
         ..Outcome::default()
@@ -125,10 +146,10 @@ pub(super) fn run(args: Mirror) -> anyhow::Result<()> {
             "{path} is a file on one side and a folder on the other"
         ));
     }
-    make_folders(&mut client, &sides, &plan, root_missing)?;
-    transfer(&mut client, &sides, &plan, &mut outcome)?;
+    make_folders(client, sides, plan, root_missing)?;
+    transfer(client, sides, plan, &mut outcome)?;
     for (path, dir) in &plan.deletes {
-        match delete(&mut client, &sides, path, *dir) {
+        match delete(client, sides, path, *dir) {
             Ok(()) => outcome.deleted += 1,
             Err(e) => outcome.failures.push(format!("{e:#}")),
         }
@@ -233,18 +254,20 @@ fn transfer(
 /// a shorter destination), a different one is written anew.
 fn request(id: u64, sides: &Sides, relative: &str, how: How) -> TransferRequest {
     let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
-    let local = match sides.download {
-        true => LocalTarget::Into {
+    let local = if sides.download {
+        LocalTarget::Into {
             folder: local_path(sides.local, folder),
             name: name.to_string(),
-        },
-        false => LocalTarget::Path(local_path(sides.local, relative)),
+        }
+    } else {
+        LocalTarget::Path(local_path(sides.local, relative))
     };
     TransferRequest {
         id: TransferId(id),
-        direction: match sides.download {
-            true => Direction::Download,
-            false => Direction::Upload,
+        direction: if sides.download {
+            Direction::Download
+        } else {
+            Direction::Upload
         },
         local,
         remote: sides.remote_path(relative),
@@ -261,16 +284,18 @@ fn request(id: u64, sides: &Sides, relative: &str, how: How) -> TransferRequest 
 fn delete(client: &mut Client, sides: &Sides, relative: &str, dir: bool) -> anyhow::Result<()> {
     if sides.download {
         let path = local_path(sides.local, relative);
-        let removed = match dir {
-            true => std::fs::remove_dir_all(&path),
-            false => std::fs::remove_file(&path),
+        let removed = if dir {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
         };
         return removed.with_context(|| format!("cannot remove {}", path.display()));
     }
     let path = sides.remote_path(relative);
-    let op = match dir {
-        true => Operation::DeleteRecursive(path.clone()),
-        false => Operation::Delete(path.clone()),
+    let op = if dir {
+        Operation::DeleteRecursive(path.clone())
+    } else {
+        Operation::Delete(path.clone())
     };
     client
         .op(op)
