@@ -290,7 +290,7 @@ fn an_interrupted_upload_mirror_continues_the_partial_file() {
     let server = Server::plain();
     let here = tempfile::tempdir().unwrap();
     make_tree(&here.path().join("site"));
-    let big = pattern(200_000_000, 12);
+    let big = pattern(100_000_000, 12);
     std::fs::write(here.path().join("site/z-big.bin"), &big).unwrap();
     let dest = url(&server, "ftp", "");
 
@@ -315,7 +315,7 @@ fn an_interrupted_upload_mirror_continues_the_partial_file() {
 fn an_interrupted_mirror_continues_without_redoing_finished_files() {
     let server = Server::plain();
     make_tree(server.root.path());
-    let big = pattern(200_000_000, 11);
+    let big = pattern(100_000_000, 11);
     std::fs::write(server.path("z-big.bin"), &big).unwrap();
     let here = tempfile::tempdir().unwrap();
     let source = url(&server, "ftp", "");
