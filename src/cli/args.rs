@@ -124,11 +124,15 @@ pub enum CliCommand {
         #[command(flatten)]
         opts: Opts,
     },
-    /// Make DEST like SOURCE: one a local folder, the other a URL (or site:), in either order.
+    /// Make DEST like SOURCE: one a local folder, the other a URL (or site:), in either order
+    ///
     /// Transfers what is missing or differs (size, or a newer source), continues interrupted
-    /// transfers; prints `N transferred, M deleted, K up to date`
+    /// transfers, and prints `N transferred, M deleted, K up to date`. --on-exists has no effect:
+    /// the comparison decides
     Mirror {
+        /// What to copy from: a local folder, or a URL or site: naming a remote one
         source: String,
+        /// What to make like SOURCE (created if missing): a URL or site:, or a local folder
         dest: String,
         /// Also remove from DEST the files and folders SOURCE lacks (after the transfers)
         #[arg(long)]
