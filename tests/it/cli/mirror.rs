@@ -342,3 +342,38 @@ fn an_interrupted_mirror_continues_without_redoing_finished_files() {
     );
     assert!(!part.exists());
 }
+
+/// Up, down, reruns and `--delete` against the real servers of `tests/interop/run.sh` (which
+/// runs the ignored tests named `interop`): vsftpd lists no MLSD, so its files compare by size
+/// alone; the others give MLSD times.
+#[test]
+#[ignore = "needs the real servers started by tests/interop/run.sh"]
+fn interop_mirror_on_real_servers() {
+    use crate::support::real::{Real, Scratch};
+    for name in ["vsftpd", "pure-ftpd", "proftpd", "pyftpdlib"] {
+        eprintln!("mirror against {name}");
+        let real = Real::load(name);
+        let scratch = Scratch::new(&real, "cli-mirror");
+        let here = tempfile::tempdir().unwrap();
+        let site = here.path().join("site");
+        make_tree(&site);
+        let remote = real.url("ftp", &format!("{}/www", scratch.name));
+
+        let all_new = "3 transferred, 0 deleted, 0 up to date";
+        let nothing = "0 transferred, 0 deleted, 3 up to date";
+        assert_summary(&mirror(&["site", &remote], here.path()), all_new);
+        assert_same_tree(&site, &scratch.path.join("www"));
+        assert_summary(&mirror(&["site", &remote], here.path()), nothing);
+
+        assert_summary(&mirror(&[&remote, "copy"], here.path()), all_new);
+        assert_same_tree(&site, &here.path().join("copy"));
+        assert_summary(&mirror(&[&remote, "copy"], here.path()), nothing);
+
+        std::fs::remove_file(site.join("a.txt")).unwrap();
+        assert_summary(
+            &mirror(&["--delete", "site", &remote], here.path()),
+            "0 transferred, 1 deleted, 2 up to date",
+        );
+        assert!(!scratch.path.join("www/a.txt").exists(), "{name}");
+    }
+}
