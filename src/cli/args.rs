@@ -1,6 +1,6 @@
 //! The command line's grammar: the clap types for `ferry [URL]`, `ferry ls|get|put URL ...`, the
 //! verbs on remote files (`rm`, `mkdir`, `mv`, `chmod`, `quote`, `cat`, `stat`), `ferry sites
-//! ...`, `ferry completions SHELL` and `ferry man`, and the options that override a site's
+//! ...`, `ferry mirror SOURCE DEST`, `ferry completions SHELL` and `ferry man`, and the options that override a site's
 //! settings.
 
 use std::path::PathBuf;
@@ -127,6 +127,29 @@ pub enum CliCommand {
     /// Show a file's or folder's facts (MLST), one fact=value a line
     Stat {
         url: String,
+        #[command(flatten)]
+        opts: Opts,
+    },
+    /// Make DEST like SOURCE: one a local folder, the other a URL (or site:), in either order
+    ///
+    /// Transfers what is missing or differs (size, or a newer source), continues interrupted
+    /// transfers, and prints `N transferred, M deleted, K up to date`. --on-exists has no effect:
+    /// the comparison decides
+    Mirror {
+        /// What to copy from: a local folder, or a URL or site: naming a remote one
+        source: String,
+        /// What to make like SOURCE (created if missing): a URL or site:, or a local folder
+        dest: String,
+        /// Also remove from DEST the files and folders SOURCE lacks (after the transfers)
+        #[arg(long)]
+        delete: bool,
+        /// Print the plan, one action a line (mkdir/get/put/rm/rmdir PATH), and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Leave out what this glob matches, on both sides: matched against the relative path
+        /// and against the name (repeatable)
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
         #[command(flatten)]
         opts: Opts,
     },

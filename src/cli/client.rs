@@ -15,7 +15,7 @@ use crate::api::*;
 use crate::common::config::config_dir;
 use crate::common::paths::{join_remote, remote_basename, resolve_remote, unsafe_reason};
 use crate::common::url::FtpUrl;
-use crate::engine::driver::{Driver, DriverError};
+use crate::engine::driver::{Driver, DriverError, Transfers};
 use crate::engine::worker::WorkerConfig;
 
 /// How long the engine may stay silent: each of its steps is bounded by the site's timeouts, so
@@ -120,6 +120,23 @@ impl Client {
         let home = self.cwd.clone();
         self.op(Operation::Cwd(home))?;
         Ok(true)
+    }
+
+    /// A fresh id for a transfer.
+    pub(super) fn next_id(&self) -> u64 {
+        self.driver.next_id()
+    }
+
+    /// Queues `requests` (each a transfer of its own, run in parallel as the site allows) and
+    /// waits until the queue is idle.
+    pub(super) fn queue(&mut self, requests: Vec<TransferRequest>) -> anyhow::Result<Transfers> {
+        Ok(self.driver.transfer(requests)?)
+    }
+
+    /// `message` as the error line, with what the terminal knows about why (a refused
+    /// certificate, a missing password).
+    pub(super) fn explain(&self, message: String) -> anyhow::Error {
+        self.driver.hook().explain(message)
     }
 
     pub(super) fn list(mut self, path: Option<String>) -> anyhow::Result<()> {

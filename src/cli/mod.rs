@@ -1,17 +1,19 @@
 //! The headless command line (`ferry ls|get|put|rm|mkdir|mv|chmod|quote|cat|stat URL ...`,
-//! `ferry sites ...`, `ferry completions SHELL`, `ferry man`): parses
+//! `ferry mirror SOURCE DEST`, `ferry sites ...`, `ferry completions SHELL`, `ferry man`): parses
 //! arguments, drives the same worker the desktop app uses through the engine's blocking driver,
 //! answers its prompts on the terminal (or refuses them when there is none), and turns the
 //! outcome into an exit status and one line on stderr.
 //!
 //! `args` is the grammar, `target` what a URL argument names, `client` the session driven for
-//! `ls`/`get`/`put`, `verbs` and `stat` the other verbs on remote files, `answers` the
+//! `ls`/`get`/`put`, `verbs` and `stat` the other verbs on remote files, `mirror` the
+//! tree comparison and `ferry mirror`, `answers` the
 //! terminal's side of it, `sites` the site manager's stores and `terminal` what is printed and
 //! asked.
 
 mod answers;
 mod args;
 mod client;
+mod mirror;
 mod sites;
 mod stat;
 mod target;
@@ -80,6 +82,21 @@ pub fn run(command: CliCommand) -> anyhow::Result<()> {
         }
         CliCommand::Cat { url, opts } => on(&url, &opts, verbs::cat),
         CliCommand::Stat { url, opts } => on(&url, &opts, stat::stat),
+        CliCommand::Mirror {
+            source,
+            dest,
+            delete,
+            dry_run,
+            exclude,
+            opts,
+        } => mirror::run(mirror::Mirror {
+            source: &source,
+            dest: &dest,
+            delete,
+            dry_run,
+            exclude: &exclude,
+            opts: &opts,
+        }),
         CliCommand::Sites { command } => sites::run(command),
         CliCommand::Completions { shell } => {
             let mut command = Cli::command();

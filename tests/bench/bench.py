@@ -200,6 +200,29 @@ def cases(big, small):
            [FERRY, "get", "-r", url("ftpes", "small"), local_small] + ferry_opts(True),
            lftp(f"mirror --parallel={PARALLEL} small {local_small}", tls=True),
            fresh(local_small), check_tree(local_small))
+    # `ferry mirror` against `lftp mirror`: the same trees as small-get/small-put, then a rerun
+    # over a complete copy (nothing to transfer: two listings and a comparison).
+    yield ("mirror-put", f"mirror {SMALL_FILES} x 4 KiB up, parallel {PARALLEL}", 1.0, "lftp",
+           [FERRY, "mirror", small, url("ftp", "put-small")] + ferry_opts(False),
+           lftp(f"mirror -R --parallel={PARALLEL} {small} put-small"),
+           fresh(remote_small), check_tree(remote_small))
+    yield ("mirror-get", f"mirror {SMALL_FILES} x 4 KiB down, parallel {PARALLEL}", 1.0, "lftp",
+           [FERRY, "mirror", url("ftp", "small"), local_small] + ferry_opts(False),
+           lftp(f"mirror --parallel={PARALLEL} small {local_small}"),
+           fresh(local_small), check_tree(local_small))
+    yield ("mirror-get-again", f"mirror {SMALL_FILES} files down, all up to date", 1.0, "lftp",
+           [FERRY, "mirror", url("ftp", "small"), local_small] + ferry_opts(False),
+           lftp(f"mirror --parallel={PARALLEL} small {local_small}"),
+           complete_copy(small, local_small), check_tree(local_small))
+
+
+def complete_copy(source, path):
+    """A prepare step: `path` holds the whole tree already (copied once, then kept)."""
+    def prepare():
+        if tree_digest(path) != tree_digest(source):
+            remove(path)
+            shutil.copytree(source, path)
+    return prepare
 
 
 def main():

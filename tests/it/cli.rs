@@ -3,6 +3,7 @@
 //! `settings`) the global settings.
 
 mod charset;
+mod mirror;
 mod settings;
 mod verbs;
 
