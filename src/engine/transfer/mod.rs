@@ -3,7 +3,8 @@
 //! and the file-exists policy ([`plan`], [`exists`]; the user is asked there when the policy
 //! says so), and the plan is carried out ([`download`]: into `NAME.part`, renamed on success;
 //! [`upload`]; the local file is read or written on a thread of its own, [`disk`]), with
-//! coalesced progress ([`meter`]). Directories expand into the jobs of their
+//! coalesced progress ([`meter`]); a large download may be split over several connections
+//! ([`segments`]). Directories expand into the jobs of their
 //! contents ([`expand`]); ASCII conversion has its own file.
 
 mod ascii;
@@ -15,9 +16,11 @@ mod facts;
 mod meter;
 mod plan;
 mod remote;
+mod segments;
 mod target;
 mod upload;
 
+pub use segments::Lent;
 pub use target::local_path;
 
 use std::path::{Path, PathBuf};
@@ -94,6 +97,20 @@ pub trait JobEnv {
     ) -> impl std::future::Future<Output = Option<(ExistsAction, bool)>> + Send;
     /// Remembers an action answered "for all".
     fn set_policy(&self, policy: ExistsPolicy);
+    /// The site's segment count for large downloads (`None`: automatic; see [`segments`]).
+    fn segments(&self) -> Option<usize> {
+        Some(1)
+    }
+    /// How many more connections the queue has room for besides the job's own.
+    fn room(&self) -> usize {
+        0
+    }
+    /// Up to `want` more connections for one job's segments: fewer when the queue has no room
+    /// or the server refuses more.
+    fn borrow(&self, want: usize) -> impl std::future::Future<Output = Lent> + Send {
+        let _ = want;
+        async { Lent::none() }
+    }
 }
 
 /// Runs `job` on `conn`: a directory expands; a file is looked at, decided, then transferred.
@@ -118,7 +135,10 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
         Decided::Transfer(plan) => plan,
     };
     match &plan.target {
-        Target::Local(target) => download::download(conn, job, &plan, target, env).await,
+        Target::Local(target) => match segments::prepare(&conn.ctl, job, &plan, target, env) {
+            Some(ranges) => segments::download(conn, job, &plan, target, ranges, env).await,
+            None => download::download(conn, job, &plan, target, env).await,
+        },
         Target::Remote(target) => {
             let outcome = upload::upload(conn, job, &plan, target, env).await?;
             remember_uploaded(&mut conn.listed, &target.path);

@@ -1,0 +1,598 @@
+//! Segmented downloads: one large file over several connections at once (lftp's `pget -n`).
+//! The file's remaining bytes are cut into ranges; each connection (the job's own and those the
+//! queue lends, [`Lent`]) takes ranges in turn, sends `REST start` + `RETR`, reads only its
+//! range into the preallocated `NAME.part` (positioned writes), then closes the data connection
+//! and reads the server's reply (`426` or `226`), which keeps the control connection in step.
+//! What each range has on disk is kept in a sidecar, `NAME.part.segments`, written atomically
+//! now and then: a resumed download continues every range where it stopped. The sidecar goes
+//! once the `.part` is complete, checked and renamed.
+//!
+//! When it is on ([`count`]): a site's explicit count (1 is off) or, by default, files of
+//! [`AUTO_FROM`] and more when the queue has room for a second connection. One TCP stream over a
+//! long link stays far below the bandwidth (its window fills before the acknowledgements come
+//! back); several streams add up. On a short link, or for small files, one stream is as fast
+//! and costs fewer connections, so the default leaves those alone.
+
+use std::fs::File;
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::AsyncReadExt;
+use tokio::task::JoinSet;
+use tokio::time::timeout;
+
+use crate::common::atomic_file::write_atomically;
+use crate::engine::connection::Connection;
+use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::control::Control;
+use crate::engine::ftp::data::{self, DataStream};
+
+use super::disk::CHUNK;
+use super::meter::Meter;
+use super::plan::{LocalTarget, TransferPlan};
+use super::{Job, JobEnv, Outcome, local_err};
+
+/// Files from this size on are segmented by default.
+pub const AUTO_FROM: u64 = 64 << 20;
+/// Segments by default.
+const AUTO_SEGMENTS: usize = 4;
+/// No segment is smaller than this (more connections would cost more than they bring).
+const MIN_SEGMENT: u64 = 256 << 10;
+/// The sidecar is written at most this often.
+const SAVE_EVERY: Duration = Duration::from_millis(250);
+/// A buffer goes to the disk when it is full or held bytes this long.
+const HOLD_AT_MOST: Duration = Duration::from_millis(200);
+
+/// Connections the queue lent to one download; their places in the queue are given back when
+/// this is dropped (the download ended, failed or was cancelled).
+pub struct Lent {
+    pub conns: Vec<Connection>,
+    release: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl Lent {
+    pub fn new(conns: Vec<Connection>, release: impl FnOnce() + Send + 'static) -> Lent {
+        Lent {
+            conns,
+            release: Some(Box::new(release)),
+        }
+    }
+
+    pub fn none() -> Lent {
+        Lent {
+            conns: Vec::new(),
+            release: None,
+        }
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            release();
+        }
+    }
+}
+
+/// How many connections a download of `total` bytes is split over: the site's count (`None`:
+/// [`AUTO_SEGMENTS`] from [`AUTO_FROM`] on, else 1), within the `slots` the queue has for it
+/// (its own included) and no segment under [`MIN_SEGMENT`].
+pub fn count(setting: Option<usize>, total: u64, slots: usize) -> usize {
+    let wanted = match setting {
+        Some(n) => n,
+        None if total >= AUTO_FROM => AUTO_SEGMENTS,
+        None => 1,
+    };
+    let by_size = usize::try_from(total / MIN_SEGMENT).unwrap_or(usize::MAX);
+    wanted.min(slots).min(by_size).max(1)
+}
+
+/// One range of the file: `start..end`, of which `done` bytes from `start` are on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    start: u64,
+    end: u64,
+    done: u64,
+}
+
+impl Range {
+    fn left(&self) -> u64 {
+        self.end - self.start - self.done
+    }
+}
+
+/// `from..total` cut into `n` ranges of (nearly) equal size.
+fn split(from: u64, total: u64, n: usize) -> Vec<Range> {
+    let n = n.max(1) as u64;
+    let len = total.saturating_sub(from);
+    (0..n)
+        .map(|i| Range {
+            start: from + len * i / n,
+            end: from + len * (i + 1) / n,
+            done: 0,
+        })
+        .filter(|r| r.end > r.start)
+        .collect()
+}
+
+/// Where the ranges of `part` are recorded: `NAME.part.segments`.
+fn sidecar_path(part: &Path) -> PathBuf {
+    let mut name = part.file_name().unwrap_or_default().to_os_string();
+    name.push(".segments");
+    part.with_file_name(name)
+}
+
+const SIDECAR_HEADER: &str = "ferry-segments 1";
+
+fn encode(total: u64, ranges: &[Range]) -> String {
+    let mut text = format!("{SIDECAR_HEADER}\ntotal {total}\n");
+    for r in ranges {
+        text.push_str(&format!("{} {} {}\n", r.start, r.end, r.done));
+    }
+    text
+}
+
+/// The total and the ranges a sidecar records; `None` for anything malformed.
+fn decode(text: &str) -> Option<(u64, Vec<Range>)> {
+    let mut lines = text.lines();
+    if lines.next()? != SIDECAR_HEADER {
+        return None;
+    }
+    let total = lines.next()?.strip_prefix("total ")?.parse().ok()?;
+    let mut ranges = Vec::new();
+    for line in lines {
+        let mut numbers = line.split(' ').map(|n| n.parse::<u64>().ok());
+        let (start, end, done) = (numbers.next()??, numbers.next()??, numbers.next()??);
+        if numbers.next().is_some() || start > end || end > total || done > end - start {
+            return None;
+        }
+        ranges.push(Range { start, end, done });
+    }
+    Some((total, ranges))
+}
+
+/// The ranges to download `job` in when it is segmented; `None` takes the ordinary path. A
+/// sidecar left by an interrupted segmented download is continued when the plan resumes and
+/// the size still matches; a download starting over forgets it.
+pub fn prepare(
+    ctl: &Control,
+    job: &Job,
+    plan: &TransferPlan,
+    target: &LocalTarget,
+    env: &impl JobEnv,
+) -> Option<Vec<Range>> {
+    let total = plan.total?;
+    if total < 2 * MIN_SEGMENT {
+        // Never segmented, so never a sidecar: small files cost no look at the disk.
+        return None;
+    }
+    let sidecar = sidecar_path(&target.part);
+    let recorded = std::fs::read_to_string(&sidecar).ok().map(|t| decode(&t));
+    if plan.offset == 0 || plan.ascii {
+        if recorded.is_some() {
+            let _ = std::fs::remove_file(&sidecar);
+        }
+        if plan.ascii {
+            return None;
+        }
+    }
+    let possible = !job.ascii && ctl.features.rest_stream;
+    match recorded {
+        Some(Some((recorded_total, ranges))) if plan.offset > 0 && possible => {
+            if recorded_total == total {
+                return Some(ranges);
+            }
+            // The file changed since: the `.part` has holes nothing records. Start over.
+            return Some(split(
+                0,
+                total,
+                count(env.segments(), total, env.room() + 1),
+            ));
+        }
+        Some(_) if plan.offset > 0 => return Some(split(0, total, 1)),
+        _ => {}
+    }
+    let n = count(
+        env.segments(),
+        total - plan.offset.min(total),
+        env.room() + 1,
+    );
+    (n > 1 && possible).then(|| split(plan.offset, total, n))
+}
+
+/// What the connections of one segmented download share.
+struct Shared {
+    command: String,
+    part: PathBuf,
+    sidecar: PathBuf,
+    total: u64,
+    ranges: Mutex<Vec<Range>>,
+    /// The next range a connection takes.
+    next: AtomicUsize,
+    /// Bytes received and not yet counted by the meter.
+    received: AtomicU64,
+    failed: AtomicBool,
+    saved: Mutex<Instant>,
+}
+
+impl Shared {
+    fn range(&self, i: usize) -> Range {
+        self.lock()[i]
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Range>> {
+        self.ranges.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Range `i` has `done` bytes on disk; the sidecar follows now and then.
+    fn mark(&self, i: usize, done: u64) {
+        self.lock()[i].done = done;
+        let mut saved = self.saved.lock().unwrap_or_else(|e| e.into_inner());
+        if saved.elapsed() >= SAVE_EVERY {
+            *saved = Instant::now();
+            let _ = self.save();
+        }
+    }
+
+    fn save(&self) -> std::io::Result<()> {
+        let text = encode(self.total, &self.lock());
+        write_atomically(&self.sidecar, text.as_bytes())
+    }
+
+    fn complete(&self) -> bool {
+        self.lock().iter().all(|r| r.left() == 0)
+    }
+}
+
+/// Downloads `job` in `ranges` on `conn` and the connections the queue lends: into the
+/// preallocated `.part`, then the size check and the rename; the sidecar goes last.
+pub async fn download(
+    conn: &mut Connection,
+    job: &Job,
+    plan: &TransferPlan,
+    target: &LocalTarget,
+    ranges: Vec<Range>,
+    env: &impl JobEnv,
+) -> EngineResult<Outcome> {
+    if target.continue_existing {
+        tokio::fs::rename(&target.path, &target.part)
+            .await
+            .map_err(local_err(&target.path))?;
+    }
+    if let Some(dir) = target.path.parent() {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(local_err(dir))?;
+    }
+    let total = plan.total.unwrap_or_default();
+    let shared = Arc::new(Shared {
+        command: format!("RETR {}", job.remote),
+        part: target.part.clone(),
+        sidecar: sidecar_path(&target.part),
+        total,
+        next: AtomicUsize::new(0),
+        received: AtomicU64::new(0),
+        failed: AtomicBool::new(false),
+        saved: Mutex::new(Instant::now()),
+        ranges: Mutex::new(ranges),
+    });
+    // The sidecar exists before the `.part` grows to its full size: a `.part` with holes is
+    // never there without the record of them.
+    shared.save().map_err(local_err(&shared.sidecar))?;
+    preallocate(&target.part, total).await?;
+    let (ranges_left, resumed) = {
+        let ranges = shared.lock();
+        let left = ranges.iter().filter(|r| r.left() > 0).count();
+        (
+            left,
+            ranges.iter().map(|r| r.end - r.start - r.left()).sum(),
+        )
+    };
+    let lent = env.borrow(ranges_left.saturating_sub(1)).await;
+    conn.ctl.log.status(format!(
+        "Downloading {} in {ranges_left} segment{} over {} connection{}",
+        job.remote,
+        if ranges_left == 1 { "" } else { "s" },
+        lent.conns.len() + 1,
+        if lent.conns.is_empty() { "" } else { "s" },
+    ));
+    let mut meter = Meter::start(env, job.id, resumed, Some(total));
+    // Failed or cancelled (this future dropped): the sidecar says what is on disk.
+    let mut saving = SaveOnDrop(Some(&shared));
+    run_all(conn, lent, &shared, &mut meter).await?;
+    saving.0 = None;
+    finish(&shared, target, &meter).await?;
+    Ok(meter.finish())
+}
+
+/// Writes the sidecar when dropped, unless emptied first.
+struct SaveOnDrop<'a>(Option<&'a Shared>);
+
+impl Drop for SaveOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0 {
+            let _ = shared.save();
+        }
+    }
+}
+
+/// The `.part` file at the size of the whole file (sparse where nothing arrived yet).
+async fn preallocate(part: &Path, total: u64) -> EngineResult<()> {
+    let file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(part)
+        .await
+        .map_err(local_err(part))?;
+    file.set_len(total).await.map_err(local_err(part))
+}
+
+/// Every range complete and the `.part` of the expected size, flushed to the disk: renamed to
+/// the final name, then the sidecar removed.
+async fn finish<E: JobEnv>(
+    shared: &Shared,
+    target: &LocalTarget,
+    meter: &Meter<'_, E>,
+) -> EngineResult<()> {
+    let part = target.part.clone();
+    let size = tokio::task::spawn_blocking(move || {
+        let file = File::options().write(true).open(&part)?;
+        file.sync_all()?;
+        file.metadata().map(|m| m.len())
+    })
+    .await
+    .map_err(|e| EngineError::local(&target.part, std::io::Error::other(e)))?
+    .map_err(local_err(&target.part))?;
+    if !shared.complete() || size != shared.total || meter.done != shared.total {
+        return Err(EngineError::Broken(format!(
+            "the segmented download of {} ended with {} of {} bytes",
+            shared.command.trim_start_matches("RETR "),
+            meter.done,
+            shared.total
+        )));
+    }
+    tokio::fs::rename(&target.part, &target.path)
+        .await
+        .map_err(local_err(&target.path))?;
+    let _ = tokio::fs::remove_file(&shared.sidecar).await;
+    Ok(())
+}
+
+/// Runs a worker on `conn` and one on each lent connection (tasks of their own, ended when
+/// this is dropped), counting progress as it comes. The lent connections say goodbye after.
+async fn run_all<E: JobEnv>(
+    conn: &mut Connection,
+    mut lent: Lent,
+    shared: &Arc<Shared>,
+    meter: &mut Meter<'_, E>,
+) -> EngineResult<()> {
+    let mut set = JoinSet::new();
+    for mut c in std::mem::take(&mut lent.conns) {
+        let shared = Arc::clone(shared);
+        let log = c.ctl.log.clone();
+        set.spawn(log.scope(async move {
+            let result = worker(&mut c, &shared).await;
+            (result, c)
+        }));
+    }
+    let others = async {
+        let mut result = Ok(());
+        while let Some(joined) = set.join_next().await {
+            let (ended, c) =
+                joined.map_err(|e| EngineError::Broken(format!("a segment's task ended: {e}")))?;
+            result = result.and(ended);
+            if !c.is_broken() {
+                tokio::spawn(c.ctl.quit());
+            }
+        }
+        result
+    };
+    let work = async { tokio::join!(worker(conn, shared), others) };
+    tokio::pin!(work);
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    let (own, others) = loop {
+        tokio::select! {
+            ended = &mut work => break ended,
+            _ = tick.tick() => meter.add(take_received(shared)),
+        }
+    };
+    meter.add(take_received(shared));
+    drop(lent);
+    own.and(others)
+}
+
+fn take_received(shared: &Shared) -> usize {
+    usize::try_from(shared.received.swap(0, Ordering::Relaxed)).unwrap_or(usize::MAX)
+}
+
+/// Takes ranges in turn and downloads each, until none is left or another connection failed.
+async fn worker(conn: &mut Connection, shared: &Shared) -> EngineResult<()> {
+    let part = shared.part.clone();
+    let open = tokio::task::spawn_blocking(move || File::options().write(true).open(part));
+    let mut file = Some(
+        open.await
+            .map_err(|e| EngineError::local(&shared.part, std::io::Error::other(e)))?
+            .map_err(local_err(&shared.part))?,
+    );
+    let count = shared.lock().len();
+    loop {
+        let i = shared.next.fetch_add(1, Ordering::Relaxed);
+        if i >= count || shared.failed.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        if let Err(e) = segment(conn, shared, i, &mut file).await {
+            shared.failed.store(true, Ordering::Relaxed);
+            return Err(e);
+        }
+    }
+}
+
+/// Range `i`: `REST` + `RETR`, its bytes only, then the data connection closed and the
+/// server's reply read.
+async fn segment(
+    conn: &mut Connection,
+    shared: &Shared,
+    i: usize,
+    file: &mut Option<File>,
+) -> EngineResult<()> {
+    let range = shared.range(i);
+    if range.left() == 0 {
+        return Ok(());
+    }
+    let from = range.start + range.done;
+    let rest = (from > 0).then_some(from);
+    let mut stream = conn.data.open(&mut conn.ctl, &shared.command, rest).await?;
+    let inactivity = conn.ctl.timeouts.inactivity;
+    match receive(&mut stream, shared, i, inactivity, file).await {
+        Ok(()) => {
+            end_early(&mut conn.ctl, stream).await;
+            Ok(())
+        }
+        Err(e) => {
+            data::abort(&mut conn.ctl, stream).await;
+            Err(e)
+        }
+    }
+}
+
+/// The range's bytes are in: the data connection closes, and the server's reply to that (`426`,
+/// or `226` when it had sent everything already) keeps the control connection in step. No
+/// reply in time: the connection is not used again.
+async fn end_early(ctl: &mut Control, stream: DataStream) {
+    drop(stream);
+    if ctl
+        .read_reply("waiting for the end of a segment")
+        .await
+        .is_err()
+    {
+        ctl.mark_broken();
+    }
+}
+
+/// Reads range `i` from `stream` into `file` at its place, marking what is on disk.
+async fn receive(
+    stream: &mut DataStream,
+    shared: &Shared,
+    i: usize,
+    inactivity: Duration,
+    file: &mut Option<File>,
+) -> EngineResult<()> {
+    let range = shared.range(i);
+    let mut at = range.start + range.done;
+    let mut buf = vec![0u8; CHUNK];
+    let mut filled = 0;
+    let mut held_since = Instant::now();
+    while at < range.end {
+        let want = usize::try_from(range.end - at - filled as u64)
+            .unwrap_or(usize::MAX)
+            .min(CHUNK - filled);
+        let n = match timeout(inactivity, stream.read(&mut buf[filled..filled + want])).await {
+            Err(_) => return Err(EngineError::timeout(shared.what(), inactivity)),
+            Ok(Err(e)) => return Err(EngineError::Broken(format!("{}: {e}", shared.what()))),
+            Ok(Ok(0)) => {
+                return Err(EngineError::Broken(format!(
+                    "{} ended at byte {} of a range to {}",
+                    shared.what(),
+                    at + filled as u64,
+                    range.end
+                )));
+            }
+            Ok(Ok(n)) => n,
+        };
+        filled += n;
+        shared.received.fetch_add(n as u64, Ordering::Relaxed);
+        let range_done = at + filled as u64 == range.end;
+        if filled == CHUNK || range_done || held_since.elapsed() >= HOLD_AT_MOST {
+            write_at(file, at, &mut buf, filled, &shared.part).await?;
+            at += filled as u64;
+            filled = 0;
+            held_since = Instant::now();
+            shared.mark(i, at - range.start);
+        }
+    }
+    Ok(())
+}
+
+impl Shared {
+    fn what(&self) -> String {
+        format!(
+            "a segment of the download of {}",
+            self.command.trim_start_matches("RETR ")
+        )
+    }
+}
+
+/// Writes `buf[..len]` at `at` on a blocking thread (the file and the buffer go there and come
+/// back).
+async fn write_at(
+    file: &mut Option<File>,
+    at: u64,
+    buf: &mut Vec<u8>,
+    len: usize,
+    part: &Path,
+) -> EngineResult<()> {
+    let (Some(mut f), bytes) = (file.take(), std::mem::take(buf)) else {
+        return Err(EngineError::local(
+            part,
+            std::io::Error::other("file closed"),
+        ));
+    };
+    let (f, mut bytes, written) = tokio::task::spawn_blocking(move || {
+        let written = f
+            .seek(SeekFrom::Start(at))
+            .and_then(|_| f.write_all(&bytes[..len]));
+        (f, bytes, written)
+    })
+    .await
+    .map_err(|e| EngineError::local(part, std::io::Error::other(e)))?;
+    *file = Some(f);
+    bytes.resize(CHUNK, 0);
+    *buf = bytes;
+    written.map_err(local_err(part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_segments_large_files_only_and_stays_within_the_slots() {
+        assert_eq!(count(None, AUTO_FROM, 2), 2);
+        assert_eq!(count(None, AUTO_FROM, 10), AUTO_SEGMENTS);
+        assert_eq!(count(None, AUTO_FROM - 1, 10), 1);
+        assert_eq!(count(None, AUTO_FROM, 1), 1);
+        assert_eq!(count(Some(1), 1 << 30, 10), 1);
+        assert_eq!(count(Some(8), 1 << 30, 4), 4);
+        assert_eq!(count(Some(8), MIN_SEGMENT * 3, 10), 3);
+        assert_eq!(count(Some(4), 10, 10), 1);
+    }
+
+    #[test]
+    fn ranges_cover_the_rest_of_the_file_without_gaps() {
+        let ranges = split(10, 1_000_003, 4);
+        assert_eq!(ranges.len(), 4);
+        assert_eq!(ranges[0].start, 10);
+        assert_eq!(ranges[3].end, 1_000_003);
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        assert!(split(5, 5, 4).is_empty());
+    }
+
+    #[test]
+    fn the_sidecar_reads_back_and_refuses_anything_malformed() {
+        let mut ranges = split(0, 1000, 3);
+        ranges[1].done = 7;
+        let text = encode(1000, &ranges);
+        assert_eq!(decode(&text), Some((1000, ranges)));
+        assert_eq!(decode("ferry-segments 1\ntotal 10\n0 20 0\n"), None);
+        assert_eq!(decode("ferry-segments 1\ntotal 10\n0 5 6\n"), None);
+        assert_eq!(decode("something else\n"), None);
+        assert_eq!(
+            sidecar_path(Path::new("/d/f.bin.part")),
+            Path::new("/d/f.bin.part.segments")
+        );
+    }
+}
