@@ -15,6 +15,7 @@ LONG_SRV_NS, LONG_IF_CLI, LONG_IF_SRV, LONG_HOST, LONG_MIB, LOSSY_MIB, LONG_FILE
 import hashlib
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -226,7 +227,13 @@ def cases(big, small):
 def set_link(loss):
     """netem on both veth ends: 25 ms each way (50 ms round trip), with `loss` % loss. The
     queue limit is raised so that it is the delay, not netem's 1,000-packet queue, that bounds
-    what the streams have in flight."""
+    what the streams have in flight. Without netem, delayline.py is told the loss instead."""
+    if ENV.get("LONG_LINK") == "delayline":
+        with open(ENV["DELAYLINE_LOSS"], "w") as f:
+            f.write(str(loss))
+        os.kill(int(ENV["DELAYLINE_PID"]), signal.SIGUSR1)
+        time.sleep(0.2)
+        return
     for ns, dev in ((LONG_NS, ENV["LONG_IF_CLI"]), (ENV["LONG_SRV_NS"], ENV["LONG_IF_SRV"])):
         netem = ["delay", "25ms", "limit", "100000"] + (["loss", f"{loss}%"] if loss else [])
         subprocess.run(["ip", "netns", "exec", ns, "tc", "qdisc", "replace", "dev", dev,

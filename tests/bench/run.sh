@@ -56,10 +56,11 @@ fi
 
 STATE=$(mktemp -d /tmp/ferry-bench.XXXXXX)
 NS_SRV="fbench$$-srv" NS_CLI="fbench$$-cli"
-LONG_PID=""
+LONG_PID="" DELAYLINE_PID=""
 cleanup() {
     IPV6=no timeout 30 bash "$SERVERS" stop vsftpd "$STATE/server" >/dev/null 2>&1 || true
     [[ -n $LONG_PID ]] && kill -TERM "$LONG_PID" 2>/dev/null
+    [[ -n $DELAYLINE_PID ]] && kill -TERM "$DELAYLINE_PID" 2>/dev/null
     local ns pids
     for ns in "$NS_SRV" "$NS_CLI"; do
         [[ -e /run/netns/$ns ]] || continue
@@ -82,16 +83,45 @@ export FERRY="$STATE/ferry" WORK="$STATE/work"
 # Ferry's own settings and trust store stay inside the run.
 export FERRY_CONFIG_DIR="$STATE/config"
 
-# The long link: vsftpd in $NS_SRV (10.78.0.1), the clients in $NS_CLI (10.78.0.2); bench.py
-# sets the netem delay and loss on both veth ends (LONG_CLI_NS, LONG_SRV_NS, LONG_IF_*).
+# The long link: vsftpd in $NS_SRV (10.78.0.1), the clients in $NS_CLI (10.78.0.2). With netem
+# (CONFIG_NET_SCH_NETEM), a veth pair and bench.py sets delay and loss on both ends; a kernel
+# without it (Firecracker's has none) gets delayline.py: two TUN devices and a process that
+# holds each packet 25 ms and drops the loss asked, which TCP sees the same way.
+LONG_LINK=""
+join_namespaces() {
+    if ip link add fb-srv netns "$NS_SRV" type veth peer name fb-cli netns "$NS_CLI" &&
+        ip netns exec "$NS_SRV" tc qdisc add dev fb-srv root netem delay 25ms 2>/dev/null; then
+        ip -n "$NS_SRV" addr add 10.78.0.1/24 dev fb-srv
+        ip -n "$NS_CLI" addr add 10.78.0.2/24 dev fb-cli
+        LONG_LINK=netem
+        return 0
+    fi
+    ip -n "$NS_SRV" link del fb-srv 2>/dev/null
+    echo "[bench] no netem in this kernel: the long link is tests/bench/delayline.py"
+    (cd "$STATE" && exec python3 "$HERE/delayline.py" fbl 25 0 >"$STATE/delayline.out" 2>&1) &
+    DELAYLINE_PID=$!
+    local i
+    for i in $(seq 50); do
+        grep -q ready "$STATE/delayline.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    ip link set fbl-s netns "$NS_SRV" && ip link set fbl-c netns "$NS_CLI" || return 1
+    ip -n "$NS_SRV" addr add 10.78.0.1 peer 10.78.0.2 dev fbl-s
+    ip -n "$NS_CLI" addr add 10.78.0.2 peer 10.78.0.1 dev fbl-c
+    ip -n "$NS_SRV" link set fbl-s txqueuelen 10000
+    ip -n "$NS_CLI" link set fbl-c txqueuelen 10000
+    LONG_LINK=delayline
+}
 start_long_link() {
     ip netns add "$NS_SRV" && ip netns add "$NS_CLI" || return 1
-    ip link add fb-srv netns "$NS_SRV" type veth peer name fb-cli netns "$NS_CLI" || return 1
-    ip -n "$NS_SRV" addr add 10.78.0.1/24 dev fb-srv
-    ip -n "$NS_CLI" addr add 10.78.0.2/24 dev fb-cli
-    local ns
-    for ns in "$NS_SRV" "$NS_CLI"; do ip -n "$ns" link set lo up; done
-    ip -n "$NS_SRV" link set fb-srv up && ip -n "$NS_CLI" link set fb-cli up || return 1
+    join_namespaces || return 1
+    local ns dev
+    for ns in "$NS_SRV" "$NS_CLI"; do
+        ip -n "$ns" link set lo up
+        for dev in fb-srv fb-cli fbl-s fbl-c; do
+            ip -n "$ns" link set "$dev" up 2>/dev/null
+        done
+    done
     sed -e 's/^listen_address=.*/listen_address=10.78.0.1/' \
         -e "s|^vsftpd_log_file=.*|vsftpd_log_file=$STATE/long.log|" \
         "$STATE/server/vsftpd.conf" >"$STATE/long.conf"
@@ -109,7 +139,8 @@ start_long_link() {
 if [[ ${LONG:-yes} != no ]]; then
     if start_long_link; then
         export LONG_CLI_NS="$NS_CLI" LONG_SRV_NS="$NS_SRV" LONG_HOST=10.78.0.1
-        export LONG_IF_SRV=fb-srv LONG_IF_CLI=fb-cli
+        export LONG_IF_SRV=fb-srv LONG_IF_CLI=fb-cli LONG_LINK
+        [[ $LONG_LINK == delayline ]] && export DELAYLINE_PID DELAYLINE_LOSS="$STATE/fbl.loss"
     else
         echo "[bench] long-link cases skipped"
     fi

@@ -14,17 +14,17 @@
 //! and costs fewer connections, so the default leaves those alone.
 
 use std::fs::File;
+use std::future::Future;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::io::AsyncReadExt;
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
-use crate::common::atomic_file::write_atomically;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
@@ -35,14 +35,15 @@ use super::meter::Meter;
 use super::plan::{LocalTarget, TransferPlan};
 use super::{Job, JobEnv, Outcome, local_err};
 
+mod ranges;
+use ranges::{Range, Ranges, decode, sidecar_path, split};
+
 /// Files from this size on are segmented by default.
 pub const AUTO_FROM: u64 = 64 << 20;
 /// Segments by default.
 const AUTO_SEGMENTS: usize = 4;
 /// No segment is smaller than this (more connections would cost more than they bring).
 const MIN_SEGMENT: u64 = 256 << 10;
-/// The sidecar is written at most this often.
-const SAVE_EVERY: Duration = Duration::from_millis(250);
 /// A buffer goes to the disk when it is full or held bytes this long.
 const HOLD_AT_MOST: Duration = Duration::from_millis(200);
 
@@ -88,70 +89,6 @@ pub fn count(setting: Option<usize>, total: u64, slots: usize) -> usize {
     };
     let by_size = usize::try_from(total / MIN_SEGMENT).unwrap_or(usize::MAX);
     wanted.min(slots).min(by_size).max(1)
-}
-
-/// One range of the file: `start..end`, of which `done` bytes from `start` are on disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Range {
-    start: u64,
-    end: u64,
-    done: u64,
-}
-
-impl Range {
-    fn left(&self) -> u64 {
-        self.end - self.start - self.done
-    }
-}
-
-/// `from..total` cut into `n` ranges of (nearly) equal size.
-fn split(from: u64, total: u64, n: usize) -> Vec<Range> {
-    let n = n.max(1) as u64;
-    let len = total.saturating_sub(from);
-    (0..n)
-        .map(|i| Range {
-            start: from + len * i / n,
-            end: from + len * (i + 1) / n,
-            done: 0,
-        })
-        .filter(|r| r.end > r.start)
-        .collect()
-}
-
-/// Where the ranges of `part` are recorded: `NAME.part.segments`.
-fn sidecar_path(part: &Path) -> PathBuf {
-    let mut name = part.file_name().unwrap_or_default().to_os_string();
-    name.push(".segments");
-    part.with_file_name(name)
-}
-
-const SIDECAR_HEADER: &str = "ferry-segments 1";
-
-fn encode(total: u64, ranges: &[Range]) -> String {
-    let mut text = format!("{SIDECAR_HEADER}\ntotal {total}\n");
-    for r in ranges {
-        text.push_str(&format!("{} {} {}\n", r.start, r.end, r.done));
-    }
-    text
-}
-
-/// The total and the ranges a sidecar records; `None` for anything malformed.
-fn decode(text: &str) -> Option<(u64, Vec<Range>)> {
-    let mut lines = text.lines();
-    if lines.next()? != SIDECAR_HEADER {
-        return None;
-    }
-    let total = lines.next()?.strip_prefix("total ")?.parse().ok()?;
-    let mut ranges = Vec::new();
-    for line in lines {
-        let mut numbers = line.split(' ').map(|n| n.parse::<u64>().ok());
-        let (start, end, done) = (numbers.next()??, numbers.next()??, numbers.next()??);
-        if numbers.next().is_some() || start > end || end > total || done > end - start {
-            return None;
-        }
-        ranges.push(Range { start, end, done });
-    }
-    Some((total, ranges))
 }
 
 /// The ranges to download `job` in when it is segmented; `None` takes the ordinary path. A
@@ -207,43 +144,19 @@ pub fn prepare(
 struct Shared {
     command: String,
     part: PathBuf,
-    sidecar: PathBuf,
     total: u64,
-    ranges: Mutex<Vec<Range>>,
-    /// The next range a connection takes.
-    next: AtomicUsize,
+    ranges: Ranges,
     /// Bytes received and not yet counted by the meter.
     received: AtomicU64,
     failed: AtomicBool,
-    saved: Mutex<Instant>,
 }
 
 impl Shared {
-    fn range(&self, i: usize) -> Range {
-        self.lock()[i]
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Range>> {
-        self.ranges.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Range `i` has `done` bytes on disk; the sidecar follows now and then.
-    fn mark(&self, i: usize, done: u64) {
-        self.lock()[i].done = done;
-        let mut saved = self.saved.lock().unwrap_or_else(|e| e.into_inner());
-        if saved.elapsed() >= SAVE_EVERY {
-            *saved = Instant::now();
-            let _ = self.save();
-        }
-    }
-
-    fn save(&self) -> std::io::Result<()> {
-        let text = encode(self.total, &self.lock());
-        write_atomically(&self.sidecar, text.as_bytes())
-    }
-
-    fn complete(&self) -> bool {
-        self.lock().iter().all(|r| r.left() == 0)
+    fn what(&self) -> String {
+        format!(
+            "a segment of the download of {}",
+            self.command.trim_start_matches("RETR ")
+        )
     }
 }
 
@@ -271,50 +184,44 @@ pub async fn download(
     let shared = Arc::new(Shared {
         command: format!("RETR {}", job.remote),
         part: target.part.clone(),
-        sidecar: sidecar_path(&target.part),
         total,
-        next: AtomicUsize::new(0),
+        ranges: Ranges::new(total, sidecar_path(&target.part), ranges),
         received: AtomicU64::new(0),
         failed: AtomicBool::new(false),
-        saved: Mutex::new(Instant::now()),
-        ranges: Mutex::new(ranges),
     });
     // The sidecar exists before the `.part` grows to its full size: a `.part` with holes is
     // never there without the record of them.
-    shared.save().map_err(local_err(&shared.sidecar))?;
+    let sidecar = shared.ranges.sidecar();
+    shared.ranges.save().map_err(local_err(sidecar))?;
     preallocate(&target.part, total).await?;
-    let (ranges_left, resumed) = {
-        let ranges = shared.lock();
-        let left = ranges.iter().filter(|r| r.left() > 0).count();
-        (
-            left,
-            ranges.iter().map(|r| r.end - r.start - r.left()).sum(),
-        )
-    };
-    let lent = env.borrow(ranges_left.saturating_sub(1)).await;
-    conn.ctl.log.status(format!(
-        "Downloading {} in {ranges_left} segment{} over {} connection{}",
-        job.remote,
-        if ranges_left == 1 { "" } else { "s" },
-        lent.conns.len() + 1,
-        if lent.conns.is_empty() { "" } else { "s" },
-    ));
+    let (ranges_left, resumed) = shared.ranges.summary();
     let mut meter = Meter::start(env, job.id, resumed, Some(total));
+    let log = conn.ctl.log.clone();
     // Failed or cancelled (this future dropped): the sidecar says what is on disk.
-    let mut saving = SaveOnDrop(Some(&shared));
-    run_all(conn, lent, &shared, &mut meter).await?;
+    let mut saving = SaveOnDrop(Some(&shared.ranges));
+    let lending = async {
+        let lent = env.borrow(ranges_left.saturating_sub(1)).await;
+        log.status(format!(
+            "Downloading {} in {ranges_left} segment{} over {} connection{}",
+            job.remote,
+            if ranges_left == 1 { "" } else { "s" },
+            lent.conns.len() + 1,
+            if lent.conns.is_empty() { "" } else { "s" },
+        ));
+        lent
+    };
+    run_all(conn, lending, &shared, &mut meter).await?;
     saving.0 = None;
     finish(&shared, target, &meter).await?;
     Ok(meter.finish())
 }
-
 /// Writes the sidecar when dropped, unless emptied first.
-struct SaveOnDrop<'a>(Option<&'a Shared>);
+struct SaveOnDrop<'a>(Option<&'a Ranges>);
 
 impl Drop for SaveOnDrop<'_> {
     fn drop(&mut self) {
-        if let Some(shared) = self.0 {
-            let _ = shared.save();
+        if let Some(ranges) = self.0 {
+            let _ = ranges.save();
         }
     }
 }
@@ -347,7 +254,7 @@ async fn finish<E: JobEnv>(
     .await
     .map_err(|e| EngineError::local(&target.part, std::io::Error::other(e)))?
     .map_err(local_err(&target.part))?;
-    if !shared.complete() || size != shared.total || meter.done != shared.total {
+    if !shared.ranges.complete() || size != shared.total || meter.done != shared.total {
         return Err(EngineError::Broken(format!(
             "the segmented download of {} ended with {} of {} bytes",
             shared.command.trim_start_matches("RETR "),
@@ -358,28 +265,30 @@ async fn finish<E: JobEnv>(
     tokio::fs::rename(&target.part, &target.path)
         .await
         .map_err(local_err(&target.path))?;
-    let _ = tokio::fs::remove_file(&shared.sidecar).await;
+    let _ = tokio::fs::remove_file(shared.ranges.sidecar()).await;
     Ok(())
 }
 
-/// Runs a worker on `conn` and one on each lent connection (tasks of their own, ended when
-/// this is dropped), counting progress as it comes. The lent connections say goodbye after.
+/// Runs a worker on `conn` at once and one on each connection `lending` brings (tasks of their
+/// own, ended when this is dropped), counting progress as it comes. The lent connections say
+/// goodbye after.
 async fn run_all<E: JobEnv>(
     conn: &mut Connection,
-    mut lent: Lent,
+    lending: impl Future<Output = Lent>,
     shared: &Arc<Shared>,
     meter: &mut Meter<'_, E>,
 ) -> EngineResult<()> {
-    let mut set = JoinSet::new();
-    for mut c in std::mem::take(&mut lent.conns) {
-        let shared = Arc::clone(shared);
-        let log = c.ctl.log.clone();
-        set.spawn(log.scope(async move {
-            let result = worker(&mut c, &shared).await;
-            (result, c)
-        }));
-    }
     let others = async {
+        let mut lent = lending.await;
+        let mut set = JoinSet::new();
+        for mut c in std::mem::take(&mut lent.conns) {
+            let shared = Arc::clone(shared);
+            let log = c.ctl.log.clone();
+            set.spawn(log.scope(async move {
+                let result = worker(&mut c, &shared).await;
+                (result, c)
+            }));
+        }
         let mut result = Ok(());
         while let Some(joined) = set.join_next().await {
             let (ended, c) =
@@ -401,7 +310,6 @@ async fn run_all<E: JobEnv>(
         }
     };
     meter.add(take_received(shared));
-    drop(lent);
     own.and(others)
 }
 
@@ -418,17 +326,15 @@ async fn worker(conn: &mut Connection, shared: &Shared) -> EngineResult<()> {
             .map_err(|e| EngineError::local(&shared.part, std::io::Error::other(e)))?
             .map_err(local_err(&shared.part))?,
     );
-    let count = shared.lock().len();
-    loop {
-        let i = shared.next.fetch_add(1, Ordering::Relaxed);
-        if i >= count || shared.failed.load(Ordering::Relaxed) {
-            return Ok(());
-        }
+    while !shared.failed.load(Ordering::Relaxed)
+        && let Some(i) = shared.ranges.claim()
+    {
         if let Err(e) = segment(conn, shared, i, &mut file).await {
             shared.failed.store(true, Ordering::Relaxed);
             return Err(e);
         }
     }
+    Ok(())
 }
 
 /// Range `i`: `REST` + `RETR`, its bytes only, then the data connection closed and the
@@ -439,11 +345,11 @@ async fn segment(
     i: usize,
     file: &mut Option<File>,
 ) -> EngineResult<()> {
-    let range = shared.range(i);
-    if range.left() == 0 {
+    let (start, end, done) = shared.ranges.range(i);
+    let from = start + done;
+    if from >= end {
         return Ok(());
     }
-    let from = range.start + range.done;
     let rest = (from > 0).then_some(from);
     let mut stream = conn.data.open(&mut conn.ctl, &shared.command, rest).await?;
     let inactivity = conn.ctl.timeouts.inactivity;
@@ -473,7 +379,8 @@ async fn end_early(ctl: &mut Control, stream: DataStream) {
     }
 }
 
-/// Reads range `i` from `stream` into `file` at its place, marking what is on disk.
+/// Reads range `i` from `stream` into `file` at its place until the range (which a split may
+/// shorten meanwhile) is complete, marking what is on disk.
 async fn receive(
     stream: &mut DataStream,
     shared: &Shared,
@@ -481,48 +388,41 @@ async fn receive(
     inactivity: Duration,
     file: &mut Option<File>,
 ) -> EngineResult<()> {
-    let range = shared.range(i);
-    let mut at = range.start + range.done;
+    let (start, _, done) = shared.ranges.range(i);
+    let mut at = start + done;
     let mut buf = vec![0u8; CHUNK];
     let mut filled = 0;
     let mut held_since = Instant::now();
-    while at < range.end {
-        let want = usize::try_from(range.end - at - filled as u64)
-            .unwrap_or(usize::MAX)
-            .min(CHUNK - filled);
+    loop {
+        let want = shared.ranges.reserve(i, at + filled as u64, CHUNK - filled);
+        if want == 0 {
+            if filled > 0 {
+                write_at(file, at, &mut buf, filled, &shared.part).await?;
+                shared.ranges.mark(i, at + filled as u64 - start);
+            }
+            return Ok(());
+        }
         let n = match timeout(inactivity, stream.read(&mut buf[filled..filled + want])).await {
             Err(_) => return Err(EngineError::timeout(shared.what(), inactivity)),
             Ok(Err(e)) => return Err(EngineError::Broken(format!("{}: {e}", shared.what()))),
             Ok(Ok(0)) => {
                 return Err(EngineError::Broken(format!(
-                    "{} ended at byte {} of a range to {}",
+                    "{} ended early, at byte {}",
                     shared.what(),
-                    at + filled as u64,
-                    range.end
+                    at + filled as u64
                 )));
             }
             Ok(Ok(n)) => n,
         };
         filled += n;
         shared.received.fetch_add(n as u64, Ordering::Relaxed);
-        let range_done = at + filled as u64 == range.end;
-        if filled == CHUNK || range_done || held_since.elapsed() >= HOLD_AT_MOST {
+        if filled == CHUNK || held_since.elapsed() >= HOLD_AT_MOST {
             write_at(file, at, &mut buf, filled, &shared.part).await?;
             at += filled as u64;
             filled = 0;
             held_since = Instant::now();
-            shared.mark(i, at - range.start);
+            shared.ranges.mark(i, at - start);
         }
-    }
-    Ok(())
-}
-
-impl Shared {
-    fn what(&self) -> String {
-        format!(
-            "a segment of the download of {}",
-            self.command.trim_start_matches("RETR ")
-        )
     }
 }
 
@@ -569,30 +469,5 @@ mod tests {
         assert_eq!(count(Some(8), 1 << 30, 4), 4);
         assert_eq!(count(Some(8), MIN_SEGMENT * 3, 10), 3);
         assert_eq!(count(Some(4), 10, 10), 1);
-    }
-
-    #[test]
-    fn ranges_cover_the_rest_of_the_file_without_gaps() {
-        let ranges = split(10, 1_000_003, 4);
-        assert_eq!(ranges.len(), 4);
-        assert_eq!(ranges[0].start, 10);
-        assert_eq!(ranges[3].end, 1_000_003);
-        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
-        assert!(split(5, 5, 4).is_empty());
-    }
-
-    #[test]
-    fn the_sidecar_reads_back_and_refuses_anything_malformed() {
-        let mut ranges = split(0, 1000, 3);
-        ranges[1].done = 7;
-        let text = encode(1000, &ranges);
-        assert_eq!(decode(&text), Some((1000, ranges)));
-        assert_eq!(decode("ferry-segments 1\ntotal 10\n0 20 0\n"), None);
-        assert_eq!(decode("ferry-segments 1\ntotal 10\n0 5 6\n"), None);
-        assert_eq!(decode("something else\n"), None);
-        assert_eq!(
-            sidecar_path(Path::new("/d/f.bin.part")),
-            Path::new("/d/f.bin.part.segments")
-        );
     }
 }
