@@ -14,7 +14,9 @@
 # 50 ms round trip), then the same with 1 % loss. There Ferry's segmented download (--segments
 # 4) is timed against curl (one stream) and `lftp pget -n 4`, and its parallel small files
 # against `lftp mirror --parallel`. LONG_MIB (256; QUICK: 16), LOSSY_MIB (32; QUICK: 4) and
-# LONG_FILES (200; QUICK: 40) size them. The namespaces carry this script's pid in their names
+# LONG_FILES (200; QUICK: 40) size them. CLIENT_RMEM=BYTES caps the clients' TCP receive window
+# (tcp_rmem's maximum in their namespace; Linux's default autotunes to 32 MiB, so one stream
+# is rarely window-bound there as it is on many other systems). The namespaces carry this script's pid in their names
 # and go on exit, like everything else; nothing touches the host's own network.
 #
 # Needs root (apt-get install of vsftpd, curl, lftp; the servers' local user). Builds Ferry
@@ -100,6 +102,8 @@ join_namespaces() {
     echo "[bench] no netem in this kernel: the long link is tests/bench/delayline.py"
     (cd "$STATE" && exec python3 "$HERE/delayline.py" fbl 25 0 >"$STATE/delayline.out" 2>&1) &
     DELAYLINE_PID=$!
+    # The link must not wait for a CPU behind the programs it carries.
+    renice -n -10 -p "$DELAYLINE_PID" >/dev/null 2>&1
     local i
     for i in $(seq 50); do
         grep -q ready "$STATE/delayline.out" 2>/dev/null && break
@@ -115,6 +119,10 @@ join_namespaces() {
 start_long_link() {
     ip netns add "$NS_SRV" && ip netns add "$NS_CLI" || return 1
     join_namespaces || return 1
+    if [[ -n ${CLIENT_RMEM:-} ]]; then
+        ip netns exec "$NS_CLI" sysctl -q -w net.ipv4.tcp_rmem="4096 131072 $CLIENT_RMEM" || return 1
+        echo "[bench] the clients' receive window is at most $CLIENT_RMEM bytes"
+    fi
     local ns dev
     for ns in "$NS_SRV" "$NS_CLI"; do
         ip -n "$ns" link set lo up
