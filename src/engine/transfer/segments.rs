@@ -1,8 +1,9 @@
 //! Segmented downloads: one large file over several connections at once (lftp's `pget -n`).
 //! The file's remaining bytes are cut into ranges; each connection (the job's own and those the
-//! queue lends, [`Lent`]) takes ranges in turn, sends `REST start` + `RETR`, reads only its
-//! range into the preallocated `NAME.part` (positioned writes), then closes the data connection
-//! and reads the server's reply (`426` or `226`), which keeps the control connection in step.
+//! queue lends, [`Lent`]; the job's own starts while the others log in) takes ranges in turn
+//! and, with none left, half of the largest rest of another's ([`ranges`]); it sends `REST` +
+//! `RETR`, reads only its range into the preallocated `NAME.part` (positioned writes), then
+//! closes the data connection and reads the server's reply (`426` or `226`), which keeps the control connection in step.
 //! What each range has on disk is kept in a sidecar, `NAME.part.segments`, written atomically
 //! now and then: a resumed download continues every range where it stopped. The sidecar goes
 //! once the `.part` is complete, checked and renamed.
