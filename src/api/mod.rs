@@ -204,6 +204,9 @@ pub struct Site {
     pub keepalive: Option<Duration>,
     /// Transfers that run at once, each on its own connection (1..=10).
     pub parallel: usize,
+    /// Connections one large download is split over (`REST` ranges into one `.part`):
+    /// `None` decides by size and room (see the engine's `transfer::segments`), 1 is off.
+    pub segments: Option<usize>,
     pub on_exists: ExistsPolicy,
     pub tls: TlsOptions,
     /// Which listing shape wins where detection is ambiguous.
@@ -236,6 +239,7 @@ impl Site {
             timeouts: Timeouts::default(),
             keepalive: None,
             parallel: 2,
+            segments: None,
             on_exists: ExistsPolicy::Ask,
             tls: TlsOptions::default(),
             server_type: ServerType::Auto,

@@ -131,6 +131,26 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
     ui.label("Simultaneous transfers:");
     ui.add(egui::DragValue::new(&mut s.simultaneous_transfers).range(1..=10));
     ui.end_row();
+    ui.label("Segments per large download:");
+    ui.add(
+        egui::DragValue::new(&mut s.segments)
+            .range(0..=10)
+            .custom_formatter(|n, _| {
+                if n <= 1.0 {
+                    "off".into()
+                } else {
+                    n.to_string()
+                }
+            })
+            .custom_parser(|t| {
+                if t.trim() == "auto" {
+                    Some(0.0)
+                } else {
+                    t.parse().ok()
+                }
+            }),
+    );
+    ui.end_row();
     ui.label("Timeout:");
     ui.add(
         egui::DragValue::new(&mut s.timeout_seconds)

@@ -181,6 +181,10 @@ pub struct Opts {
     /// the global setting (2)]
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=10))]
     pub(super) parallel: Option<u8>,
+    /// Split a large download over this many connections (REST ranges, like lftp's pget -n),
+    /// at most --parallel; 1 is off [default: automatic, on for files of 64 MiB and more]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub(super) segments: Option<u8>,
     /// What to do when the destination exists (default: the global setting, which is to ask on a
     /// terminal, else fail)
     #[arg(long, value_enum)]

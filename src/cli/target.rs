@@ -52,6 +52,9 @@ fn apply_opts(site: &mut Site, opts: &Opts) -> anyhow::Result<()> {
     if let Some(parallel) = opts.parallel {
         site.parallel = usize::from(parallel);
     }
+    if let Some(segments) = opts.segments {
+        site.segments = Some(usize::from(segments));
+    }
     if let Some(on_exists) = opts.on_exists {
         site.on_exists = on_exists.policy();
     }

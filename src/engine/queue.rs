@@ -10,8 +10,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::api::{
-    Answer, Direction, ErrorReport, Event, ExistsAction, ExistsPolicy, MAX_PARALLEL, Prompt,
-    QueuePlace, TransferId, TransferRequest, TransferState,
+    Direction, ErrorReport, Event, MAX_PARALLEL, QueuePlace, TransferId, TransferRequest,
+    TransferState,
 };
 use crate::common::paths::resolve_remote;
 use crate::engine::connection::Connection;
@@ -19,6 +19,9 @@ use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::wirelog::LogCtx;
 use crate::engine::session::SessionCtx;
 use crate::engine::transfer::{Done, Job, JobEnv, Outcome, Refused, local_path, run_job};
+
+mod env;
+use env::QueueEnv;
 
 /// What the worker sends a queue.
 pub enum QueueMsg {
@@ -40,38 +43,6 @@ struct JobDone {
     limited: Option<(Job, ErrorReport)>,
     /// A job to queue again after its back-off (see [`Queue::retry_later`]).
     requeue: Option<Job>,
-}
-
-/// What a running job sees of its queue.
-#[derive(Clone)]
-struct QueueEnv {
-    ctx: Arc<SessionCtx>,
-    policy: Arc<Mutex<ExistsPolicy>>,
-}
-
-impl JobEnv for QueueEnv {
-    fn report(&self, id: TransferId, state: TransferState) {
-        self.ctx.events.send(Event::Transfer {
-            session: self.ctx.id,
-            id,
-            state,
-        });
-    }
-
-    fn policy(&self) -> ExistsPolicy {
-        *self.policy.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    async fn ask(&self, prompt: Prompt) -> Option<(ExistsAction, bool)> {
-        match self.ctx.prompts.ask(self.ctx.id, prompt).await? {
-            Answer::FileExists { action, for_all } => Some((action, for_all)),
-            Answer::Certificate(_) | Answer::Password(_) => None,
-        }
-    }
-
-    fn set_policy(&self, policy: ExistsPolicy) {
-        *self.policy.lock().unwrap_or_else(|e| e.into_inner()) = policy;
-    }
 }
 
 fn clamp_parallel(n: usize) -> usize {
@@ -113,13 +84,13 @@ pub async fn run(
         env: QueueEnv {
             ctx: Arc::clone(&ctx),
             policy: Arc::new(Mutex::new(ctx.site.on_exists)),
+            slots: Arc::default(),
         },
         parallel: clamp_parallel(ctx.site.parallel),
         pending: VecDeque::new(),
         running: HashMap::new(),
         idle: Vec::new(),
         done_tx,
-        next_connection: 1,
         busy: false,
         paused: false,
         ceiling_to_announce: false,
@@ -156,8 +127,6 @@ struct Queue {
     /// Connections waiting for the next job.
     idle: Vec<Connection>,
     done_tx: mpsc::UnboundedSender<JobDone>,
-    /// The log number of the next new connection (0 is the browsing connection).
-    next_connection: u32,
     /// Something ran since the queue last said it was idle.
     busy: bool,
     paused: bool,
@@ -171,7 +140,7 @@ impl Queue {
     /// Starts pending jobs while there is room, and says so when nothing is left to run.
     fn start_ready(&mut self) {
         while !self.paused
-            && self.running.len() < self.limit()
+            && self.env.slots.has_room(self.limit(), self.running.len())
             && let Some(job) = self.pending.pop_front()
         {
             self.start(job);
@@ -193,10 +162,7 @@ impl Queue {
         let conn = self.idle.pop();
         let log = match &conn {
             Some(c) => c.ctl.log.clone(),
-            None => {
-                self.next_connection += 1;
-                self.ctx.log(self.next_connection - 1)
-            }
+            None => self.ctx.log(self.env.slots.next_connection()),
         };
         let done = self.done_tx.clone();
         let env = self.env.clone();

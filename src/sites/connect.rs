@@ -60,6 +60,7 @@ pub fn engine_site(entry: &SiteEntry, settings: &Settings, password: Option<Secr
             .unwrap_or(settings.simultaneous_transfers),
     )
     .clamp(1, MAX_PARALLEL);
+    site.segments = settings.segments();
     site.on_exists = settings.on_exists.policy();
     site.server_type = entry.server_type;
     site.timezone_offset = entry.timezone_offset;

@@ -81,6 +81,9 @@ pub struct Settings {
     pub data_options: DataOptions,
     /// Transfers that run at once, each on its own connection (1-10).
     pub simultaneous_transfers: u8,
+    /// Connections one large download is split over: 0 or 1 is off (the default), 2-10 that
+    /// many (within the simultaneous transfers).
+    pub segments: u8,
     /// Limit for each step: connect, reply, data connection, TLS handshake, transfer inactivity
     /// (1-3600 seconds).
     pub timeout_seconds: u32,
@@ -106,6 +109,7 @@ impl Default for Settings {
             transfer_mode: TransferMode::Auto,
             data_options: DataOptions::default(),
             simultaneous_transfers: 2,
+            segments: 0,
             timeout_seconds: 20,
             keepalive: KeepAlive::Off,
             on_exists: OnExists::Ask,
@@ -129,6 +133,11 @@ impl Default for Settings {
 pub struct SettingsError(pub String);
 
 impl Settings {
+    /// The engine's form of [`Settings::segments`]: `None` is off.
+    pub fn segments(&self) -> Option<usize> {
+        (self.segments > 0).then_some(usize::from(self.segments))
+    }
+
     pub const TIMEOUT_SECONDS: std::ops::RangeInclusive<u32> = 1..=3600;
     pub const LOG_LINE_CAP: std::ops::RangeInclusive<u32> = 100..=1_000_000;
 
@@ -139,6 +148,12 @@ impl Settings {
             return fail(format!(
                 "simultaneous transfers must be 1 to {MAX_PARALLEL} (not {})",
                 self.simultaneous_transfers
+            ));
+        }
+        if usize::from(self.segments) > MAX_PARALLEL {
+            return fail(format!(
+                "segments must be 0 (off) to {MAX_PARALLEL} (not {})",
+                self.segments
             ));
         }
         if !Self::TIMEOUT_SECONDS.contains(&self.timeout_seconds) {

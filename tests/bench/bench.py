@@ -8,12 +8,14 @@ and their ratio. Exits 0 whatever the ratios: the table is the result; goals are
 
 Environment (from run.sh): FERRY, FTP_HOST, FTP_PORT, FTP_USER, FTP_PASS, FTP_ROOT,
 FTP_CERT_SHA256, WORK (scratch folder), RUNS, BIG_MIB, SMALL_FILES, CASES (space-separated case
-names, empty for all), PARALLEL.
+names, empty for all), PARALLEL; for the long-link cases (skipped without LONG_CLI_NS) LONG_CLI_NS,
+LONG_SRV_NS, LONG_IF_CLI, LONG_IF_SRV, LONG_HOST, LONG_MIB, LOSSY_MIB, LONG_FILES.
 """
 
 import hashlib
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -32,27 +34,32 @@ BIG_MIB = int(ENV.get("BIG_MIB", "512"))
 SMALL_FILES = int(ENV.get("SMALL_FILES", "1000"))
 PARALLEL = int(ENV.get("PARALLEL", "4"))
 HARD_LIMIT = 900  # seconds: no single run may take longer than this
+LONG_NS = ENV.get("LONG_CLI_NS", "")
+LONG_HOST = ENV.get("LONG_HOST", "")
+LONG_MIB = int(ENV.get("LONG_MIB", "256"))
+LOSSY_MIB = int(ENV.get("LOSSY_MIB", "32"))
+LONG_FILES = int(ENV.get("LONG_FILES", "200"))
 
 
-def url(scheme, path):
+def url(scheme, path, host=HOST):
     user = urllib.parse.quote(USER, safe="")
-    return f"{scheme}://{user}@{HOST}:{PORT}/{path}"
+    return f"{scheme}://{user}@{host}:{PORT}/{path}"
 
 
-def curl_url(path):
+def curl_url(path, host=HOST):
     user = urllib.parse.quote(USER, safe="")
     pw = urllib.parse.quote(PASSWORD, safe="")
-    return f"ftp://{user}:{pw}@{HOST}:{PORT}/{path}"
+    return f"ftp://{user}:{pw}@{host}:{PORT}/{path}"
 
 
-def lftp(commands, tls=False):
+def lftp(commands, tls=False, host=HOST):
     settings = "set net:max-retries 1; set cmd:fail-exit yes; "
     if tls:
         settings += "set ftp:ssl-force true; set ftp:ssl-protect-data true; "
         settings += "set ssl:verify-certificate no; "
     else:
         settings += "set ftp:ssl-allow false; "
-    opener = f"open -u '{USER}','{PASSWORD}' -p {PORT} {HOST}; "
+    opener = f"open -u '{USER}','{PASSWORD}' -p {PORT} {host}; "
     return ["lftp", "-c", settings + opener + commands]
 
 
@@ -114,24 +121,39 @@ def remove(path):
         os.remove(path)
 
 
-def make_data():
-    big = os.path.join(WORK, "big.bin")
-    if not os.path.exists(big) or os.path.getsize(big) != BIG_MIB << 20:
-        with open(big, "wb") as f:
-            for _ in range(BIG_MIB):
+def random_file(path, mib):
+    if not os.path.exists(path) or os.path.getsize(path) != mib << 20:
+        with open(path, "wb") as f:
+            for _ in range(mib):
                 f.write(os.urandom(1 << 20))
-    small = os.path.join(WORK, "small")
-    if not os.path.isdir(small) or len(os.listdir(small)) != 10:
-        remove(small)
-        for i in range(SMALL_FILES):
-            sub = os.path.join(small, f"d{i % 10}")
+
+
+def small_tree(folder, count):
+    if not os.path.isdir(folder) or len(os.listdir(folder)) != 10:
+        remove(folder)
+        for i in range(count):
+            sub = os.path.join(folder, f"d{i % 10}")
             os.makedirs(sub, exist_ok=True)
             with open(os.path.join(sub, f"f{i:05}.txt"), "wb") as f:
                 f.write(os.urandom(4096))
+
+
+def make_data():
+    big = os.path.join(WORK, "big.bin")
+    random_file(big, BIG_MIB)
+    small = os.path.join(WORK, "small")
+    small_tree(small, SMALL_FILES)
     # The server's copies, for the downloads.
     shutil.copyfile(big, os.path.join(ROOT, "big.bin"))
     remove(os.path.join(ROOT, "small"))
     shutil.copytree(small, os.path.join(ROOT, "small"))
+    if LONG_NS:
+        for name, mib in (("long.bin", LONG_MIB), ("lossy.bin", LOSSY_MIB)):
+            random_file(os.path.join(WORK, name), mib)
+            shutil.copyfile(os.path.join(WORK, name), os.path.join(ROOT, name))
+        small_tree(os.path.join(WORK, "lsmall"), LONG_FILES)
+        remove(os.path.join(ROOT, "lsmall"))
+        shutil.copytree(os.path.join(WORK, "lsmall"), os.path.join(ROOT, "lsmall"))
     owner = os.stat(ROOT)
     for dirpath, dirs, files in os.walk(ROOT):
         for name in dirs + files:
@@ -225,13 +247,72 @@ def complete_copy(source, path):
     return prepare
 
 
+def set_link(loss):
+    """netem on both veth ends: 25 ms each way (50 ms round trip), with `loss` % loss. The
+    queue limit is raised so that it is the delay, not netem's 1,000-packet queue, that bounds
+    what the streams have in flight. Without netem, delayline.py is told the loss instead."""
+    if ENV.get("LONG_LINK") == "delayline":
+        with open(ENV["DELAYLINE_LOSS"], "w") as f:
+            f.write(str(loss))
+        os.kill(int(ENV["DELAYLINE_PID"]), signal.SIGUSR1)
+        time.sleep(0.2)
+        return
+    for ns, dev in ((LONG_NS, ENV["LONG_IF_CLI"]), (ENV["LONG_SRV_NS"], ENV["LONG_IF_SRV"])):
+        netem = ["delay", "25ms", "limit", "100000"] + (["loss", f"{loss}%"] if loss else [])
+        subprocess.run(["ip", "netns", "exec", ns, "tc", "qdisc", "replace", "dev", dev,
+                        "root", "netem"] + netem, check=True, timeout=30)
+
+
+def long_cases():
+    """The long-link cases: clients in the client namespace, the server across the veth."""
+    inside = ["ip", "netns", "exec", LONG_NS]
+    host = LONG_HOST
+    local = os.path.join(WORK, "got-long.bin")
+    local_small = os.path.join(WORK, "got-lsmall")
+    tree = tree_digest(os.path.join(WORK, "lsmall"))
+    seg = ferry_opts(False) + ["--segments", "4"]
+
+    def fresh(path):
+        return lambda: remove(path)
+
+    for case, name, mib, loss in (("long", "long.bin", LONG_MIB, 0),
+                                  ("lossy", "lossy.bin", LOSSY_MIB, 1)):
+        link = f"50 ms RTT{', 1 % loss' if loss else ''}"
+        digest = sha256(os.path.join(WORK, name))
+        check = (lambda d: lambda: sha256(local) == d)(digest)
+        ferry = inside + [FERRY, "get", url("ftp", name, host), local] + seg
+        yield (f"{case}-get", f"{mib} MiB download, {link}, --segments 4 vs one stream", 0.4,
+               "curl", ferry, inside + ["curl", "-sS", "-o", local, curl_url(name, host)],
+               fresh(local), check, loss)
+        yield (f"{case}-pget", f"{mib} MiB download, {link}, --segments 4", 1.0,
+               "lftp pget -n 4", ferry,
+               inside + lftp(f"pget -n 4 {name} -o {local}", host=host),
+               fresh(local), check, loss)
+    yield ("long-small", f"{LONG_FILES} x 4 KiB download, 50 ms RTT, parallel {PARALLEL}", 0.8,
+           "lftp", inside + [FERRY, "get", "-r", url("ftp", "lsmall", host), local_small]
+           + ferry_opts(False),
+           inside + lftp(f"mirror --parallel={PARALLEL} lsmall {local_small}", host=host),
+           fresh(local_small), lambda: tree_digest(local_small) == tree, 0)
+
+
+def all_cases(big, small):
+    for case in cases(big, small):
+        yield case + (None,)
+    if LONG_NS:
+        yield from long_cases()
+
+
 def main():
     wanted = ENV.get("CASES", "").split()
     big, small = make_data()
     rows = []
-    for name, title, goal, ref_name, ferry, ref, prepare, check in cases(big, small):
+    link = None
+    for name, title, goal, ref_name, ferry, ref, prepare, check, loss in all_cases(big, small):
         if wanted and name not in wanted:
             continue
+        if loss is not None and loss != link:
+            set_link(loss)
+            link = loss
         f_wall, f_cpu, r_wall, r_cpu = [], [], [], []
         for _ in range(RUNS):
             w, c = timed(ferry, prepare)

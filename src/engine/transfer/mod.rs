@@ -3,10 +3,11 @@
 //! and the file-exists policy ([`plan`], [`exists`]; the user is asked there when the policy
 //! says so), and the plan is carried out ([`download`]: into `NAME.part`, renamed on success;
 //! [`upload`]; the local file is read or written on a thread of its own, [`disk`]), with
-//! coalesced progress ([`meter`]), then checked against the server's hash ([`hash`]) and
-//! given the source's time when the site says so ([`times`]). The site's transfer type decides
-//! each file's ASCII mode here. Directories expand into the jobs of their contents
-//! ([`expand`]); ASCII conversion has its own file.
+//! coalesced progress ([`meter`]); a large download may be split over several connections
+//! ([`segments`]). The result is checked against the server's hash ([`hash`]) and given the
+//! source's time when the site says so ([`times`]). The site's transfer type decides each
+//! file's ASCII mode here. Directories expand into the jobs of their contents ([`expand`]);
+//! ASCII conversion has its own file.
 
 mod ascii;
 mod disk;
@@ -18,10 +19,12 @@ mod hash;
 mod meter;
 mod plan;
 mod remote;
+mod segments;
 mod target;
 mod times;
 mod upload;
 
+pub use segments::Lent;
 pub use target::local_path;
 
 use std::path::{Path, PathBuf};
@@ -126,6 +129,20 @@ pub trait JobEnv {
     ) -> impl std::future::Future<Output = Option<(ExistsAction, bool)>> + Send;
     /// Remembers an action answered "for all".
     fn set_policy(&self, policy: ExistsPolicy);
+    /// The site's segment count for large downloads (`None`: automatic; see [`segments`]).
+    fn segments(&self) -> Option<usize> {
+        Some(1)
+    }
+    /// How many more connections the queue has room for besides the job's own.
+    fn room(&self) -> usize {
+        0
+    }
+    /// Up to `want` more connections for one job's segments: fewer when the queue has no room
+    /// or the server refuses more.
+    fn borrow(&self, want: usize) -> impl std::future::Future<Output = Lent> + Send {
+        let _ = want;
+        async { Lent::none() }
+    }
 }
 
 /// Runs `job` on `conn`: a directory expands; a file is looked at, decided, then transferred.
@@ -158,7 +175,16 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
     let preserve = conn.transfer.preserve_times;
     let (outcome, times) = match &plan.target {
         Target::Local(target) => {
-            let outcome = download::download(conn, job, &plan, target, env).await?;
+            // A segmented download is not hash-checked before its rename: where the server
+            // offers a hash, the file comes over one connection and is checked.
+            let ranges = match plan.hash {
+                None => segments::prepare(&conn.ctl, job, &plan, target, env),
+                Some(_) => None,
+            };
+            let outcome = match ranges {
+                Some(ranges) => segments::download(conn, job, &plan, target, ranges, env).await?,
+                None => download::download(conn, job, &plan, target, env).await?,
+            };
             let times = match preserve {
                 true => times::after_download(&mut conn.ctl, &job.remote, &target.path).await,
                 false => Ok(()),

