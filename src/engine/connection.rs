@@ -2,9 +2,12 @@
 //! its data connections ([`DataChannel`], the layer above the control connection). Sessions and
 //! queues own these; operations and transfers borrow them.
 
+use std::sync::Arc;
+
 use crate::api::{Entry, ServerType, Site};
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::DataChannel;
+use crate::engine::transfer::Throttle;
 
 /// A folder and the entries its listing showed, kept for a server that cannot say whether a
 /// file exists (no usable SIZE, no MLST): what uploads into that folder go by.
@@ -17,6 +20,8 @@ pub struct Connection {
     pub listed: Listed,
     /// How the site's LIST replies are read.
     pub listing: ListingStyle,
+    /// The worker's speed limits, which transfers on this connection keep to.
+    pub throttle: Arc<Throttle>,
 }
 
 /// The site's settings for reading LIST replies: the forced server type and the timezone

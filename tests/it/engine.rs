@@ -11,5 +11,6 @@ mod login;
 mod ops;
 mod requests;
 mod rounds;
+mod speed;
 mod transfers;
 mod trust;

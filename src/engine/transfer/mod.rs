@@ -3,7 +3,7 @@
 //! and the file-exists policy ([`plan`], [`exists`]; the user is asked there when the policy
 //! says so), and the plan is carried out ([`download`]: into `NAME.part`, renamed on success;
 //! [`upload`]; the local file is read or written on a thread of its own, [`disk`]), with
-//! coalesced progress ([`meter`]). Directories expand into the jobs of their
+//! coalesced progress ([`meter`]) and the worker's speed limits ([`throttle`]). Directories expand into the jobs of their
 //! contents ([`expand`]); ASCII conversion has its own file.
 
 mod ascii;
@@ -16,9 +16,11 @@ mod meter;
 mod plan;
 mod remote;
 mod target;
+mod throttle;
 mod upload;
 
 pub use target::local_path;
+pub use throttle::Throttle;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
