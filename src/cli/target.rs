@@ -7,7 +7,7 @@ use anyhow::anyhow;
 
 use super::args::Opts;
 use super::sites;
-use crate::api::{Site, Timeouts};
+use crate::api::{Site, SpeedLimits, Timeouts};
 use crate::common::fingerprint::normalize_fingerprint;
 use crate::common::url::{FtpUrl, parse};
 use crate::sites::{KeyringError, is_site_url, quick_site};
@@ -18,6 +18,8 @@ pub(super) struct Target {
     pub(super) url: FtpUrl,
     /// For a `site:` target with normal logon: why its password is not in the keyring.
     pub(super) keyring_note: Option<KeyringError>,
+    /// `--limit-rate`, for both directions.
+    pub(super) limits: SpeedLimits,
 }
 
 impl Target {
@@ -40,7 +42,15 @@ impl Target {
             (url, None)
         };
         apply_opts(&mut url.site, opts)?;
-        Ok(Target { url, keyring_note })
+        let limits = SpeedLimits {
+            download: opts.limit_rate,
+            upload: opts.limit_rate,
+        };
+        Ok(Target {
+            url,
+            keyring_note,
+            limits,
+        })
     }
 }
 
@@ -75,6 +85,9 @@ fn apply_opts(site: &mut Site, opts: &Opts) -> anyhow::Result<()> {
     site.trust_pasv_address |= opts.trust_pasv_address;
     if let Some(charset) = &opts.charset {
         site.charset = charset.clone();
+    }
+    if let Some(proxy) = &opts.proxy {
+        site.proxy = Some(proxy.clone());
     }
     Ok(())
 }
