@@ -1,6 +1,7 @@
 //! Passive data connections: EPSV (unless disabled or refused before), else PASV, connecting to
 //! the announced port at the control connection's peer address, never to the address a `227`
-//! announced unless the site says to trust it.
+//! announced unless the site says to trust it; through the site's proxy, to the site's host name at
+//! the announced port.
 
 use std::net::SocketAddr;
 
@@ -9,6 +10,7 @@ use tokio::time::timeout;
 
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
+use crate::engine::ftp::proxy;
 
 use super::{DataChannel, Way, data_error, parse_epsv, parse_pasv};
 
@@ -38,6 +40,13 @@ impl DataChannel {
             Some(target) => target,
             None => pasv_target(ctl, self.trust_pasv_address).await?,
         };
+        if let Some((proxy, host)) = &self.proxy {
+            // The proxy reaches the server by its name, at the announced port.
+            let limit = ctl.timeouts.data_connect;
+            return proxy::connect(proxy, host, target.port(), limit)
+                .await
+                .map_err(|e| data_error(Way::Passive, e.to_string()));
+        }
         let hint = if self.trust_pasv_address {
             "The server may be behind NAT and announce an address only its own network can reach: turn off trusting the PASV address."
         } else {
