@@ -1,9 +1,9 @@
 //! The Settings window: the global defaults (transfer mode and its options, simultaneous
-//! transfers, timeouts, keep-alive, the default file-exists action, the log's timestamps and
+//! transfers, timeouts, keep-alive, speed limits, the proxy, the default file-exists action, the log's timestamps and
 //! line cap, the theme), edited on a copy and saved with "OK"; they apply to new connections.
 
 use super::data_fields::DataFields;
-use crate::sites::{KeepAlive, OnExists, Settings, SettingsStore, Theme, TransferMode};
+use crate::sites::{KeepAlive, OnExists, Settings, SettingsStore, SpeedLimit, Theme, TransferMode};
 
 #[derive(Default)]
 pub struct SettingsWindow {
@@ -146,6 +146,7 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
         }
     });
     ui.end_row();
+    limits_and_proxy(ui, s);
     combo(
         ui,
         "When a file exists:",
@@ -160,4 +161,26 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
     ui.add(egui::DragValue::new(&mut s.log_line_cap).range(100..=1_000_000));
     ui.end_row();
     combo(ui, "Theme:", &mut s.theme, &Theme::ALL, Theme::label);
+}
+
+/// The speed limits (KiB/s, 0 for none; the toggle is also in the status bar) and the proxy.
+fn limits_and_proxy(ui: &mut egui::Ui, s: &mut Settings) {
+    ui.label("Speed limits:");
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut s.speed_limit.enabled, "On");
+        let max = SpeedLimit::MAX_KIB;
+        ui.label("Download");
+        ui.add(egui::DragValue::new(&mut s.speed_limit.download_kib).range(0..=max).suffix(" KiB/s"));
+        ui.label("Upload");
+        ui.add(egui::DragValue::new(&mut s.speed_limit.upload_kib).range(0..=max).suffix(" KiB/s"));
+    });
+    ui.end_row();
+    let label = ui.label("Proxy:");
+    ui.add(
+        egui::TextEdit::singleline(&mut s.proxy)
+            .hint_text("socks5://[user:pass@]host:port or http://host:port")
+            .desired_width(320.0),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
 }

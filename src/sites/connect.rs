@@ -64,6 +64,11 @@ pub fn engine_site(entry: &SiteEntry, settings: &Settings, password: Option<Secr
     site.server_type = entry.server_type;
     site.timezone_offset = entry.timezone_offset;
     site.charset = entry_charset(&entry.charset);
+    // A proxy URL that does not read was refused when the settings were saved.
+    site.proxy = match entry.bypass_proxy {
+        true => None,
+        false => settings.proxy().ok().flatten(),
+    };
     site
 }
 

@@ -417,6 +417,9 @@ pub struct SiteEntry {
     /// (`windows-1252`, `Shift_JIS`…); see [`crate::api::Charset`].
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub charset: String,
+    /// Connect directly, not through the global proxy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bypass_proxy: bool,
 }
 
 /// The largest timezone offset a site may have, in minutes (FileZilla's bound too).
@@ -444,6 +447,7 @@ impl SiteEntry {
             server_type: ServerType::Auto,
             timezone_offset: 0,
             charset: String::new(),
+            bypass_proxy: false,
         }
     }
 
