@@ -4,6 +4,7 @@
 //! protocol in [`ftp`]) is private to the engine.
 
 mod connection;
+mod idle;
 pub mod driver;
 pub mod error;
 pub mod events;

@@ -4,6 +4,7 @@
 
 mod charset;
 mod exists;
+mod keepalive;
 mod limits;
 mod list_only;
 mod listing;
