@@ -102,7 +102,9 @@ mod tests {
 
     #[test]
     fn parses_the_curl_forms() {
-        let p: Proxy = "socks5://alice:s%40cret@proxy.example:1080".parse().unwrap();
+        let p: Proxy = "socks5://alice:s%40cret@proxy.example:1080"
+            .parse()
+            .unwrap();
         assert_eq!(p.host, "proxy.example");
         assert_eq!(p.port, 1080);
         let ProxyKind::Socks5 { user, password } = &p.kind else {

@@ -310,7 +310,10 @@ impl FerryApp {
             kib(limit.download_kib),
             kib(limit.upload_kib)
         );
-        if ui.checkbox(&mut limit.enabled, egui::RichText::new(text).small()).changed() {
+        if ui
+            .checkbox(&mut limit.enabled, egui::RichText::new(text).small())
+            .changed()
+        {
             self.set_speed_limit(limit);
         }
     }

@@ -170,9 +170,17 @@ fn limits_and_proxy(ui: &mut egui::Ui, s: &mut Settings) {
         ui.checkbox(&mut s.speed_limit.enabled, "On");
         let max = SpeedLimit::MAX_KIB;
         ui.label("Download");
-        ui.add(egui::DragValue::new(&mut s.speed_limit.download_kib).range(0..=max).suffix(" KiB/s"));
+        ui.add(
+            egui::DragValue::new(&mut s.speed_limit.download_kib)
+                .range(0..=max)
+                .suffix(" KiB/s"),
+        );
         ui.label("Upload");
-        ui.add(egui::DragValue::new(&mut s.speed_limit.upload_kib).range(0..=max).suffix(" KiB/s"));
+        ui.add(
+            egui::DragValue::new(&mut s.speed_limit.upload_kib)
+                .range(0..=max)
+                .suffix(" KiB/s"),
+        );
     });
     ui.end_row();
     let label = ui.label("Proxy:");

@@ -4,11 +4,11 @@
 //! protocol in [`ftp`]) is private to the engine.
 
 mod connection;
-mod idle;
 pub mod driver;
 pub mod error;
 pub mod events;
 pub(crate) mod ftp;
+mod idle;
 mod ops;
 mod prompts;
 mod queue;

@@ -16,8 +16,8 @@ use crate::api::{
 use crate::common::paths::resolve_remote;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
-use crate::engine::idle::Parked;
 use crate::engine::ftp::wirelog::LogCtx;
+use crate::engine::idle::Parked;
 use crate::engine::session::SessionCtx;
 use crate::engine::transfer::{Job, JobEnv, Outcome, Refused, local_path, run_job};
 

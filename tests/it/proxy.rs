@@ -70,10 +70,20 @@ impl Lab {
             root,
             proxy_log,
         };
-        ip(&["link", "add", &host_if, "type", "veth", "peer", "name", &ns_if, "netns", &ns]);
+        ip(&[
+            "link", "add", &host_if, "type", "veth", "peer", "name", &ns_if, "netns", &ns,
+        ]);
         ip(&["addr", "add", &format!("{host_addr}/30"), "dev", &host_if]);
         ip(&["link", "set", &host_if, "up"]);
-        ip(&["-n", &ns, "addr", "add", &format!("{addr}/30"), "dev", &ns_if]);
+        ip(&[
+            "-n",
+            &ns,
+            "addr",
+            "add",
+            &format!("{addr}/30"),
+            "dev",
+            &ns_if,
+        ]);
         ip(&["-n", &ns, "link", "set", &ns_if, "up"]);
         ip(&["-n", &ns, "link", "set", "lo", "up"]);
         let files = lab.root.path().join("files");
@@ -96,7 +106,8 @@ impl Lab {
 
     fn spawn(&self, args: &[&str], log: Option<std::fs::File>) -> Child {
         let mut cmd = Process::new("ip");
-        cmd.args(["netns", "exec", &self.ns, VENV_PYTHON]).args(args);
+        cmd.args(["netns", "exec", &self.ns, VENV_PYTHON])
+            .args(args);
         cmd.stdin(Stdio::null());
         match log {
             Some(file) => cmd.stdout(file.try_clone().unwrap()).stderr(file),
@@ -177,17 +188,16 @@ fn unreachable_directly(lab: &Lab) {
     let mut site = lab.site("http://{}:1");
     site.proxy = None;
     let mut rig = Rig::new();
-    let error = rig.connect(site).expect_err("the server is only reachable through the proxy");
+    let error = rig
+        .connect(site)
+        .expect_err("the server is only reachable through the proxy");
     assert_eq!(error.kind, ErrorKind::Connect, "{error:?}");
 }
 
 #[test]
 #[ignore = "needs root, ip netns and pproxy in the interop venv: tests/interop/run.sh"]
 fn interop_proxy_socks5_with_and_without_a_password() {
-    let lab = Lab::start(
-        1,
-        &["socks5://{}:1080", "socks5://{}:1081#alice:wonder"],
-    );
+    let lab = Lab::start(1, &["socks5://{}:1080", "socks5://{}:1081#alice:wonder"]);
     unreachable_directly(&lab);
     round_trip(&lab, "socks5://{}:1080");
     // A wrong password is refused by the proxy, as a connection error naming it (first:
@@ -218,7 +228,9 @@ fn interop_proxy_http_connect_and_active_mode_refused() {
     rig.connect(site).unwrap();
     let error = rig.run(Operation::List(Some("/".to_string()))).unwrap_err();
     assert!(
-        error.message.contains("active mode cannot work through a proxy"),
+        error
+            .message
+            .contains("active mode cannot work through a proxy"),
         "{error:?}"
     );
 }

@@ -5,8 +5,8 @@
 pub(crate) mod charset;
 pub(crate) mod control;
 pub(crate) mod data;
-pub(crate) mod proxy;
 pub mod listing;
+pub(crate) mod proxy;
 pub(crate) mod reply;
 pub mod tls;
 pub mod wirelog;

@@ -36,7 +36,9 @@ pub async fn connect(
             .map_err(|e| io::Error::new(e.kind(), format!("the proxy did not answer: {e}")))?;
         let _ = tcp.set_nodelay(true);
         match &proxy.kind {
-            ProxyKind::Socks5 { user, password } => socks5(tcp, host, port, user, password.expose()).await,
+            ProxyKind::Socks5 { user, password } => {
+                socks5(tcp, host, port, user, password.expose()).await
+            }
             ProxyKind::Http => http_connect(tcp, host, port).await,
         }
     };
@@ -93,6 +95,8 @@ async fn http_connect(mut tcp: TcpStream, host: &str, port: u16) -> io::Result<T
     if code.len() == 3 && code.starts_with('2') {
         Ok(tcp)
     } else {
-        Err(io::Error::other(format!("the HTTP proxy answered {status:?}")))
+        Err(io::Error::other(format!(
+            "the HTTP proxy answered {status:?}"
+        )))
     }
 }

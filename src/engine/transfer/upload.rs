@@ -96,7 +96,12 @@ async fn send(
             break;
         }
         let bytes = ascii.apply(plan.ascii, &buf, &mut converted);
-        match timeout(ctl.timeouts.inactivity, write_limited(&mut stream, bytes, limit)).await {
+        match timeout(
+            ctl.timeouts.inactivity,
+            write_limited(&mut stream, bytes, limit),
+        )
+        .await
+        {
             Ok(Ok(())) => meter.add(buf.len()),
             Ok(Err(e)) => {
                 data::abort(ctl, stream).await;

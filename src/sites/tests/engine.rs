@@ -238,7 +238,9 @@ fn the_global_proxy_and_speed_limits_apply_unless_a_site_bypasses_the_proxy() {
     assert_eq!(off.limits(), crate::api::SpeedLimits::default());
     let mut entry = SiteEntry::new("s");
     entry.host = "ftp.example".to_string();
-    let proxy = engine_site(&entry, &settings, None).proxy.expect("the proxy");
+    let proxy = engine_site(&entry, &settings, None)
+        .proxy
+        .expect("the proxy");
     assert_eq!(proxy.to_string(), "socks5://u@proxy.example:1080");
     entry.bypass_proxy = true;
     assert_eq!(engine_site(&entry, &settings, None).proxy, None);

@@ -42,7 +42,10 @@ fn idle_transfer_connections_send_noop_and_are_reused() {
     );
     assert!(noops_on(0) >= 3, "the browsing connection keeps alive too");
     let after = server.received().iter().filter(|c| *c == "NOOP").count();
-    assert!(after - before >= idle_noops, "the server counted {before} then {after}");
+    assert!(
+        after - before >= idle_noops,
+        "the server counted {before} then {after}"
+    );
     // The next transfer goes on the connection kept alive: no second transfer connection.
     rig.transfer_ok(rig.request(Direction::Download, &local.path().join("b.bin"), "/b.bin"));
     assert!(rig.log_lines().iter().all(|l| l.connection <= 1));
