@@ -3,6 +3,7 @@
 //! `settings`) the global settings.
 
 mod charset;
+mod limits;
 mod settings;
 mod verbs;
 
