@@ -38,7 +38,7 @@ impl DataChannel {
         }
         let target = match target {
             Some(target) => target,
-            None => pasv_target(ctl, self.trust_pasv_address).await?,
+            None => pasv_target(ctl, self.trust_pasv_address, self.proxy.is_some()).await?,
         };
         if let Some((proxy, host)) = &self.proxy {
             // The proxy reaches the server by its name, at the announced port.
@@ -72,8 +72,13 @@ impl DataChannel {
 }
 
 /// PASV, and where to connect for it: the announced port at the control connection's peer, or
-/// the announced address itself when `trust_announced`.
-async fn pasv_target(ctl: &mut Control, trust_announced: bool) -> EngineResult<SocketAddr> {
+/// the announced address itself when `trust_announced`. `proxied`: only the port counts (the
+/// proxy connects to the site's host), nothing to say about the address.
+async fn pasv_target(
+    ctl: &mut Control,
+    trust_announced: bool,
+    proxied: bool,
+) -> EngineResult<SocketAddr> {
     let peer_ip = ctl.peer.ip();
     if peer_ip.is_ipv6() {
         return Err(data_error(
@@ -112,7 +117,7 @@ async fn pasv_target(ctl: &mut Control, trust_announced: bool) -> EngineResult<S
         }
         return Ok(announced);
     }
-    if announced.ip() != peer_ip {
+    if announced.ip() != peer_ip && !proxied {
         ctl.log.status(format!(
             "Server sent passive reply with address {}, using the server's address {} instead",
             announced.ip(),
