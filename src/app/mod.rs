@@ -302,11 +302,11 @@ impl FerryApp {
         }
         ui.separator();
         let kib = |k: u32| match k {
-            0 => "∞".to_string(),
+            0 => "none".to_string(),
             k => format!("{k} KiB/s"),
         };
         let text = format!(
-            "Speed limits: ↓ {} ↑ {}",
+            "Speed limits: download {}, upload {}",
             kib(limit.download_kib),
             kib(limit.upload_kib)
         );
