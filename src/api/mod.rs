@@ -8,12 +8,14 @@ use std::time::{Duration, SystemTime};
 mod charset;
 mod entry;
 mod prompt;
+mod proxy;
 mod server_type;
 mod transfer_options;
 
 pub use charset::Charset;
 pub use entry::{Entry, EntryKind, RemoteTime, TimePrecision};
 pub use prompt::{Answer, CertAnswer, CertificateInfo, ExistsAction, FileFacts, Prompt};
+pub use proxy::{Proxy, ProxyKind};
 pub use server_type::ServerType;
 pub use transfer_options::{DEFAULT_ASCII_EXTENSIONS, TransferOptions, TransferType, VerifyMode};
 
@@ -218,6 +220,8 @@ pub struct Site {
     pub charset: Charset,
     /// Hash verification, preserved times and the transfer type.
     pub transfer: TransferOptions,
+    /// Connect (control and passive data connections) through this proxy; `None`: directly.
+    pub proxy: Option<Proxy>,
 }
 
 /// The most transfer connections one site may use at once.
@@ -246,6 +250,7 @@ impl Site {
             timezone_offset: 0,
             charset: Charset::Auto,
             transfer: TransferOptions::default(),
+            proxy: None,
         }
     }
 }
@@ -328,6 +333,13 @@ pub enum QueuePlace {
     Bottom,
 }
 
+/// Bytes per second for all the worker's downloads and for all its uploads; `None`: no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SpeedLimits {
+    pub download: Option<u64>,
+    pub upload: Option<u64>,
+}
+
 /// What the worker is told to do.
 // `Connect` carries a whole `Site`; commands are sent a few times per user action, never in a
 // loop, so their size does not matter and the boundary stays plain data without boxes.
@@ -364,6 +376,8 @@ pub enum Command {
     SetParallel { session: SessionId, parallel: usize },
     /// Hold back queued transfers (running ones finish), or let them go again.
     SetPaused { session: SessionId, paused: bool },
+    /// The worker's speed limits, shared by all its transfers (takes effect at once).
+    SetSpeedLimits(SpeedLimits),
     /// Answer a prompt the worker raised.
     Answer { prompt: PromptId, answer: Answer },
     /// Close a session and its transfer connections.

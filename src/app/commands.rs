@@ -330,6 +330,7 @@ impl FerryApp {
     pub(super) fn apply_settings(&mut self, ctx: &egui::Context, settings: &Settings) {
         self.tabs
             .set_log(settings.log_line_cap as usize, settings.log_timestamps);
+        self.set_speed_limit(settings.speed_limit);
         ctx.set_theme(match settings.theme {
             crate::sites::Theme::System => egui::ThemePreference::System,
             crate::sites::Theme::Light => egui::ThemePreference::Light,

@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::api::*;
-use crate::sites::Keyring;
+use crate::sites::{Keyring, SpeedLimit};
 
 pub use commands::AppCommand;
 use connect::QuickConnect;
@@ -65,6 +65,8 @@ pub struct FerryApp {
     commands: Vec<AppCommand>,
     /// The queue's journal, and the rows restored from it.
     journal: Journal,
+    /// The speed limits the worker keeps to; the status bar toggles them.
+    speed_limit: SpeedLimit,
 }
 
 impl FerryApp {
@@ -93,6 +95,7 @@ impl FerryApp {
             sites,
             commands: Vec::new(),
             journal: Journal::none(),
+            speed_limit: SpeedLimit::default(),
         };
         app.apply_settings(ctx, &settings);
         app.open_journal(start.data_dir.as_deref());
@@ -290,8 +293,39 @@ impl FerryApp {
                 ui.small(&self.tab().status);
                 ui.separator();
                 ui.small(format!("Data connections: {mode}"));
+                self.speed_limit_toggle(ui);
             });
         });
+    }
+
+    /// The speed limits' quick toggle, shown once Settings set a limit.
+    fn speed_limit_toggle(&mut self, ui: &mut egui::Ui) {
+        let mut limit = self.speed_limit;
+        if !limit.is_set() {
+            return;
+        }
+        ui.separator();
+        let kib = |k: u32| match k {
+            0 => "none".to_string(),
+            k => format!("{k} KiB/s"),
+        };
+        let text = format!(
+            "Speed limits: download {}, upload {}",
+            kib(limit.download_kib),
+            kib(limit.upload_kib)
+        );
+        if ui
+            .checkbox(&mut limit.enabled, egui::RichText::new(text).small())
+            .changed()
+        {
+            self.set_speed_limit(limit);
+        }
+    }
+
+    /// Makes `limit` the worker's speed limits.
+    fn set_speed_limit(&mut self, limit: SpeedLimit) {
+        self.speed_limit = limit;
+        self.link.send(Command::SetSpeedLimits(limit.limits()));
     }
 
     fn queue_panel(&mut self, ui: &mut egui::Ui) {

@@ -1,11 +1,12 @@
 //! The Settings window: the global defaults (transfer mode and its options, simultaneous
-//! transfers, timeouts, keep-alive, the default file-exists action, the transfer type and its
-//! ASCII extensions, hash verification, preserved times, the log's timestamps and line cap, the
-//! theme), edited on a copy and saved with "OK"; they apply to new connections.
+//! transfers, timeouts, keep-alive, speed limits, the proxy, the default file-exists action,
+//! the transfer type and its ASCII extensions, hash verification, preserved times, the log's
+//! timestamps and line cap, the theme), edited on a copy and saved with "OK"; they apply to new
+//! connections.
 
 use super::data_fields::DataFields;
 use crate::api::{TransferType, VerifyMode};
-use crate::sites::{KeepAlive, OnExists, Settings, SettingsStore, Theme, TransferMode};
+use crate::sites::{KeepAlive, OnExists, Settings, SettingsStore, SpeedLimit, Theme, TransferMode};
 
 #[derive(Default)]
 pub struct SettingsWindow {
@@ -177,6 +178,7 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
         }
     });
     ui.end_row();
+    limits_and_proxy(ui, s);
     combo(
         ui,
         "When a file exists:",
@@ -216,5 +218,35 @@ fn transfer_fields(ui: &mut egui::Ui, s: &mut Settings, extensions: &mut String)
     );
     ui.label("Timestamps:");
     ui.checkbox(&mut s.preserve_times, "Preserve modification times");
+    ui.end_row();
+}
+
+/// The speed limits (KiB/s, 0 for none; the toggle is also in the status bar) and the proxy.
+fn limits_and_proxy(ui: &mut egui::Ui, s: &mut Settings) {
+    ui.label("Speed limits:");
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut s.speed_limit.enabled, "On");
+        let max = SpeedLimit::MAX_KIB;
+        ui.label("Download");
+        ui.add(
+            egui::DragValue::new(&mut s.speed_limit.download_kib)
+                .range(0..=max)
+                .suffix(" KiB/s"),
+        );
+        ui.label("Upload");
+        ui.add(
+            egui::DragValue::new(&mut s.speed_limit.upload_kib)
+                .range(0..=max)
+                .suffix(" KiB/s"),
+        );
+    });
+    ui.end_row();
+    let label = ui.label("Proxy:");
+    ui.add(
+        egui::TextEdit::singleline(&mut s.proxy)
+            .hint_text("socks5://[user:pass@]host:port or http://host:port")
+            .desired_width(320.0),
+    )
+    .labelled_by(label.id);
     ui.end_row();
 }

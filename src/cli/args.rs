@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use super::sites::SitesCommand;
-use crate::api::{Charset, DataMode, ExistsPolicy, PortRange, TransferType, VerifyMode};
+use crate::api::{Charset, DataMode, ExistsPolicy, PortRange, Proxy, TransferType, VerifyMode};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -235,6 +235,41 @@ pub struct Opts {
     /// windows-1251, shift_jis, gbk [default: a site's own, else auto]
     #[arg(long, value_name = "NAME", value_parser = parse_charset)]
     pub(super) charset: Option<Charset>,
+    /// Limit each direction's transfers to RATE bytes per second; K, M, G suffixes count 1024s
+    /// (as curl: 500K, 2M)
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    pub(super) limit_rate: Option<u64>,
+    /// Connect through this proxy: socks5://[user:pass@]host:port or http://host:port (passive
+    /// mode only)
+    #[arg(long, value_name = "URL", value_parser = parse_proxy)]
+    pub(super) proxy: Option<Proxy>,
+}
+
+fn parse_proxy(text: &str) -> Result<Proxy, String> {
+    text.parse()
+}
+
+/// `RATE` as curl reads it: bytes per second, with an optional `K`, `M` or `G` (powers of 1024).
+pub(super) fn parse_rate(text: &str) -> Result<u64, String> {
+    let bad = || format!("{text:?} is not a rate like 500K or 2M (bytes per second)");
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().last() {
+        Some((at, c)) if c.is_ascii_alphabetic() => (&text[..at], c.to_ascii_uppercase()),
+        _ => (text, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err(bad()),
+    };
+    let value: f64 = digits.parse().map_err(|_| bad())?;
+    let bytes = value * f64::from(1u32 << shift);
+    if !(bytes >= 1.0 && bytes < u64::MAX as f64) {
+        return Err(bad());
+    }
+    Ok(bytes as u64)
 }
 
 fn parse_charset(text: &str) -> Result<Charset, String> {
@@ -328,5 +363,16 @@ mod tests {
     #[test]
     fn the_grammar_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn rates_read_as_curl_reads_them() {
+        assert_eq!(parse_rate("1000"), Ok(1000));
+        assert_eq!(parse_rate("500K"), Ok(500 * 1024));
+        assert_eq!(parse_rate("2m"), Ok(2 << 20));
+        assert_eq!(parse_rate("1.5G"), Ok(3 << 29));
+        for bad in ["", "K", "0", "-1", "2X", "1.5.2M"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -53,6 +53,9 @@ impl Client {
         };
         let mut driver = Driver::start(config, terminal).context("starting the engine")?;
         driver.set_patience(patience(&site.timeouts));
+        if target.limits != SpeedLimits::default() {
+            driver.send(Command::SetSpeedLimits(target.limits));
+        }
         match driver.connect(site) {
             Ok(info) => Ok(Client {
                 driver,

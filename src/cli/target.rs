@@ -7,7 +7,7 @@ use anyhow::anyhow;
 
 use super::args::Opts;
 use super::sites;
-use crate::api::{Site, Timeouts, TransferType};
+use crate::api::{Site, SpeedLimits, Timeouts, TransferType};
 use crate::common::fingerprint::normalize_fingerprint;
 use crate::common::url::{FtpUrl, parse};
 use crate::sites::{KeyringError, is_site_url, quick_site};
@@ -18,6 +18,8 @@ pub(super) struct Target {
     pub(super) url: FtpUrl,
     /// For a `site:` target with normal logon: why its password is not in the keyring.
     pub(super) keyring_note: Option<KeyringError>,
+    /// `--limit-rate`, for both directions.
+    pub(super) limits: SpeedLimits,
 }
 
 impl Target {
@@ -40,7 +42,15 @@ impl Target {
             (url, None)
         };
         apply_opts(&mut url.site, opts)?;
-        Ok(Target { url, keyring_note })
+        let limits = SpeedLimits {
+            download: opts.limit_rate,
+            upload: opts.limit_rate,
+        };
+        Ok(Target {
+            url,
+            keyring_note,
+            limits,
+        })
     }
 }
 
@@ -89,5 +99,8 @@ fn apply_opts(site: &mut Site, opts: &Opts) -> anyhow::Result<()> {
         site.transfer.verify = verify.mode();
     }
     site.transfer.preserve_times |= opts.preserve_times;
+    if let Some(proxy) = &opts.proxy {
+        site.proxy = Some(proxy.clone());
+    }
     Ok(())
 }

@@ -2,9 +2,12 @@
 //! its data connections ([`DataChannel`], the layer above the control connection). Sessions and
 //! queues own these; operations and transfers borrow them.
 
+use std::sync::Arc;
+
 use crate::api::{Entry, ServerType, Site, TransferOptions};
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::DataChannel;
+use crate::engine::transfer::Throttle;
 
 /// A folder and the entries its listing showed, kept for a server that cannot say whether a
 /// file exists (no usable SIZE, no MLST): what uploads into that folder go by.
@@ -19,6 +22,8 @@ pub struct Connection {
     pub listing: ListingStyle,
     /// What the site asks of each file transfer (verify, times, type).
     pub transfer: TransferOptions,
+    /// The worker's speed limits, which transfers on this connection keep to.
+    pub throttle: Arc<Throttle>,
 }
 
 /// The site's settings for reading LIST replies: the forced server type and the timezone

@@ -8,6 +8,7 @@ pub mod driver;
 pub mod error;
 pub mod events;
 pub(crate) mod ftp;
+mod idle;
 mod ops;
 mod prompts;
 mod queue;

@@ -1,5 +1,5 @@
 //! A session's transfer queue: runs up to N transfers at once, each on its own connection
-//! (reused from one transfer to the next), expands directories into the transfers of their
+//! (reused from one transfer to the next, kept alive while idle: [`Parked`]), expands directories into the transfers of their
 //! contents, holds the queue's file-exists policy, and cancels queued or running transfers.
 
 use std::collections::{HashMap, VecDeque};
@@ -17,6 +17,7 @@ use crate::common::paths::resolve_remote;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::wirelog::LogCtx;
+use crate::engine::idle::Parked;
 use crate::engine::session::SessionCtx;
 use crate::engine::transfer::{Done, Job, JobEnv, Outcome, Refused, local_path, run_job};
 
@@ -125,7 +126,7 @@ struct Queue {
     /// Running jobs, and how to cancel each.
     running: HashMap<TransferId, oneshot::Sender<()>>,
     /// Connections waiting for the next job.
-    idle: Vec<Connection>,
+    idle: Vec<Parked>,
     done_tx: mpsc::UnboundedSender<JobDone>,
     /// Something ran since the queue last said it was idle.
     busy: bool,
@@ -159,15 +160,16 @@ impl Queue {
         let (cancel_tx, cancel_rx) = oneshot::channel();
         let others = self.running.len();
         self.running.insert(job.id, cancel_tx);
-        let conn = self.idle.pop();
-        let log = match &conn {
-            Some(c) => c.ctl.log.clone(),
+        let parked = self.idle.pop();
+        let log = match &parked {
+            Some(p) => p.log.clone(),
             None => self.ctx.log(self.env.slots.next_connection()),
         };
         let done = self.done_tx.clone();
         let env = self.env.clone();
         tokio::spawn(log.clone().scope(async move {
             let id = job.id;
+            let conn = Parked::unpark(parked).await;
             let mut ended = run_one(env, job, conn, others, log, cancel_rx).await;
             ended.id = id;
             let _ = done.send(ended);
@@ -251,7 +253,7 @@ impl Queue {
         }
         if let Some(conn) = done.conn {
             if self.idle.len() < self.limit() {
-                self.idle.push(conn);
+                self.idle.push(Parked::park(conn, self.ctx.site.keepalive));
             } else {
                 tokio::spawn(conn.ctl.quit());
             }
@@ -360,8 +362,8 @@ impl Queue {
             self.env
                 .report(id, TransferState::Failed(EngineError::Cancelled.report()));
         }
-        for conn in std::mem::take(&mut self.idle) {
-            conn.ctl.quit().await;
+        for parked in std::mem::take(&mut self.idle) {
+            parked.quit().await;
         }
         if self.busy {
             self.ctx.events.send(Event::QueueIdle {

@@ -20,6 +20,7 @@ use crate::engine::ftp::tls::{SiteTrust, TrustStore};
 use crate::engine::prompts::Prompter;
 use crate::engine::queue::{self, Ceilings, QueueMsg};
 use crate::engine::session::{self, SessionCtx, SessionMsg};
+use crate::engine::transfer::Throttle;
 
 /// Where the worker keeps what it remembers (trusted certificates).
 #[derive(Debug, Clone, Default)]
@@ -121,6 +122,7 @@ async fn serve(
         ids,
         running: HashMap::new(),
         ceilings: Ceilings::default(),
+        throttle: Arc::default(),
     };
     while let Some(command) = rx.recv().await {
         if !sessions.route(command) {
@@ -141,6 +143,8 @@ struct Sessions {
     running: HashMap<SessionId, Handles>,
     /// The connection limits servers showed, for every session to the same server.
     ceilings: Ceilings,
+    /// The speed limits every transfer of the worker shares.
+    throttle: Arc<Throttle>,
 }
 
 impl Sessions {
@@ -181,6 +185,7 @@ impl Sessions {
             Command::SetPaused { session, paused } => {
                 self.to_queue(session, QueueMsg::SetPaused(paused));
             }
+            Command::SetSpeedLimits(limits) => self.throttle.set(limits),
             Command::Answer { prompt, answer } => self.prompts.answer(prompt, answer),
             Command::Disconnect { session } => {
                 if let Some(h) = self.running.remove(&session) {
@@ -219,14 +224,16 @@ impl Sessions {
             &site.tls.pinned,
             site.tls.insecure,
         );
-        let ctx = Arc::new(SessionCtx::new(
+        let mut ctx = SessionCtx::new(
             session,
             site,
             trust,
             self.prompts.clone(),
             self.events.clone(),
             Arc::clone(&self.ids),
-        ));
+        );
+        ctx.throttle = Arc::clone(&self.throttle);
+        let ctx = Arc::new(ctx);
         if let Some(problem) = &self.store_problem {
             ctx.log(0).error(format!(
                 "{problem}; the file is left as it is and certificates are trusted for this run only"

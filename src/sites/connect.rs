@@ -71,6 +71,11 @@ pub fn engine_site(entry: &SiteEntry, settings: &Settings, password: Option<Secr
         transfer_type: entry.transfer_type.unwrap_or(settings.transfer_type),
         ascii_extensions: settings.ascii_extensions.clone(),
     };
+    // A proxy URL that does not read was refused when the settings were saved.
+    site.proxy = match entry.bypass_proxy {
+        true => None,
+        false => settings.proxy().ok().flatten(),
+    };
     site
 }
 

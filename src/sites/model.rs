@@ -426,6 +426,9 @@ pub struct SiteEntry {
     /// Auto, ASCII or binary; `None`: the global setting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<TransferType>,
+    /// Connect directly, not through the global proxy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bypass_proxy: bool,
 }
 
 /// The largest timezone offset a site may have, in minutes (FileZilla's bound too).
@@ -456,6 +459,7 @@ impl SiteEntry {
             verify: None,
             preserve_times: None,
             transfer_type: None,
+            bypass_proxy: false,
         }
     }
 

@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{DataOptions, KeepAlive, TransferMode, check_keepalive};
-use crate::api::{DEFAULT_ASCII_EXTENSIONS, ExistsPolicy, MAX_PARALLEL, TransferType, VerifyMode};
+use crate::api::{
+    DEFAULT_ASCII_EXTENSIONS, ExistsPolicy, MAX_PARALLEL, Proxy, SpeedLimits, TransferType,
+    VerifyMode,
+};
 
 /// The default action when a transfer's destination exists (the engine's `ExistsPolicy`, as
 /// stored).
@@ -101,6 +104,40 @@ pub struct Settings {
     pub transfer_type: TransferType,
     /// The extensions Auto transfers as ASCII (lower case, no dot).
     pub ascii_extensions: Vec<String>,
+    /// The proxy every site goes through unless it bypasses it: `socks5://[user:pass@]host:port`
+    /// or `http://host:port`; empty: none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub proxy: String,
+    pub speed_limit: SpeedLimit,
+}
+
+/// The global speed limits, in KiB/s (0: none for that direction), and whether they apply now
+/// (the status bar's quick toggle).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SpeedLimit {
+    pub enabled: bool,
+    pub download_kib: u32,
+    pub upload_kib: u32,
+}
+
+impl SpeedLimit {
+    /// The most KiB/s a limit may be (4 GiB/s).
+    pub const MAX_KIB: u32 = 4 * 1024 * 1024;
+
+    /// What the worker is to keep to.
+    pub fn limits(self) -> SpeedLimits {
+        let rate = |kib: u32| (self.enabled && kib > 0).then(|| u64::from(kib) * 1024);
+        SpeedLimits {
+            download: rate(self.download_kib),
+            upload: rate(self.upload_kib),
+        }
+    }
+
+    /// Whether a limit is set for either direction (the status bar shows the toggle then).
+    pub fn is_set(self) -> bool {
+        self.download_kib > 0 || self.upload_kib > 0
+    }
 }
 
 impl Default for Settings {
@@ -123,6 +160,8 @@ impl Default for Settings {
                 .iter()
                 .map(|e| e.to_string())
                 .collect(),
+            proxy: String::new(),
+            speed_limit: SpeedLimit::default(),
         }
     }
 }
@@ -140,6 +179,14 @@ impl Settings {
 
     pub const TIMEOUT_SECONDS: std::ops::RangeInclusive<u32> = 1..=3600;
     pub const LOG_LINE_CAP: std::ops::RangeInclusive<u32> = 100..=1_000_000;
+
+    /// The global proxy, if one is set.
+    pub fn proxy(&self) -> Result<Option<Proxy>, String> {
+        match self.proxy.trim() {
+            "" => Ok(None),
+            url => url.parse().map(Some),
+        }
+    }
 
     /// Checks every range; the first problem is reported.
     pub fn validate(&self) -> Result<(), SettingsError> {
@@ -164,6 +211,14 @@ impl Settings {
         }
         if let KeepAlive::Seconds(s) = self.keepalive {
             check_keepalive(s).map_err(SettingsError)?;
+        }
+        if let Err(e) = self.proxy() {
+            return fail(format!("the proxy: {e}"));
+        }
+        if self.speed_limit.download_kib > SpeedLimit::MAX_KIB
+            || self.speed_limit.upload_kib > SpeedLimit::MAX_KIB
+        {
+            return fail("a speed limit must be at most 4194304 KiB/s".to_string());
         }
         if !Self::LOG_LINE_CAP.contains(&self.log_line_cap) {
             return fail(format!(

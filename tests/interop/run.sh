@@ -22,5 +22,5 @@ for server in "${servers[@]}"; do
     mkdir -p "$state/$server"
     bash tests/interop/servers.sh start "$server" "$state/$server"
 done
-# The filter `interop` selects both `interop::*` and `matrix::interop_matrix`.
+# The filter `interop` selects `interop::*`, `matrix::interop_matrix` and `proxy::interop_proxy_*`.
 FERRY_INTEROP_DIR="$state" cargo test --test it interop -- --ignored --test-threads 2 --nocapture

@@ -555,6 +555,9 @@ install_pyftpdlib() {
         timeout 300 "$VENV/bin/pip" install -q pyftpdlib pyopenssl >/dev/null \
             || die "pip install pyftpdlib pyopenssl failed"
     fi
+    # pproxy: the SOCKS5 and HTTP CONNECT proxy of tests/it/proxy.rs (started by the test).
+    "$VENV/bin/python3" -c 'import pproxy' >/dev/null 2>&1 \
+        || timeout 300 "$VENV/bin/pip" install -q pproxy >/dev/null || die "pip install pproxy failed"
 }
 
 start_pyftpdlib() {

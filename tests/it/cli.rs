@@ -3,6 +3,7 @@
 //! `settings`) the global settings.
 
 mod charset;
+mod limits;
 mod mirror;
 mod settings;
 mod verbs;

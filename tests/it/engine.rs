@@ -4,6 +4,7 @@
 
 mod charset;
 mod exists;
+mod keepalive;
 mod limits;
 mod list_only;
 mod listing;
@@ -12,5 +13,6 @@ mod ops;
 mod requests;
 mod rounds;
 mod segments;
+mod speed;
 mod transfers;
 mod trust;

@@ -8,6 +8,7 @@ mod journal;
 mod layers;
 mod matrix;
 mod modes;
+mod proxy;
 mod sites;
 mod support;
 mod tls;

@@ -24,6 +24,7 @@ mod queue_restore;
 mod site_listing;
 mod sites;
 mod snapshots;
+mod speed_limits;
 mod start;
 mod transfers;
 

@@ -355,6 +355,12 @@ fn advanced(ui: &mut egui::Ui, draft: &mut Draft) {
         entry.remote_dir = (!remote.trim().is_empty()).then(|| remote.trim().to_string());
     }
     listing_settings(ui, entry);
+    ui.label("Proxy:");
+    ui.checkbox(
+        &mut entry.bypass_proxy,
+        "Bypass the proxy from Settings (connect directly)",
+    );
+    ui.end_row();
 }
 
 /// Server type and timezone offset (FileZilla's "Server type" and "Adjust server time").

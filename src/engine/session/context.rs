@@ -16,6 +16,7 @@ use crate::engine::ftp::data::{DataChannel, Way};
 use crate::engine::ftp::tls::SiteTrust;
 use crate::engine::ftp::wirelog::LogCtx;
 use crate::engine::prompts::Prompter;
+use crate::engine::transfer::Throttle;
 
 /// How many times one connection attempt may come back for a newly trusted certificate.
 const MAX_CERT_ROUNDS: usize = 3;
@@ -37,6 +38,8 @@ pub struct SessionCtx {
     /// The password the user typed for an "ask for password" site; parallel connections wait
     /// for one question instead of asking each.
     asked_password: tokio::sync::Mutex<Option<Secret>>,
+    /// The worker's speed limits, handed to every connection.
+    pub throttle: Arc<Throttle>,
 }
 
 impl SessionCtx {
@@ -59,6 +62,7 @@ impl SessionCtx {
             cwd: Mutex::new(String::new()),
             learned_way: Mutex::default(),
             asked_password: Default::default(),
+            throttle: Arc::default(),
         }
     }
 
@@ -124,6 +128,7 @@ impl SessionCtx {
                         listed: None,
                         listing: ListingStyle::of(&site),
                         transfer: site.transfer.clone(),
+                        throttle: Arc::clone(&self.throttle),
                     });
                 }
                 Err(EngineError::Untrusted(info)) => info,

@@ -1,7 +1,8 @@
 //! Carrying out a download plan: the `.part` file (continued or new), RETR with REST, the bytes
-//! (converted in ASCII mode; written by a disk thread of its own), the final reply and the size check, the hash check when
-//! the plan has one, then the rename to the final name. An empty `.part` left by a failure is
-//! removed, and so is one whose hash does not match (the old file stays).
+//! (converted in ASCII mode; written by a disk thread of its own; within the speed limit), the
+//! final reply and the size check, the hash check when the plan has one, then the rename to the
+//! final name. An empty `.part` left by a failure is removed, and so is one whose hash does not
+//! match (the old file stays).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::time::timeout;
 
+use crate::api::Direction;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::data::{self, DataStream};
@@ -19,6 +21,7 @@ use super::facts::local_facts;
 use super::hash::{self, Unverified};
 use super::meter::Meter;
 use super::plan::{LocalTarget, TransferPlan, Verify};
+use super::throttle::Bucket;
 use super::{Done, Job, JobEnv, Outcome, local_err};
 
 pub async fn download(
@@ -125,11 +128,12 @@ async fn receive(
     let mut stream = conn.data.open(ctl, &command, Some(plan.offset)).await?;
     let mut meter = Meter::start(env, job.id, plan.offset, plan.total);
     let mut disk = DiskWriter::start(file.into_std().await);
+    let limit = conn.throttle.bucket(Direction::Download);
     let pumped = pump(
         &mut stream,
         &mut disk,
         plan.ascii,
-        &mut meter,
+        (&mut meter, limit),
         ctl.timeouts.inactivity,
     )
     .await;
@@ -180,12 +184,13 @@ enum Pumped {
 /// the `.part` file (what a resume starts from) stays close behind what arrived.
 const HOLD_AT_MOST: Duration = Duration::from_millis(200);
 
-/// Moves the stream's bytes (converted in ASCII mode) to the disk thread until the stream ends.
+/// Moves the stream's bytes (converted in ASCII mode) to the disk thread until the stream ends,
+/// keeping to the download speed limit (reads no larger than its quantum).
 async fn pump<E: JobEnv>(
     stream: &mut DataStream,
     disk: &mut DiskWriter,
     ascii_mode: bool,
-    meter: &mut Meter<'_, E>,
+    (meter, limit): (&mut Meter<'_, E>, &Bucket),
     inactivity: Duration,
 ) -> Result<(), Pumped> {
     let mut buf = disk.buffer().await;
@@ -198,11 +203,13 @@ async fn pump<E: JobEnv>(
     let mut ascii = AsciiIn::default();
     let mut held_since = Instant::now();
     loop {
+        let quantum = limit.quantum();
         let read = async {
             if ascii_mode {
-                stream.read(&mut raw).await
+                let room = raw.len().min(quantum);
+                stream.read(&mut raw[..room]).await
             } else {
-                stream.read_buf(&mut buf).await
+                (&mut *stream).take(quantum as u64).read_buf(&mut buf).await
             }
         };
         let n = match timeout(inactivity, read).await {
@@ -219,6 +226,7 @@ async fn pump<E: JobEnv>(
             buf.extend_from_slice(ascii.apply(true, &raw[..n], &mut converted));
         }
         meter.add(n);
+        limit.take(n).await;
         if buf.len() >= CHUNK || held_since.elapsed() >= HOLD_AT_MOST {
             let next = disk.buffer().await;
             let full = std::mem::replace(&mut buf, next);

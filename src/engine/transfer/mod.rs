@@ -3,11 +3,11 @@
 //! and the file-exists policy ([`plan`], [`exists`]; the user is asked there when the policy
 //! says so), and the plan is carried out ([`download`]: into `NAME.part`, renamed on success;
 //! [`upload`]; the local file is read or written on a thread of its own, [`disk`]), with
-//! coalesced progress ([`meter`]); a large download may be split over several connections
-//! ([`segments`]). The result is checked against the server's hash ([`hash`]) and given the
-//! source's time when the site says so ([`times`]). The site's transfer type decides each
-//! file's ASCII mode here. Directories expand into the jobs of their contents ([`expand`]);
-//! ASCII conversion has its own file.
+//! coalesced progress ([`meter`]) and the worker's speed limits ([`throttle`]); a large download
+//! may be split over several connections ([`segments`]). The result is checked against the
+//! server's hash ([`hash`]) and given the source's time when the site says so ([`times`]). The
+//! site's transfer type decides each file's ASCII mode here. Directories expand into the jobs of
+//! their contents ([`expand`]); ASCII conversion has its own file.
 
 mod ascii;
 mod disk;
@@ -21,11 +21,13 @@ mod plan;
 mod remote;
 mod segments;
 mod target;
+mod throttle;
 mod times;
 mod upload;
 
 pub use segments::Lent;
 pub use target::local_path;
+pub use throttle::Throttle;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

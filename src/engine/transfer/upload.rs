@@ -1,14 +1,15 @@
 //! Carrying out an upload plan: STOR (with REST, or APPE where REST STREAM is missing, when
-//! resuming), the bytes (converted in ASCII mode), a clean end of the data connection, the
-//! final reply, the size the server then holds, and its hash when the plan has one (a
-//! mismatch fails the transfer; the server's copy is already written).
+//! resuming), the bytes (converted in ASCII mode, within the speed limit), a clean end of the
+//! data connection, the final reply, the size the server then holds, and its hash when the plan
+//! has one (a mismatch fails the transfer; the server's copy is already written).
 
 use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 use tokio::time::timeout;
 
+use crate::api::Direction;
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
-use crate::engine::ftp::data;
+use crate::engine::ftp::data::{self, DataStream};
 
 use super::ascii::{AsciiOut, LineEndings};
 use super::disk::DiskReader;
@@ -16,6 +17,7 @@ use super::hash::{self, HashCommand, Unverified};
 use super::meter::Meter;
 use super::plan::{RemoteTarget, TransferPlan, Verify};
 use super::remote::remote_facts;
+use super::throttle::Bucket;
 use super::{Job, JobEnv, Outcome, local_err};
 
 pub async fn upload(
@@ -106,6 +108,7 @@ async fn send(
     let mut disk = DiskReader::start(file.into_std().await);
     let mut converted = Vec::new();
     let mut ascii = AsciiOut::default();
+    let limit = conn.throttle.bucket(Direction::Upload);
     loop {
         let buf = match disk.next().await {
             Ok(buf) => buf,
@@ -118,7 +121,12 @@ async fn send(
             break;
         }
         let bytes = ascii.apply(plan.ascii, &buf, &mut converted);
-        match timeout(ctl.timeouts.inactivity, stream.write_all(bytes)).await {
+        match timeout(
+            ctl.timeouts.inactivity,
+            write_limited(&mut stream, bytes, limit),
+        )
+        .await
+        {
             Ok(Ok(())) => meter.add(buf.len()),
             Ok(Err(e)) => {
                 data::abort(ctl, stream).await;
@@ -156,4 +164,18 @@ async fn send(
     }
     data::finish(ctl, command).await?;
     Ok(meter.finish())
+}
+
+/// Writes `bytes` in pieces no larger than the upload limit's quantum, each after the bucket
+/// allowed it (one piece without a limit).
+async fn write_limited(
+    stream: &mut DataStream,
+    bytes: &[u8],
+    limit: &Bucket,
+) -> std::io::Result<()> {
+    for piece in bytes.chunks(limit.quantum().max(1)) {
+        stream.write_all(piece).await?;
+        limit.take(piece.len()).await;
+    }
+    Ok(())
 }

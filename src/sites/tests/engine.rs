@@ -248,3 +248,37 @@ fn transfer_options_come_from_the_site_else_the_settings() {
         "{json}"
     );
 }
+
+#[test]
+fn the_global_proxy_and_speed_limits_apply_unless_a_site_bypasses_the_proxy() {
+    let settings = Settings {
+        proxy: "socks5://u:p@proxy.example:1080".to_string(),
+        speed_limit: SpeedLimit {
+            enabled: true,
+            download_kib: 100,
+            upload_kib: 0,
+        },
+        ..Settings::default()
+    };
+    settings.validate().unwrap();
+    let limits = settings.speed_limit.limits();
+    assert_eq!((limits.download, limits.upload), (Some(102_400), None));
+    let off = SpeedLimit {
+        enabled: false,
+        ..settings.speed_limit
+    };
+    assert_eq!(off.limits(), crate::api::SpeedLimits::default());
+    let mut entry = SiteEntry::new("s");
+    entry.host = "ftp.example".to_string();
+    let proxy = engine_site(&entry, &settings, None)
+        .proxy
+        .expect("the proxy");
+    assert_eq!(proxy.to_string(), "socks5://u@proxy.example:1080");
+    entry.bypass_proxy = true;
+    assert_eq!(engine_site(&entry, &settings, None).proxy, None);
+    let bad = Settings {
+        proxy: "gopher://x:1".to_string(),
+        ..Settings::default()
+    };
+    assert!(bad.validate().unwrap_err().0.contains("the proxy"));
+}

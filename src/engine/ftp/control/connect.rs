@@ -1,5 +1,5 @@
 //! Reaching the server, up to the point where commands can be sent: name resolution, TCP to the
-//! first address that answers, the welcome message, and TLS (implicit, or explicit with
+//! first address that answers (or a tunnel through the site's proxy), the welcome message, and TLS (implicit, or explicit with
 //! `AUTH TLS`, optionally continuing in the clear when the site allows it), each step bounded by
 //! the site's timeouts.
 
@@ -16,6 +16,7 @@ use tokio::time::timeout;
 
 use crate::api::{CertificateInfo, Protocol, Site};
 use crate::engine::error::{EngineError, EngineResult};
+use crate::engine::ftp::proxy;
 use crate::engine::ftp::reply::Reply;
 use crate::engine::ftp::tls::{SiteTrust, TlsSession};
 use crate::engine::ftp::wirelog::LogCtx;
@@ -78,6 +79,12 @@ pub(super) async fn reach(
         server_name: server_name(&site.host)?,
     };
     let (ftp, secured) = if site.protocol == Protocol::ImplicitTls {
+        if let Some(proxy) = &site.proxy {
+            // suppaftp opens its own socket for implicit TLS: it cannot go through a proxy.
+            return Err(EngineError::Invalid(format!(
+                "implicit TLS (ftps://) cannot go through the proxy {proxy}: use explicit TLS (FTPES), or bypass the proxy for this site"
+            )));
+        }
         (implicit(site, &setup, log).await?, true)
     } else {
         explicit(site, &setup, log).await?
@@ -191,8 +198,17 @@ async fn resolve(site: &Site) -> EngineResult<Vec<SocketAddr>> {
     Ok(addrs)
 }
 
-/// Connects TCP to the first address that answers.
+/// Connects TCP to the first address that answers, or through the site's proxy (which resolves
+/// the name).
 async fn connect_tcp(site: &Site, log: &LogCtx) -> EngineResult<TcpStream> {
+    if let Some(proxy) = &site.proxy {
+        log.status(format!(
+            "Connecting to {}:{} through the proxy {proxy}...",
+            bare_host(&site.host),
+            site.port
+        ));
+        return proxy::connect(proxy, &site.host, site.port, site.timeouts.connect).await;
+    }
     let mut last = None;
     for addr in resolve(site).await? {
         log.status(format!("Connecting to {addr}..."));

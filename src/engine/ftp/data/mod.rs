@@ -17,7 +17,7 @@ use tokio::time::timeout;
 pub use address::{eprt_argument, parse_epsv, parse_pasv, port_argument};
 pub use stream::DataStream;
 
-use crate::api::{ActiveOptions, DataMode, Site};
+use crate::api::{ActiveOptions, DataMode, Proxy, Site};
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
 use crate::engine::ftp::reply::Reply;
@@ -80,6 +80,8 @@ pub struct DataChannel {
     epsv_refused: bool,
     /// `LIST -a` was refused once: use plain `LIST`.
     list_a_refused: bool,
+    /// Passive connections go through this proxy to the site's host; active mode is refused.
+    proxy: Option<(Proxy, String)>,
 }
 
 /// How a data connection came to be, before the transfer command is sent.
@@ -102,6 +104,7 @@ impl DataChannel {
             forgot: false,
             epsv_refused: false,
             list_a_refused: false,
+            proxy: site.proxy.clone().map(|p| (p, site.host.clone())),
         }
     }
 
@@ -141,6 +144,7 @@ impl DataChannel {
         rest: Option<u64>,
     ) -> EngineResult<DataStream> {
         match self.mode {
+            _ if self.proxy.is_some() => self.open_proxied(ctl, command, rest).await,
             DataMode::Passive => self.open_way(ctl, Way::Passive, command, rest).await,
             DataMode::Active => self.open_way(ctl, Way::Active, command, rest).await,
             DataMode::Auto => self.open_auto(ctl, command, rest).await,
@@ -168,6 +172,22 @@ impl DataChannel {
             }
             other => Ok((command, other?)),
         }
+    }
+
+    /// Through a proxy: passive only (auto mode does not try active), active refused.
+    async fn open_proxied(
+        &mut self,
+        ctl: &mut Control,
+        command: &str,
+        rest: Option<u64>,
+    ) -> EngineResult<DataStream> {
+        if self.mode == DataMode::Active {
+            return Err(data_error(
+                Way::Active,
+                "active mode cannot work through a proxy: the server would connect to this computer directly, around it. Use passive mode, or bypass the proxy for this site.",
+            ));
+        }
+        self.open_way(ctl, Way::Passive, command, rest).await
     }
 
     async fn open_auto(

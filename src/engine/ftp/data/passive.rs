@@ -1,6 +1,7 @@
 //! Passive data connections: EPSV (unless disabled or refused before), else PASV, connecting to
 //! the announced port at the control connection's peer address, never to the address a `227`
-//! announced unless the site says to trust it.
+//! announced unless the site says to trust it; through the site's proxy, to the site's host name at
+//! the announced port.
 
 use std::net::SocketAddr;
 
@@ -9,6 +10,7 @@ use tokio::time::timeout;
 
 use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::control::Control;
+use crate::engine::ftp::proxy;
 
 use super::{DataChannel, Way, data_error, parse_epsv, parse_pasv};
 
@@ -36,8 +38,15 @@ impl DataChannel {
         }
         let target = match target {
             Some(target) => target,
-            None => pasv_target(ctl, self.trust_pasv_address).await?,
+            None => pasv_target(ctl, self.trust_pasv_address, self.proxy.is_some()).await?,
         };
+        if let Some((proxy, host)) = &self.proxy {
+            // The proxy reaches the server by its name, at the announced port.
+            let limit = ctl.timeouts.data_connect;
+            return proxy::connect(proxy, host, target.port(), limit)
+                .await
+                .map_err(|e| data_error(Way::Passive, e.to_string()));
+        }
         let hint = if self.trust_pasv_address {
             "The server may be behind NAT and announce an address only its own network can reach: turn off trusting the PASV address."
         } else {
@@ -63,8 +72,13 @@ impl DataChannel {
 }
 
 /// PASV, and where to connect for it: the announced port at the control connection's peer, or
-/// the announced address itself when `trust_announced`.
-async fn pasv_target(ctl: &mut Control, trust_announced: bool) -> EngineResult<SocketAddr> {
+/// the announced address itself when `trust_announced`. `proxied`: only the port counts (the
+/// proxy connects to the site's host), nothing to say about the address.
+async fn pasv_target(
+    ctl: &mut Control,
+    trust_announced: bool,
+    proxied: bool,
+) -> EngineResult<SocketAddr> {
     let peer_ip = ctl.peer.ip();
     if peer_ip.is_ipv6() {
         return Err(data_error(
@@ -103,7 +117,7 @@ async fn pasv_target(ctl: &mut Control, trust_announced: bool) -> EngineResult<S
         }
         return Ok(announced);
     }
-    if announced.ip() != peer_ip {
+    if announced.ip() != peer_ip && !proxied {
         ctl.log.status(format!(
             "Server sent passive reply with address {}, using the server's address {} instead",
             announced.ip(),
