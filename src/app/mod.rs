@@ -434,6 +434,14 @@ pub fn run(start: AppStart) -> Result<(), String> {
         );
         match result {
             Ok(()) => return Ok(()),
+            // No event loop (no display to talk to): no renderer can help, and winit cannot
+            // make a second one in this process.
+            Err(e @ eframe::Error::WinitEventLoop(_)) => {
+                return Err(format!(
+                    "cannot open a window: no display to talk to (is DISPLAY or WAYLAND_DISPLAY \
+                     set? the command line works without one: ferry --help): {e}"
+                ));
+            }
             // The app never started: this renderer could not open the window.
             Err(e) if start.borrow().is_some() => {
                 let why = format!("The {} renderer could not start ({e})", renderer.name());

@@ -28,6 +28,11 @@ cleanup() {
 trap cleanup EXIT
 Xvfb "$display" -screen 0 1280x860x24 >/dev/null 2>&1 &
 xvfb=$!
+# The display must answer before the first case, or that case only shows Xvfb was slow.
+for _ in $(seq 1 40); do
+    DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break
+    sleep 0.25
+done
 failed=0
 
 # run_case NAME EXPECTED_RENDERER [ENV...]: starts the app, waits (bounded) for its window,
@@ -68,4 +73,13 @@ fi
 FERRY_DATA_DIR="$work/fallback-to-wgpu/data" "$ferry" --version --verbose | grep -q "last run drew with: wgpu" ||
     { echo "FAIL  --version --verbose does not name the renderer of the last run"; failed=1; }
 run_case forced-wgpu wgpu FERRY_RENDERER=wgpu
+# No display at all: one clear error, not a second renderer failing for the same reason.
+DISPLAY=:1 WAYLAND_DISPLAY= timeout 30 "$ferry" >"$work/no-display.log" 2>&1 && true
+if grep -q "can't be recreated" "$work/no-display.log" || ! grep -qi "ferry:" "$work/no-display.log"; then
+    echo "FAIL  no-display: the error does not say why the window could not open; log:"
+    sed 's/^/      /' "$work/no-display.log"
+    failed=1
+else
+    echo "ok    no-display: $(tail -n 1 "$work/no-display.log")"
+fi
 exit $failed
