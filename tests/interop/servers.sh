@@ -681,12 +681,21 @@ cmd_start() {
 usage() {
     cat >&2 <<EOF
 usage: $0 start|stop SERVER STATE_DIR
+       $0 prepare-python     (the venv with pyftpdlib and pproxy, for tests that start their own)
 SERVER: vsftpd | vsftpd-implicit | pure-ftpd | proftpd | pyftpdlib
 EOF
     exit 2
 }
 
 main() {
+    if [[ ${1:-} == prepare-python && $# == 1 ]]; then
+        [[ $(id -u) == 0 ]] || die "run as root (installs packages)"
+        mkdir -p "$CACHE"
+        exec 9>"$CACHE/.lock"
+        flock -w 120 9 || die "another servers.sh still holds $CACHE/.lock after 120 s"
+        install_pyftpdlib
+        return
+    fi
     (($# == 3)) || usage
     local action=$1 server=$2 state
     state=$(realpath -m -- "$3")
