@@ -3,7 +3,7 @@
 //! mirror killed in the middle of a big file that continues where it stopped.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use super::{ferry, url};
@@ -245,14 +245,7 @@ fn mirror_needs_one_local_and_one_remote_side() {
 
 /// Starts `ferry mirror args...` in the background (no terminal, a private config folder).
 fn spawn_mirror(args: &[&str], cwd: &Path, config: &Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_ferry"))
-        .arg("mirror")
-        .args(args)
-        .current_dir(cwd)
-        .env("FERRY_CONFIG_DIR", config)
-        .env("FERRY_KEYRING", "none")
-        .env_remove("FERRY_PASSWORD")
-        .stdin(Stdio::null())
+    ferry_command(&[&["mirror"], args].concat(), cwd, config, &[])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

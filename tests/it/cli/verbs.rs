@@ -2,10 +2,7 @@
 //! in-process server: the server's files on disk afterwards, stdout, the one line on stderr and
 //! the exit status of each success and each refusal.
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use super::{ferry, url};
 use crate::support::*;
@@ -200,59 +197,7 @@ fn quote_prints_every_line_of_the_reply_and_fails_on_4xx_5xx() {
 /// Runs `ferry args...` like [`ferry`] but keeps stdout as bytes.
 fn ferry_bytes(args: &[&str], cwd: &Path) -> (i32, Vec<u8>, String) {
     let config = tempfile::tempdir().unwrap();
-    ferry_bytes_in(args, cwd, config.path(), None)
-}
-
-/// [`ferry_bytes`] with `config` as the config folder and `password` in `$FERRY_PASSWORD`.
-fn ferry_bytes_in(
-    args: &[&str],
-    cwd: &Path,
-    config: &Path,
-    password: Option<&str>,
-) -> (i32, Vec<u8>, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
-    command.env_remove("FERRY_PASSWORD");
-    if let Some(password) = password {
-        command.env("FERRY_PASSWORD", password);
-    }
-    let mut child = command
-        .args(args)
-        .current_dir(cwd)
-        .env("FERRY_CONFIG_DIR", config)
-        .env("FERRY_KEYRING", "none")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = out.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = err.read_to_string(&mut text);
-        text
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("ferry {args:?} did not finish within 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    (
-        status.code().unwrap_or(-1),
-        out.join().unwrap(),
-        err.join().unwrap(),
-    )
+    run_ferry_bytes(args, cwd, config.path(), &[])
 }
 
 #[test]
@@ -481,11 +426,11 @@ fn the_verbs_take_saved_sites_with_paths_from_their_remote_folder() {
     assert!(server.path("www/a/b").is_dir());
     assert_ok(&run(&["mv", "site:Clients/Docs/index.html", "a"]));
     assert!(server.path("www/a/index.html").is_file());
-    let (code, out, err) = ferry_bytes_in(
+    let (code, out, err) = run_ferry_bytes(
         &["cat", "site:Clients/Docs/a/index.html"],
         here.path(),
         config.path(),
-        Some(PASSWORD),
+        &[("FERRY_PASSWORD", PASSWORD)],
     );
     assert_eq!(
         (code, out.as_slice(), err.as_str()),

@@ -12,9 +12,10 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs `ferry args...` with no terminal, `config` as its config folder, no keyring and no
-/// `$FERRY_PASSWORD` (unless `env` sets them; an empty value removes a variable), and a 60 s limit.
-pub fn run_ferry(args: &[&str], cwd: &Path, config: &Path, env: &[(&str, &str)]) -> Run {
+/// `ferry args...` as a script would start it: no terminal, `config` as its config folder, no
+/// keyring and no `$FERRY_PASSWORD` (unless `env` sets them; an empty value removes a
+/// variable); its outputs piped.
+pub fn ferry_command(args: &[&str], cwd: &Path, config: &Path, env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
     command
         .args(args)
@@ -32,13 +33,23 @@ pub fn run_ferry(args: &[&str], cwd: &Path, config: &Path, env: &[(&str, &str)])
             command.env(key, value);
         }
     }
-    let mut child = command.spawn().unwrap();
+    command
+}
+
+/// [`run_ferry`] with stdout kept as bytes (`ferry cat`).
+pub fn run_ferry_bytes(
+    args: &[&str],
+    cwd: &Path,
+    config: &Path,
+    env: &[(&str, &str)],
+) -> (i32, Vec<u8>, String) {
+    let mut child = ferry_command(args, cwd, config, env).spawn().unwrap();
     let mut out = child.stdout.take().unwrap();
     let mut err = child.stderr.take().unwrap();
     let out_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
+        let mut bytes = Vec::new();
+        let _ = out.read_to_end(&mut bytes);
+        bytes
     });
     let err_reader = std::thread::spawn(move || {
         let mut s = String::new();
@@ -56,9 +67,19 @@ pub fn run_ferry(args: &[&str], cwd: &Path, config: &Path, env: &[(&str, &str)])
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    (
+        status.code().unwrap_or(-1),
+        out_reader.join().unwrap(),
+        err_reader.join().unwrap(),
+    )
+}
+
+/// Runs `ferry args...` (see [`ferry_command`]) with a 60 s limit.
+pub fn run_ferry(args: &[&str], cwd: &Path, config: &Path, env: &[(&str, &str)]) -> Run {
+    let (code, stdout, stderr) = run_ferry_bytes(args, cwd, config, env);
     Run {
-        code: status.code().unwrap_or(-1),
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
+        code,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr,
     }
 }

@@ -8,7 +8,7 @@ pub mod fake;
 pub mod pyftpd;
 pub mod real;
 
-pub use binary::{Run, run_ferry};
+pub use binary::{Run, ferry_command, run_ferry, run_ferry_bytes};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
