@@ -46,16 +46,7 @@ pub async fn download(
             verified: None,
         }));
     }
-    if target.continue_existing {
-        tokio::fs::rename(&target.path, &target.part)
-            .await
-            .map_err(local_err(&target.path))?;
-    }
-    if let Some(dir) = target.path.parent() {
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(local_err(dir))?;
-    }
+    prepare_part(target).await?;
     let file = open_part(&target.part, plan.offset).await?;
     if plan.offset > 0 {
         conn.ctl
@@ -92,6 +83,22 @@ pub async fn download(
         .await
         .map_err(local_err(&target.path))?;
     Ok(outcome)
+}
+
+/// Where a download's bytes go, made ready: an existing file that is continued becomes the
+/// `.part` file, and the destination's folder exists. The segmented download shares it.
+pub(super) async fn prepare_part(target: &LocalTarget) -> EngineResult<()> {
+    if target.continue_existing {
+        tokio::fs::rename(&target.path, &target.part)
+            .await
+            .map_err(local_err(&target.path))?;
+    }
+    if let Some(dir) = target.path.parent() {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(local_err(dir))?;
+    }
+    Ok(())
 }
 
 /// The `.part` file, emptied when starting over, cut to `offset` and positioned there when

@@ -33,6 +33,7 @@ use crate::engine::ftp::control::Control;
 use crate::engine::ftp::data::{self, DataStream};
 
 use super::disk::CHUNK;
+use super::download::prepare_part;
 use super::meter::Meter;
 use super::plan::{LocalTarget, TransferPlan};
 use super::{Job, JobEnv, Outcome, local_err};
@@ -164,16 +165,7 @@ pub async fn download(
     ranges: Vec<Range>,
     env: &impl JobEnv,
 ) -> EngineResult<Outcome> {
-    if target.continue_existing {
-        tokio::fs::rename(&target.path, &target.part)
-            .await
-            .map_err(local_err(&target.path))?;
-    }
-    if let Some(dir) = target.path.parent() {
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(local_err(dir))?;
-    }
+    prepare_part(target).await?;
     let total = plan.total.unwrap_or_default();
     let shared = Arc::new(Shared {
         command: format!("RETR {}", job.remote),
