@@ -20,7 +20,7 @@ use crate::api::{
 };
 use crate::common::paths::join_remote;
 use compare::{How, Plan, Tree, compare};
-use tree::{Filter, local_path, local_tree, remote_tree};
+use tree::{Filter, local_path, local_path_from_remote, local_tree, remote_tree};
 
 /// What `ferry mirror` was asked.
 pub(super) struct Mirror<'a> {
@@ -203,7 +203,7 @@ fn make_folders(
     let top = root_missing.then_some(String::new());
     for relative in top.iter().chain(&plan.mkdirs) {
         if sides.download {
-            let path = local_path(sides.local, relative);
+            let path = local_path_from_remote(sides.local, relative)?;
             std::fs::create_dir_all(&path)
                 .with_context(|| format!("cannot create {}", path.display()))?;
         } else {
@@ -230,7 +230,7 @@ fn transfer(
         .transfers
         .iter()
         .map(|(relative, how)| request(client.next_id(), sides, relative, *how))
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     let ran = client.queue(requests)?;
     for state in ran.last.values() {
         match state {
@@ -252,17 +252,17 @@ fn transfer(
 
 /// The transfer of one file: a missing or interrupted one resumes (a download's `.part` file,
 /// a shorter destination), a different one is written anew.
-fn request(id: u64, sides: &Sides, relative: &str, how: How) -> TransferRequest {
+fn request(id: u64, sides: &Sides, relative: &str, how: How) -> anyhow::Result<TransferRequest> {
     let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
     let local = if sides.download {
         LocalTarget::Into {
-            folder: local_path(sides.local, folder),
+            folder: local_path_from_remote(sides.local, folder)?,
             name: name.to_string(),
         }
     } else {
         LocalTarget::Path(local_path(sides.local, relative))
     };
-    TransferRequest {
+    Ok(TransferRequest {
         id: TransferId(id),
         direction: if sides.download {
             Direction::Download
@@ -277,7 +277,7 @@ fn request(id: u64, sides: &Sides, relative: &str, how: How) -> TransferRequest 
             How::New | How::Continue => ExistsPolicy::Resume,
             How::Replace => ExistsPolicy::Overwrite,
         }),
-    }
+    })
 }
 
 /// Removes one file, or a folder and everything in it, from the destination.

@@ -11,7 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use super::compare::{FileInfo, Node, Tree};
 use crate::api::{EntryKind, TimePrecision};
 use crate::cli::client::Client;
-use crate::common::paths::{join_remote, unsafe_reason};
+use crate::common::paths::{join_remote, local_path_for, unsafe_reason};
 
 /// The `--exclude` globs, matched against a relative path and against its last name.
 pub(super) struct Filter(GlobSet);
@@ -40,7 +40,17 @@ pub(super) fn child(base: &str, name: &str) -> String {
     }
 }
 
-/// The local path of `relative` under `root`.
+/// The local path of `relative` under `root`, for a path that came from the server: each of its
+/// names goes through the engine's one checked join (`common::paths::local_path_for`).
+pub(super) fn local_path_from_remote(root: &Path, relative: &str) -> anyhow::Result<PathBuf> {
+    relative
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .try_fold(root.to_path_buf(), |path, part| local_path_for(&path, part))
+        .map_err(|e| anyhow!("{e}: it will not be mirrored"))
+}
+
+/// The local path of `relative` under `root`, for a path read from the local disk.
 pub(super) fn local_path(root: &Path, relative: &str) -> PathBuf {
     relative
         .split('/')
