@@ -9,19 +9,25 @@ use ferry::*;
 use crate::support::fake::{FakeServer, Script};
 use crate::support::*;
 
-#[test]
-fn a_connection_limit_lowers_the_concurrency_and_every_file_still_arrives() {
-    // Three connections: the browsing one and two for transfers.
+/// A server that allows three connections (the browsing one and two for transfers) and sends
+/// slowly, and a site that asks for six transfers at once.
+fn three_connections_allowed() -> (FakeServer, Site) {
     let server = RT.block_on(FakeServer::start(Script {
         file: std::sync::Arc::new(b"payload".repeat(100)),
         trickle: Some((100, Duration::from_millis(20))),
         max_connections: Some(3),
         ..Script::default()
     }));
-    let local = tempfile::tempdir().unwrap();
-    let mut rig = Rig::new();
     let mut site = server.site(10);
     site.parallel = 6;
+    (server, site)
+}
+
+#[test]
+fn a_connection_limit_lowers_the_concurrency_and_every_file_still_arrives() {
+    let (server, site) = three_connections_allowed();
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
     rig.connect(site).unwrap();
     let names: Vec<String> = (0..12).map(|i| format!("f{i}.bin")).collect();
     let requests = names
@@ -101,16 +107,9 @@ fn with_no_slot_left_a_transfer_backs_off_a_bounded_number_of_times_then_fails()
 /// and a parallel count set again by the user stay within it, so the server refuses nothing more.
 #[test]
 fn a_connection_limit_found_once_is_remembered_for_the_server() {
-    let server = RT.block_on(FakeServer::start(Script {
-        file: std::sync::Arc::new(b"payload".repeat(100)),
-        trickle: Some((100, Duration::from_millis(20))),
-        max_connections: Some(3),
-        ..Script::default()
-    }));
+    let (server, site) = three_connections_allowed();
     let local = tempfile::tempdir().unwrap();
     let mut rig = Rig::new();
-    let mut site = server.site(10);
-    site.parallel = 6;
     let batch = |rig: &mut Rig, round: usize| {
         let requests = (0..8)
             .map(|i| {
