@@ -177,13 +177,7 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
     let preserve = conn.transfer.preserve_times;
     let (outcome, times) = match &plan.target {
         Target::Local(target) => {
-            // A segmented download is not hash-checked before its rename: where the server
-            // offers a hash, the file comes over one connection and is checked.
-            let ranges = match plan.hash {
-                None => segments::prepare(&conn.ctl, job, &plan, target, env),
-                Some(_) => None,
-            };
-            let outcome = match ranges {
+            let outcome = match segments::prepare(&conn.ctl, job, &plan, target, env) {
                 Some(ranges) => segments::download(conn, job, &plan, target, ranges, env).await?,
                 None => download::download(conn, job, &plan, target, env).await?,
             };

@@ -96,6 +96,11 @@ pub fn prepare(
     target: &LocalTarget,
     env: &impl JobEnv,
 ) -> Option<Vec<Range>> {
+    // A segmented download is not hash-checked before its rename: where the server offers a
+    // hash, the file comes over one connection and is checked.
+    if plan.hash.is_some() {
+        return None;
+    }
     let total = plan.total?;
     if total < 2 * MIN_SEGMENT {
         // Never segmented, so never a sidecar: small files cost no look at the disk.
