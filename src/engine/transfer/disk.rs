@@ -4,7 +4,7 @@
 //! [`CHUNK`], not once per socket read.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -30,8 +30,11 @@ impl DiskWriter {
         let (full_tx, mut full_rx) = mpsc::channel::<Vec<u8>>(RING);
         let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>(RING + 2);
         let thread = tokio::task::spawn_blocking(move || {
+            let mut at = file.stream_position()?;
             while let Some(mut buf) = full_rx.blocking_recv() {
                 file.write_all(&buf)?;
+                start_writeback(&file, at, buf.len() as u64);
+                at += buf.len() as u64;
                 buf.clear();
                 // The network task may have finished and stopped taking buffers back.
                 let _ = empty_tx.try_send(buf);
@@ -93,6 +96,28 @@ impl DiskWriter {
             None => Err(stopped()),
         }
     }
+}
+
+/// Asks the OS to start writing `len` bytes at `offset` to the disk now, without waiting, so
+/// the `sync_all` at the end finds little left to flush: on Linux, where a 256 MiB download's
+/// final flush otherwise took 150 ms after the last byte arrived (about half of the whole
+/// transfer's time on loopback). Elsewhere the flush at the end does it all. Advice only: an
+/// error changes nothing, the final `sync_all` still decides.
+fn start_writeback(file: &File, offset: u64, len: u64) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+            return;
+        };
+        // SAFETY: the descriptor is `file`'s, open for the duration of the call; the call
+        // takes no pointers.
+        unsafe {
+            libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, offset, len);
 }
 
 /// An upload's file, read ahead by a thread of its own.
