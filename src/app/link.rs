@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
 
 use crate::api::*;
 use crate::engine::events::EventSink;
@@ -31,9 +33,9 @@ pub struct Link {
 impl Link {
     /// Starts the worker; its events wake `ctx`.
     pub fn start(ctx: &egui::Context, config_dir: Option<PathBuf>) -> std::io::Result<Link> {
-        let waker = ctx.clone();
+        let waker = Waker::new(ctx.clone());
         let (sink, events) = EventSink::channel();
-        let sink = sink.with_wake(move || waker.request_repaint());
+        let sink = sink.with_wake(move || waker.wake());
         let worker = Worker::start(WorkerConfig { config_dir }, sink)?;
         Ok(Link {
             worker,
@@ -125,5 +127,47 @@ impl Link {
     /// The session a transfer was queued on.
     pub fn transfer_session(&self, transfer: TransferId) -> Option<SessionId> {
         self.transfer_sessions.get(&transfer).copied()
+    }
+}
+
+/// The shortest time between two frames the worker's events ask for.
+const WAKE_EVERY: Duration = Duration::from_millis(100);
+
+/// Wakes the window for the worker's events: the first event after a quiet spell at once, a
+/// flood of them (a 100,000-entry listing's batches, log lines, several transfers' progress) at
+/// most every [`WAKE_EVERY`], not once per event: without a GPU each frame costs tens of
+/// milliseconds, taken from the server and the transfers sharing the machine.
+struct Waker {
+    ctx: egui::Context,
+    /// When the last frame asked for is due.
+    next: Mutex<Instant>,
+}
+
+impl Waker {
+    fn new(ctx: egui::Context) -> Waker {
+        Waker {
+            ctx,
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    fn wake(&self) {
+        let now = Instant::now();
+        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+        match next.checked_duration_since(now) {
+            // A frame is already due later: this event is drawn then.
+            Some(wait) if !wait.is_zero() => self.ctx.request_repaint_after(wait),
+            _ => {
+                let since = now.saturating_duration_since(*next);
+                if since >= WAKE_EVERY {
+                    *next = now;
+                    self.ctx.request_repaint();
+                } else {
+                    *next += WAKE_EVERY;
+                    self.ctx
+                        .request_repaint_after(next.saturating_duration_since(now));
+                }
+            }
+        }
     }
 }

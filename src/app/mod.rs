@@ -23,6 +23,7 @@ mod site_windows;
 mod start;
 mod tab;
 mod tabs;
+mod wheel;
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -395,6 +396,10 @@ impl FerryApp {
 impl eframe::App for FerryApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame(ui);
+    }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        wheel::unsmoothed(&mut raw_input.events);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
