@@ -171,3 +171,30 @@ impl Waker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_flood_of_events_wakes_the_window_at_most_every_100_ms() {
+        let ctx = egui::Context::default();
+        let delays = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&delays);
+        ctx.set_request_repaint_callback(move |info| seen.lock().unwrap().push(info.delay));
+        let waker = Waker::new(ctx);
+        *waker.next.lock().unwrap() = Instant::now() - Duration::from_secs(1);
+        for _ in 0..50 {
+            waker.wake();
+        }
+        let delays = delays.lock().unwrap().clone();
+        assert_eq!(delays.first(), Some(&Duration::ZERO), "the first at once");
+        assert!(
+            delays[1..]
+                .iter()
+                .all(|d| *d > Duration::from_millis(50) && *d <= WAKE_EVERY),
+            "the rest with the next frame, 100 ms later: {delays:?}"
+        );
+    }
+}
