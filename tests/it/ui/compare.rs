@@ -189,3 +189,34 @@ fn synchronized_browsing_follows_and_creates_a_missing_folder() {
     assert!(server.path("local-only").is_dir());
     assert!(app(&h).local.path.ends_with("local-only"));
 }
+
+#[test]
+fn the_site_editor_saves_synchronized_browsing_and_comparison() {
+    let local = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let mut h = harness(AppStart {
+        local_dir: Some(local.path().to_path_buf()),
+        config_dir: Some(config.path().to_path_buf()),
+        keyring: Some(ferry::sites::Keyring::in_memory()),
+        ..AppStart::default()
+    });
+    h.step();
+    h.get_by_label("Site Manager").click();
+    h.run_steps(3);
+    h.get_by_label("New site").click();
+    h.run_steps(3);
+    h.get_by_label("Advanced").click();
+    h.run_steps(2);
+    h.get_by_label("Use synchronized browsing").click();
+    h.get_all_by_label("Directory comparison")
+        .last()
+        .unwrap()
+        .click();
+    h.step();
+    h.get_by_label("Save").click();
+    h.run_steps(2);
+    let sites = ferry::sites::SiteStore::open(config.path());
+    let stored = sites.tree().sites();
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].site.sync_browsing && stored[0].site.directory_comparison);
+}
