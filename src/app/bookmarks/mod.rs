@@ -217,6 +217,9 @@ impl FerryApp {
     }
 
     fn add_bookmark_dialog(&mut self, ctx: &egui::Context) {
+        if self.bookmarks.adding.is_none() {
+            return;
+        }
         let site = self.current_site();
         let site_name = site
             .as_ref()

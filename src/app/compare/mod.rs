@@ -86,6 +86,8 @@ pub struct Browsing {
     pub sync_pending: std::collections::HashSet<SessionId>,
     /// A folder synchronized browsing did not find, offered to be created.
     pub missing: Option<Missing>,
+    /// The remote folder synchronized browsing last entered, until its listing ends.
+    followed: Option<(SessionId, String)>,
     /// How many rows of each class each side has, for the legend: (class, local, remote).
     counts: Vec<(Class, usize, usize)>,
 }

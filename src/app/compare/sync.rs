@@ -123,8 +123,27 @@ impl FerryApp {
             Side::Local if self.remote_lacks(&other) => self.offer(Side::Remote, other),
             Side::Local => {
                 let tab = self.tabs.active_index();
-                self.send_op(tab, Operation::List(Some(other)), After::Listing);
+                self.send_op(tab, Operation::List(Some(other.clone())), After::Listing);
+                self.browse.followed = Some((session, other));
             }
+        }
+    }
+
+    /// A remote folder followed into could not be listed (it is not there, or deeper than the
+    /// listing shown could tell): offered to be created like one known to be missing.
+    fn followed_failed(&mut self) {
+        let tab = self.tab();
+        let Some((session, path)) = &self.browse.followed else {
+            return;
+        };
+        if *session != tab.session || tab.remote.loading {
+            return;
+        }
+        let failed = tab.remote.error.is_some() && tab.remote.path != *path;
+        let path = path.clone();
+        self.browse.followed = None;
+        if failed && self.browse.missing.is_none() {
+            self.offer(Side::Remote, path);
         }
     }
 
@@ -177,6 +196,7 @@ impl FerryApp {
     /// Starts synchronized browsing where a site or bookmark asked for it, once both panes
     /// show their folders.
     pub(in crate::app) fn sync_tick(&mut self) {
+        self.followed_failed();
         let tab = self.tab();
         if !self.browse.sync_pending.contains(&tab.session) {
             return;
