@@ -186,11 +186,35 @@ impl FerryApp {
             },
             Side::Remote => {
                 let tab = self.tabs.active_index();
-                let path = missing.path;
-                self.send_op(tab, Operation::Mkdir(path.clone()), After::RefreshRemote);
-                self.send_op(tab, Operation::List(Some(path)), After::Listing);
+                for dir in self.remote_folders_to_make(&missing.path) {
+                    self.send_op(tab, Operation::Mkdir(dir), After::RefreshRemote);
+                }
+                self.send_op(tab, Operation::List(Some(missing.path)), After::Listing);
             }
         }
+    }
+
+    /// The remote folders to make, outermost first, for `path` to exist: those below the
+    /// folder shown (or below the synchronized root) that its listing does not show.
+    fn remote_folders_to_make(&self, path: &str) -> Vec<String> {
+        let pane = self.remote();
+        let root = self.browse.sync.get(&self.tab().session);
+        let base = match remote_relative(&pane.path, path) {
+            Some(_) => pane.path.clone(),
+            None => root.map_or_else(|| "/".to_string(), |r| r.remote.clone()),
+        };
+        let names = remote_relative(&base, path).unwrap_or_default();
+        let listed =
+            |name: &str| base == pane.path && pane.entries().iter().any(|e| e.name == name);
+        let mut dir = base.clone();
+        let mut folders = Vec::new();
+        for (depth, name) in names.iter().enumerate() {
+            dir = crate::common::paths::join_remote(&dir, name);
+            if depth > 0 || !listed(name) {
+                folders.push(dir.clone());
+            }
+        }
+        folders
     }
 
     /// Starts synchronized browsing where a site or bookmark asked for it, once both panes

@@ -220,3 +220,33 @@ fn the_site_editor_saves_synchronized_browsing_and_comparison() {
     assert_eq!(stored.len(), 1);
     assert!(stored[0].site.sync_browsing && stored[0].site.directory_comparison);
 }
+
+#[test]
+fn synchronized_browsing_offers_a_remote_folder_whose_listing_failed() {
+    let server = Server::plain();
+    std::fs::write(server.path("top.txt"), b"t").unwrap();
+    let local = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(local.path().join("a/b")).unwrap();
+    let root = local.path().canonicalize().unwrap();
+    let mut h = connected_app(&server, local.path());
+    run_until(&mut h, "both listings", |a| {
+        remote_has("top.txt")(a) && local_has("a")(a)
+    });
+    h.get_by_label("Synchronized browsing").click();
+    h.run_steps(3);
+    // Two levels down at once, typed in the local path bar: the server lacks both.
+    let deep = root.join("a/b").display().to_string();
+    let bar = egui::accesskit::Role::TextInput;
+    h.get_by_role_and_label(bar, "Local site").focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(bar, "Local site").type_text(&deep);
+    h.step();
+    h.key_press(egui::Key::Enter);
+    create_missing(&mut h, "/a/b");
+    run_until(&mut h, "the remote folders made and entered", |a| {
+        a.remote().path == "/a/b" && !a.remote().loading && a.remote().error.is_none()
+    });
+    assert!(server.path("a/b").is_dir());
+    assert_eq!(app(&h).local.path, deep);
+}
