@@ -12,7 +12,7 @@ use super::queue_view::QueueAction;
 use super::site_manager::colour32;
 use super::tab::TabEffect;
 use crate::api::*;
-use crate::sites::{Settings, SiteConnection};
+use crate::sites::{Bookmark, Settings, SiteConnection};
 
 /// One thing the user asked for in a frame.
 #[derive(Debug, Clone)]
@@ -37,6 +37,18 @@ pub enum AppCommand {
     Answer(PromptId, Answer),
     /// The Settings window saved these.
     SettingsSaved(Box<Settings>),
+    /// View → Directory comparison (Ctrl+O).
+    ToggleComparison,
+    /// View → Synchronized browsing (Ctrl+Y).
+    ToggleSyncBrowsing,
+    /// Bookmarks → Add bookmark... (Ctrl+B).
+    AddBookmark,
+    /// Bookmarks → Manage bookmarks...
+    ManageBookmarks,
+    /// A bookmark chosen in the Bookmarks menu.
+    GoToBookmark(Box<Bookmark>),
+    /// Create the folder synchronized browsing did not find, and enter it.
+    CreateMissingFolder,
 }
 
 /// Where transfers started from a side go: away from it.
@@ -88,6 +100,12 @@ impl FerryApp {
                 self.link.send(Command::Answer { prompt, answer })
             }
             AppCommand::SettingsSaved(settings) => self.apply_settings(ctx, &settings),
+            AppCommand::ToggleComparison => self.toggle_comparison(),
+            AppCommand::ToggleSyncBrowsing => self.toggle_sync_browsing(),
+            AppCommand::AddBookmark => self.open_add_bookmark(),
+            AppCommand::ManageBookmarks => self.open_manage_bookmarks(),
+            AppCommand::GoToBookmark(bookmark) => self.go_to_bookmark(&bookmark),
+            AppCommand::CreateMissingFolder => self.create_missing(),
         }
     }
 
@@ -104,9 +122,13 @@ impl FerryApp {
             // Rows dragged from the other pane.
             (_, PaneAction::Receive(entries)) => self.transfer_entries(to_side(side), entries),
             (Side::Remote, PaneAction::Navigate(path)) => {
+                self.follow(side, &path);
                 self.send_op(tab, Operation::List(Some(path)), After::Listing)
             }
-            (Side::Local, PaneAction::Navigate(path)) => self.local_fs.list(path),
+            (Side::Local, PaneAction::Navigate(path)) => {
+                self.follow(side, &path);
+                self.local_fs.list(path)
+            }
             (Side::Remote, PaneAction::Delete(entries)) => {
                 for entry in entries {
                     let path = self.remote().child(&entry.name);
@@ -310,10 +332,12 @@ impl FerryApp {
         }
         let label = (connection.name.clone(), colour32(connection.colour));
         let path = super::RemotePath::of_site(&connection);
+        let (id, local_dir) = (connection.id.clone(), connection.local_dir.is_some());
         self.connect(connection.site, Some(label));
         self.tab_mut().initial_path = path;
         let session = self.tab().session;
         self.journal.feed.add_session(session, saved);
+        self.site_browsing(session, id, local_dir);
     }
 
     /// Disconnects and removes a tab; the last one is replaced by an empty tab.

@@ -5,7 +5,9 @@
 //! with `request_repaint` when something happened. What persists between runs is
 //! `saved::SavedState`; the worker plumbing is `link::Link`, the tabs `tabs::Tabs`.
 
+mod bookmarks;
 mod commands;
+mod compare;
 mod connect;
 mod data_fields;
 mod link;
@@ -33,6 +35,7 @@ use crate::api::*;
 use crate::sites::{Keyring, SpeedLimit};
 
 pub use commands::AppCommand;
+pub use compare::{Class, CompareMode, CompareOptions};
 use connect::QuickConnect;
 use link::Link;
 use local::{LocalFs, LocalResult};
@@ -68,6 +71,10 @@ pub struct FerryApp {
     journal: Journal,
     /// The speed limits the worker keeps to; the status bar toggles them.
     speed_limit: SpeedLimit,
+    /// Directory comparison and synchronized browsing.
+    browse: compare::Browsing,
+    /// The bookmarks' files and dialogs.
+    bookmarks: bookmarks::Bookmarks,
 }
 
 impl FerryApp {
@@ -97,6 +104,8 @@ impl FerryApp {
             commands: Vec::new(),
             journal: Journal::none(),
             speed_limit: SpeedLimit::default(),
+            browse: compare::Browsing::default(),
+            bookmarks: bookmarks::Bookmarks::new(start.config_dir.as_deref()),
         };
         app.apply_settings(ctx, &settings);
         app.open_journal(start.data_dir.as_deref());
@@ -165,9 +174,17 @@ impl FerryApp {
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.input(&ctx);
+        self.sync_tick();
+        self.comparison_tick();
         self.top_bar(ui);
         self.log_panel(ui);
-        egui::Panel::top("connection-tabs").show(ui, |ui| self.tabs.strip(ui, &mut self.commands));
+        egui::Panel::top("connection-tabs").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                self.tabs.strip(ui, &mut self.commands);
+                self.view_toggles(ui);
+            });
+        });
+        self.comparison_bar(ui);
         self.status_bar(ui);
         self.queue_panel(ui);
         self.local_panel(ui);
@@ -375,6 +392,8 @@ impl FerryApp {
         if let Some((prompt, answer)) = self.prompts.show(ctx) {
             self.commands.push(AppCommand::Answer(prompt, answer));
         }
+        self.bookmark_windows(ctx);
+        self.missing_prompt(ctx);
     }
 }
 

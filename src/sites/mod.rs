@@ -51,6 +51,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod bookmarks;
 mod connect;
 mod file;
 pub mod filezilla;
@@ -60,6 +61,7 @@ mod settings;
 mod store;
 mod tree;
 
+pub use bookmarks::{Bookmark, BookmarkError};
 pub use connect::{
     SITE_PREFIX, SiteConnection, SiteError, connection, connection_for, engine_site, is_site_url,
     open_site_url, quick_site,

@@ -429,6 +429,15 @@ pub struct SiteEntry {
     /// Connect directly, not through the global proxy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bypass_proxy: bool,
+    /// Start synchronized browsing on connecting (FileZilla's `SyncBrowsing`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sync_browsing: bool,
+    /// Start directory comparison on connecting (FileZilla's `DirectoryComparison`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub directory_comparison: bool,
+    /// The site's own bookmarks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bookmarks: Vec<super::bookmarks::Bookmark>,
 }
 
 /// The largest timezone offset a site may have, in minutes (FileZilla's bound too).
@@ -460,6 +469,9 @@ impl SiteEntry {
             preserve_times: None,
             transfer_type: None,
             bypass_proxy: false,
+            sync_browsing: false,
+            directory_comparison: false,
+            bookmarks: Vec::new(),
         }
     }
 
@@ -515,6 +527,7 @@ impl SiteEntry {
                 self.name
             ));
         }
+        super::bookmarks::check_list(&self.bookmarks).map_err(|e| format!("{}: {e}", self.name))?;
         Ok(())
     }
 }

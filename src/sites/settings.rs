@@ -109,6 +109,9 @@ pub struct Settings {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub proxy: String,
     pub speed_limit: SpeedLimit,
+    /// The global bookmarks (a site's own are kept with the site).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bookmarks: Vec<super::bookmarks::Bookmark>,
 }
 
 /// The global speed limits, in KiB/s (0: none for that direction), and whether they apply now
@@ -162,6 +165,7 @@ impl Default for Settings {
                 .collect(),
             proxy: String::new(),
             speed_limit: SpeedLimit::default(),
+            bookmarks: Vec::new(),
         }
     }
 }
@@ -226,6 +230,7 @@ impl Settings {
                 self.log_line_cap
             ));
         }
+        super::bookmarks::check_list(&self.bookmarks).map_err(SettingsError)?;
         Ok(())
     }
 }

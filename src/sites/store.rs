@@ -195,10 +195,11 @@ impl Store<Settings> {
     }
 
     /// Checks and saves new settings (the Settings window's "OK"); they apply to connections
-    /// made from now on.
-    pub fn save(&mut self, settings: Settings) -> Result<(), StoreError> {
+    /// made from now on. The bookmarks on disk stay: they are changed only by `update`.
+    pub fn save(&mut self, mut settings: Settings) -> Result<(), StoreError> {
         settings.validate()?;
         self.update(|current| {
+            settings.bookmarks = std::mem::take(&mut current.bookmarks);
             *current = settings;
             Ok::<_, StoreError>(())
         })

@@ -14,8 +14,10 @@ use ferry::*;
 
 use crate::support::*;
 
+mod bookmarks;
 mod browse;
 mod charset;
+mod compare;
 mod dialogs;
 mod filter;
 mod hostile_names;

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use egui::Key;
 
+use super::compare::{Class, Marks};
 use crate::api::{Entry, EntryKind};
 
 mod cells;
@@ -110,6 +111,10 @@ pub struct Pane {
     pub drop_highlight: bool,
     /// Rows from the other pane hover over this one (seen last frame).
     rows_hovering: bool,
+    /// Directory comparison's class of each entry, while it is on.
+    marks: Option<Marks>,
+    /// Changes whenever the entries do (directory comparison recomputes then).
+    generation: u64,
 }
 
 impl Pane {
@@ -134,12 +139,16 @@ impl Pane {
             pending_delete: None,
             drop_highlight: false,
             rows_hovering: false,
+            marks: None,
+            generation: 0,
         }
     }
 
     /// Forgets everything (disconnected).
     pub fn clear(&mut self) {
+        let generation = self.generation + 1;
         *self = Pane::new(self.side);
+        self.generation = generation;
     }
 
     /// The directory the user lands in with "home".
@@ -160,6 +169,8 @@ impl Pane {
         self.selected.clear();
         self.anchor = None;
         self.error = None;
+        self.marks = None;
+        self.generation += 1;
     }
 
     /// More entries of the listing under way: shown at once in arrival order, sorted when the
@@ -171,6 +182,8 @@ impl Pane {
         let filter = &self.filter;
         let shown = (start..self.entries.len()).filter(|&i| filter.matches(&self.entries[i].name));
         self.order.extend(shown);
+        self.marks = None;
+        self.generation += 1;
     }
 
     /// The listing ended, with an error to show if it failed.
@@ -253,8 +266,38 @@ impl Pane {
             .iter()
             .copied()
             .filter(|&i| filter.matches(&entries[i].name))
+            .filter(|&i| self.marks.as_ref().is_none_or(|m| m.shows(i)))
             .collect();
         self.anchor = None;
+    }
+
+    /// Directory comparison's classes for the entries shown now (`None`: comparison off).
+    pub fn set_marks(&mut self, marks: Option<Marks>) {
+        if marks.is_none() && self.marks.is_none() {
+            return;
+        }
+        self.marks = marks;
+        self.apply_filter();
+    }
+
+    /// What directory comparison says of the entry `name`, while it is on.
+    pub fn mark_of(&self, name: &str) -> Option<Class> {
+        let marks = self.marks.as_ref()?;
+        let index = self.entries.iter().position(|e| e.name == name)?;
+        marks.classes.get(index).copied()
+    }
+
+    /// The names of the rows shown, in order (the filter and "hide identical" applied).
+    pub fn shown_names(&self) -> Vec<&str> {
+        self.order
+            .iter()
+            .map(|&i| self.entries[i].name.as_str())
+            .collect()
+    }
+
+    /// A number that changes whenever the entries do.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The parent of the current directory (`/` stays `/`).

@@ -97,8 +97,14 @@ impl Pane {
     fn row(&self, row: &mut egui_extras::TableRow<'_, '_>, clicks: &mut Clicks) {
         let position = row.index();
         let entry = &self.entries[self.order[position]];
-        row.set_selected(self.selected.contains(&entry.name));
+        let selected = self.selected.contains(&entry.name);
+        row.set_selected(selected);
+        // Directory comparison's colour, under the cells (the selection's own shows instead).
+        let class = self.marks.as_ref().filter(|_| !selected);
+        let class = class.and_then(|m| m.classes.get(self.order[position]).copied());
+        let tint = |ui: &mut egui::Ui| super::super::compare::tint_cell(ui, class);
         row.col(|ui| {
+            tint(ui);
             icon(ui, entry.kind);
             if let Some(reason) = self.refused_reason(entry) {
                 // Shown as the server sent it, never renamed; the engine refuses to write it.
@@ -108,6 +114,7 @@ impl Pane {
             ui.add(egui::Label::new(&entry.name).truncate().selectable(false));
         });
         row.col(|ui| {
+            tint(ui);
             let size = match (entry.kind, entry.size) {
                 (EntryKind::Dir, _) | (_, None) => String::new(),
                 (_, Some(size)) => human_size(size),
@@ -115,16 +122,20 @@ impl Pane {
             ui.label(size);
         });
         row.col(|ui| {
+            tint(ui);
             ui.label(kind_label(entry));
         });
         row.col(|ui| {
+            tint(ui);
             ui.label(modified_label(entry));
         });
         row.col(|ui| {
+            tint(ui);
             ui.label(entry.permissions.clone().unwrap_or_default());
         });
         if self.side == Side::Remote {
             row.col(|ui| {
+                tint(ui);
                 let owner = match (&entry.owner, &entry.group) {
                     (Some(o), Some(g)) => format!("{o} {g}"),
                     (Some(o), None) => o.clone(),

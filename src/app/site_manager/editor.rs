@@ -70,7 +70,15 @@ impl SiteManager {
         let password = (draft.password_touched && entry.logon == Logon::Normal)
             .then(|| Secret::new(std::mem::take(&mut draft.password)));
         let forget = entry.logon != Logon::Normal && draft.stored_password;
-        if let Err(e) = store.save_site(entry.clone()) {
+        // The bookmarks are the store's (added from the main window while this was open).
+        let saved = store.update(|tree| {
+            let mut entry = entry.clone();
+            if let Some(current) = tree.site(&entry.id) {
+                entry.bookmarks = current.bookmarks.clone();
+            }
+            tree.save_site(entry)
+        });
+        if let Err(e) = saved {
             self.error(e.to_string());
             return false;
         }
@@ -354,6 +362,12 @@ fn advanced(ui: &mut egui::Ui, draft: &mut Draft) {
     {
         entry.remote_dir = (!remote.trim().is_empty()).then(|| remote.trim().to_string());
     }
+    ui.label("Browsing:");
+    ui.vertical(|ui| {
+        ui.checkbox(&mut entry.sync_browsing, "Use synchronized browsing");
+        ui.checkbox(&mut entry.directory_comparison, "Directory comparison");
+    });
+    ui.end_row();
     listing_settings(ui, entry);
     ui.label("Proxy:");
     ui.checkbox(

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use quick_xml::escape::escape;
 
 use super::{encode_remote_dir, server_type_to_filezilla};
+use crate::sites::bookmarks::Bookmark;
 use crate::sites::model::{Logon, Node, SiteEntry, SiteProtocol, TransferMode};
 use crate::sites::tree::SiteTree;
 
@@ -111,11 +112,54 @@ fn server(
         }),
     };
     element(out, "RemoteDir", &remote);
-    element(out, "SyncBrowsing", "0");
-    element(out, "DirectoryComparison", "0");
+    element(out, "SyncBrowsing", bit(site.sync_browsing));
+    element(out, "DirectoryComparison", bit(site.directory_comparison));
+    for bookmark in &site.bookmarks {
+        bookmark_element(out, bookmark, depth + 1, &label, warnings);
+    }
     // FileZilla also reads the name from the element's own text (older versions only so).
     let _ = writeln!(out, "{inner}{}", escape(&site.name));
     let _ = writeln!(out, "{pad}</Server>");
+}
+
+fn bit(on: bool) -> &'static str {
+    if on { "1" } else { "0" }
+}
+
+/// A site's `<Bookmark>`: name, folders, and the two switches when on.
+fn bookmark_element(
+    out: &mut String,
+    bookmark: &Bookmark,
+    depth: usize,
+    label: &str,
+    warnings: &mut Vec<String>,
+) {
+    let pad = "    ".repeat(depth);
+    let inner = "    ".repeat(depth + 1);
+    let element = |out: &mut String, name: &str, value: &str| {
+        let _ = writeln!(out, "{inner}<{name}>{}</{name}>", escape(value));
+    };
+    let _ = writeln!(out, "{pad}<Bookmark>");
+    element(out, "Name", &bookmark.name);
+    if let Some(local) = &bookmark.local_dir {
+        element(out, "LocalDir", &local.to_string_lossy());
+    }
+    if let Some(remote) = &bookmark.remote_dir {
+        match encode_remote_dir(remote) {
+            Some(encoded) => element(out, "RemoteDir", &encoded),
+            None => warnings.push(format!(
+                "{label}: bookmark {:?}: the remote folder {remote:?} is not absolute; FileZilla cannot hold it",
+                bookmark.name
+            )),
+        }
+    }
+    if bookmark.sync_browsing {
+        element(out, "SyncBrowsing", "1");
+    }
+    if bookmark.directory_comparison {
+        element(out, "DirectoryComparison", "1");
+    }
+    let _ = writeln!(out, "{pad}</Bookmark>");
 }
 
 /// FileZilla's `EncodingType` (and `CustomEncoding`) for a site's charset.

@@ -1,13 +1,14 @@
 //! Reading FileZilla's `sitemanager.xml` into Ferry's nodes: folders, sites, protocol, port,
 //! logon type, user, passwords (base64 or plain; master-password-encrypted ones cannot be
 //! read), transfer mode, connections, server type and timezone offset, folders, comments,
-//! colour. Missing fields take defaults; what Ferry cannot use is skipped with a warning.
+//! colour, synchronized browsing, directory comparison and bookmarks. Missing fields take defaults; what Ferry cannot use is skipped with a warning.
 
 use base64::Engine;
 
 use super::xml::{self, Element};
 use super::{FileZillaError, decode_remote_dir, server_type_from_filezilla};
 use crate::api::Secret;
+use crate::sites::bookmarks::{self, Bookmark};
 use crate::sites::model::{
     Colour, Folder, Logon, MAX_TIMEZONE_OFFSET, Node, NodeId, SiteEntry, SiteProtocol,
     TransferMode, check_name,
@@ -121,6 +122,14 @@ fn number(element: &Element, name: &str) -> Option<i64> {
     element.child_text(name)?.trim().parse().ok()
 }
 
+/// A FileZilla boolean element: `1` (or `true`) is on, anything else off.
+fn flag(element: &Element, name: &str) -> bool {
+    matches!(
+        element.child_text(name).as_deref().map(str::trim),
+        Some("1" | "true")
+    )
+}
+
 /// One `<Server>`, or `None` (with a warning) when Ferry cannot use it.
 fn server(element: &Element, path: &str, parsed: &mut Parsed) -> Option<SiteEntry> {
     let host = element.child_text("Host").unwrap_or_default();
@@ -191,6 +200,7 @@ impl ServerReader<'_> {
         self.transfer_options(&mut site);
         self.listing(&mut site);
         self.folders_and_looks(&mut site);
+        self.browsing(&mut site);
         self.charset(&mut site);
         self.unsupported();
         if let Err(problem) = site.check() {
@@ -344,6 +354,39 @@ impl ServerReader<'_> {
             .and_then(|n| u32::try_from(n).ok())
             .and_then(Colour::from_filezilla)
             .unwrap_or_default();
+    }
+
+    /// `SyncBrowsing` (read only with both default folders, as FileZilla does),
+    /// `DirectoryComparison`, and the site's `<Bookmark>` elements.
+    fn browsing(&mut self, site: &mut SiteEntry) {
+        let both = site.local_dir.is_some() && site.remote_dir.is_some();
+        site.sync_browsing = both && flag(self.element, "SyncBrowsing");
+        site.directory_comparison = flag(self.element, "DirectoryComparison");
+        for element in self.element.elements().filter(|e| e.name == "Bookmark") {
+            let name = element.child_text("Name").unwrap_or_default();
+            let local = element.child_text("LocalDir").unwrap_or_default();
+            let encoded = element.child_text("RemoteDir").unwrap_or_default();
+            let remote = match encoded.trim() {
+                "" => String::new(),
+                encoded => match decode_remote_dir(encoded) {
+                    Ok(dir) => dir,
+                    Err(why) => {
+                        self.warn(format!(
+                            "bookmark {name:?}: remote folder not imported: {why}"
+                        ));
+                        String::new()
+                    }
+                },
+            };
+            let mut bookmark = Bookmark::new(&name, &local, &remote);
+            bookmark.sync_browsing = bookmark.local_dir.is_some()
+                && bookmark.remote_dir.is_some()
+                && flag(element, "SyncBrowsing");
+            bookmark.directory_comparison = flag(element, "DirectoryComparison");
+            if let Err(why) = bookmarks::add(&mut site.bookmarks, bookmark) {
+                self.warn(format!("bookmark {name:?} not imported: {why}"));
+            }
+        }
     }
 
     /// What FileZilla keeps that Ferry does not do: said once each.

@@ -2,6 +2,7 @@
 //! the conversion to the engine's `Site`, and FileZilla import and export; the shared helpers are
 //! here, the tests in one file per area.
 
+mod bookmarks;
 mod charset;
 mod engine;
 mod filezilla_xml;

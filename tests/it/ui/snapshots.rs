@@ -222,3 +222,5 @@ fn the_certificate_and_password_dialogs() {
     snapshot(&mut h, "dialog_password", &PORTS);
     assert!(app(&h).prompts_waiting() == 1);
 }
+
+mod compare;
