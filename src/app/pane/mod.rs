@@ -17,7 +17,7 @@ mod menu;
 mod table;
 
 pub use cells::human_size;
-use cells::{kind_label, natural_key};
+use cells::{kind_label, natural_cmp};
 use dialogs::Editing;
 use filter::QuickFilter;
 
@@ -177,7 +177,12 @@ impl Pane {
     /// listing ends (re-sorting 100,000 entries for every batch would stall the window).
     pub fn extend(&mut self, entries: Vec<Entry>) {
         let start = self.entries.len();
-        self.entries.extend(entries);
+        // The listing line each entry was read from is not shown; a 100,000-entry folder kept
+        // 10 MB of them.
+        self.entries.extend(entries.into_iter().map(|entry| Entry {
+            raw: String::new(),
+            ..entry
+        }));
         self.sorted.extend(start..self.entries.len());
         let filter = &self.filter;
         let shown = (start..self.entries.len()).filter(|&i| filter.matches(&self.entries[i].name));
@@ -232,18 +237,12 @@ impl Pane {
     fn resort(&mut self) {
         let (key, ascending) = self.sort;
         let entries = &self.entries;
-        // Natural name keys are computed once per entry, not once per comparison.
-        let names: Vec<_> = if key == SortKey::Name {
-            entries.iter().map(|e| natural_key(&e.name)).collect()
-        } else {
-            Vec::new()
-        };
         let mut order: Vec<usize> = (0..entries.len()).collect();
         order.sort_by(|&i, &j| {
             let (a, b) = (&entries[i], &entries[j]);
             let dirs_first = (b.kind == EntryKind::Dir).cmp(&(a.kind == EntryKind::Dir));
             let by_key = match key {
-                SortKey::Name => names[i].cmp(&names[j]),
+                SortKey::Name => natural_cmp(&a.name, &b.name),
                 SortKey::Size => a.size.cmp(&b.size),
                 SortKey::Kind => kind_label(a).cmp(kind_label(b)),
                 SortKey::Modified => a.modified.map(|t| t.time).cmp(&b.modified.map(|t| t.time)),

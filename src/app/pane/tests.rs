@@ -122,3 +122,45 @@ fn permissions_keep_special_bits_and_unknown_modes_assume_nothing() {
         None
     );
 }
+
+#[test]
+fn natural_order_compares_numbers_by_value_and_text_case_blind() {
+    let mut names = vec![
+        "file10.txt",
+        "File9.txt",
+        "file9.txt",
+        "file009.txt",
+        "file1.txt",
+        "10",
+        "9",
+        "b",
+        "A",
+        "a2b10",
+        "a2b9",
+        "a2",
+        "file",
+        "Ärger",
+        "zebra",
+    ];
+    names.sort_by(|a, b| super::cells::natural_cmp(a, b).then_with(|| a.cmp(b)));
+    assert_eq!(
+        names,
+        [
+            "9",
+            "10",
+            "A",
+            "a2",
+            "a2b9",
+            "a2b10",
+            "b",
+            "file",
+            "file1.txt",
+            "file009.txt",
+            "File9.txt",
+            "file9.txt",
+            "file10.txt",
+            "zebra",
+            "Ärger",
+        ]
+    );
+}
