@@ -17,7 +17,7 @@ mod menu;
 mod table;
 
 pub use cells::human_size;
-use cells::{kind_label, natural_cmp};
+use cells::{kind_label, natural_key};
 use dialogs::Editing;
 use filter::QuickFilter;
 
@@ -237,12 +237,18 @@ impl Pane {
     fn resort(&mut self) {
         let (key, ascending) = self.sort;
         let entries = &self.entries;
+        // One short key per entry, compared with memcmp.
+        let names: Vec<Vec<u8>> = if key == SortKey::Name {
+            entries.iter().map(|e| natural_key(&e.name)).collect()
+        } else {
+            Vec::new()
+        };
         let mut order: Vec<usize> = (0..entries.len()).collect();
         order.sort_by(|&i, &j| {
             let (a, b) = (&entries[i], &entries[j]);
             let dirs_first = (b.kind == EntryKind::Dir).cmp(&(a.kind == EntryKind::Dir));
             let by_key = match key {
-                SortKey::Name => natural_cmp(&a.name, &b.name),
+                SortKey::Name => names[i].cmp(&names[j]),
                 SortKey::Size => a.size.cmp(&b.size),
                 SortKey::Kind => kind_label(a).cmp(kind_label(b)),
                 SortKey::Modified => a.modified.map(|t| t.time).cmp(&b.modified.map(|t| t.time)),

@@ -141,8 +141,18 @@ fn natural_order_compares_numbers_by_value_and_text_case_blind() {
         "file",
         "Ärger",
         "zebra",
+        "a07",
+        "a7",
+        "a007",
+        "ab",
+        "abc",
+        "a b",
     ];
-    names.sort_by(|a, b| super::cells::natural_cmp(a, b).then_with(|| a.cmp(b)));
+    names.sort_by(|a, b| {
+        super::cells::natural_key(a)
+            .cmp(&super::cells::natural_key(b))
+            .then_with(|| a.cmp(b))
+    });
     assert_eq!(
         names,
         [
@@ -152,6 +162,12 @@ fn natural_order_compares_numbers_by_value_and_text_case_blind() {
             "a2",
             "a2b9",
             "a2b10",
+            "a007",
+            "a07",
+            "a7",
+            "a b",
+            "ab",
+            "abc",
             "b",
             "file",
             "file1.txt",
