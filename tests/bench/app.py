@@ -138,10 +138,25 @@ class Server:
         self.proc.wait(timeout=10)
 
 
-class App:
-    """One launch of one app in a fresh home, on the display."""
+def start_xvfb():
+    """A display of its own for one launch (an app's exit may take the X server down with it)."""
+    number = next(n for n in range(70, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}")
+                  and not os.path.exists(f"/tmp/.X{n}-lock"))
+    xvfb = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x900x24", "-nolisten",
+                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not os.path.exists(f"/tmp/.X11-unix/X{number}"):
+        if time.monotonic() > deadline or xvfb.poll() is not None:
+            raise RuntimeError(f"Xvfb did not start on :{number}")
+        time.sleep(0.05)
+    return xvfb, f":{number}"
 
-    def __init__(self, name, display, url, work):
+
+class App:
+    """One launch of one app in a fresh home, on a display of its own."""
+
+    def __init__(self, name, url, work):
+        self.xvfb, display = start_xvfb()
         self.name, self.display = name, display
         home = tempfile.mkdtemp(dir=work, prefix=f"{name}-home-")
         self.home = home
@@ -231,12 +246,14 @@ class App:
             self.proc.kill()
             self.proc.wait(timeout=10)
         self.out.close()
+        self.xvfb.terminate()
+        self.xvfb.wait(timeout=10)
 
 
-def one_run(name, display, server, work):
+def one_run(name, server, work):
     url = f"ftp://{USER}:{PASSWORD}@127.0.0.1:{server.port}/big/"
     mark = server.log_mark()
-    app = App(name, display, url, work)
+    app = App(name, url, work)
     try:
         first = app.first_frame()
 
@@ -260,12 +277,12 @@ def one_run(name, display, server, work):
         app.close()
 
 
-def transfer_share(display, server, work):
+def transfer_share(server, work):
     """Ferry downloads data/big.bin (double-clicked in its remote list); the UI thread's CPU
     seconds per second of transfer."""
     url = f"ftp://{USER}:{PASSWORD}@127.0.0.1:{server.port}/data/"
     mark = server.log_mark()
-    app = App("ferry", display, url, work)
+    app = App("ferry", url, work)
     try:
         app.first_frame()
         wait_quiet(app.pid, app.started, quiet=1.0, limit=60,
@@ -275,7 +292,7 @@ def transfer_share(display, server, work):
         row = (x + int(w * 0.54), y + int(h * 0.363))
         ui_before, started = cpu(app.pid, app.pid), time.monotonic()
         target = os.path.join(app.home, "big.bin")
-        xdotool(display, "mousemove", str(row[0]), str(row[1]), "click", "--repeat", "2",
+        xdotool(app.display, "mousemove", str(row[0]), str(row[1]), "click", "--repeat", "2",
                 "--delay", "80", "1")
         deadline = started + 120
         while time.monotonic() < deadline:
@@ -293,12 +310,8 @@ def transfer_share(display, server, work):
 
 def main():
     work = tempfile.mkdtemp(prefix="ferry-app-bench.")
-    display = f":{70 + os.getpid() % 20}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = None
     try:
-        time.sleep(1)
         log(f"making {ENTRIES} entries and a {BIG_MIB} MiB file")
         server = Server(os.path.join(work, "root"))
         apps = [a for a in os.environ.get("APPS", "ferry filezilla").split()
@@ -308,10 +321,10 @@ def main():
         results = {a: [] for a in apps}
         for run in range(RUNS):
             for name in apps:
-                result = one_run(name, display, server, work)
+                result = one_run(name, server, work)
                 log(f"{name} run {run + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in result.items()))
                 results[name].append(result)
-        share, seconds = transfer_share(display, server, work)
+        share, seconds = transfer_share(server, work)
         rows = [
             ("first frame, s", "first"),
             (f"open {ENTRIES:,} entries by URL, s", "open"),
@@ -336,7 +349,6 @@ def main():
     finally:
         if server:
             server.stop()
-        xvfb.terminate()
         shutil.rmtree(work, ignore_errors=True)
 
 
