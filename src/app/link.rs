@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::api::*;
@@ -28,21 +28,30 @@ pub struct Link {
     in_flight: HashMap<RequestId, (SessionId, After)>,
     /// Which session each transfer was queued on.
     transfer_sessions: HashMap<TransferId, SessionId>,
+    waker: Arc<Waker>,
 }
 
 impl Link {
     /// Starts the worker; its events wake `ctx`.
     pub fn start(ctx: &egui::Context, config_dir: Option<PathBuf>) -> std::io::Result<Link> {
-        let waker = Waker::new(ctx.clone());
+        let window = ctx.clone();
+        let waker = Arc::new(Waker::new(move |wait| window.request_repaint_after(wait)));
+        let wake = Arc::clone(&waker);
         let (sink, events) = EventSink::channel();
-        let sink = sink.with_wake(move || waker.wake());
+        let sink = sink.with_wake(move || wake.wake());
         let worker = Worker::start(WorkerConfig { config_dir }, sink)?;
         Ok(Link {
             worker,
             events,
             in_flight: HashMap::new(),
             transfer_sessions: HashMap::new(),
+            waker,
         })
+    }
+
+    /// The window began a frame: it draws what arrived until now.
+    pub fn frame_began(&self) {
+        self.waker.frame_began();
     }
 
     /// A fresh session id.
@@ -136,65 +145,92 @@ const WAKE_EVERY: Duration = Duration::from_millis(100);
 /// Wakes the window for the worker's events: the first event after a quiet spell at once, a
 /// flood of them (a 100,000-entry listing's batches, log lines, several transfers' progress) at
 /// most every [`WAKE_EVERY`], not once per event: without a GPU each frame costs tens of
-/// milliseconds, taken from the server and the transfers sharing the machine.
+/// milliseconds, taken from the server and the transfers sharing the machine. Between two
+/// frames it calls into egui once: egui's context is locked while a frame is laid out and
+/// tessellated, and a worker waiting on that lock for every batch read a 100,000-entry listing
+/// three times slower than the command line.
 struct Waker {
-    ctx: egui::Context,
+    /// Asks the window for a frame after this long (`egui::Context::request_repaint_after`).
+    repaint: Box<dyn Fn(Duration) + Send + Sync>,
+    times: Mutex<WakeTimes>,
+}
+
+struct WakeTimes {
     /// When the last frame asked for is due.
-    next: Mutex<Instant>,
+    next: Instant,
+    /// When the window last began a frame (`Link::frame_began`).
+    frame_began: Instant,
+    /// When that frame was asked for.
+    asked: Instant,
 }
 
 impl Waker {
-    fn new(ctx: egui::Context) -> Waker {
+    fn new(repaint: impl Fn(Duration) + Send + Sync + 'static) -> Waker {
+        let long_ago = Instant::now() - WAKE_EVERY;
         Waker {
-            ctx,
-            next: Mutex::new(Instant::now()),
+            repaint: Box::new(repaint),
+            times: Mutex::new(WakeTimes {
+                next: long_ago,
+                frame_began: long_ago,
+                asked: long_ago,
+            }),
         }
     }
 
     fn wake(&self) {
         let now = Instant::now();
-        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-        match next.checked_duration_since(now) {
-            // A frame is already due later: this event is drawn then.
-            Some(wait) if !wait.is_zero() => self.ctx.request_repaint_after(wait),
-            _ => {
-                let since = now.saturating_duration_since(*next);
-                if since >= WAKE_EVERY {
-                    *next = now;
-                    self.ctx.request_repaint();
-                } else {
-                    *next += WAKE_EVERY;
-                    self.ctx
-                        .request_repaint_after(next.saturating_duration_since(now));
-                }
-            }
+        let mut times = self.times.lock().unwrap_or_else(|e| e.into_inner());
+        // The frame asked for last has not begun: it draws this event too.
+        if times.frame_began < times.asked {
+            return;
         }
+        // When that frame came early (input woke it), ask again for the same time.
+        if times.next <= now {
+            times.next = if now.duration_since(times.next) >= WAKE_EVERY {
+                now
+            } else {
+                times.next + WAKE_EVERY
+            };
+        }
+        times.asked = now;
+        let wait = times.next.saturating_duration_since(now);
+        drop(times);
+        (self.repaint)(wait);
+    }
+
+    fn frame_began(&self) {
+        let mut times = self.times.lock().unwrap_or_else(|e| e.into_inner());
+        times.frame_began = Instant::now();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     #[test]
     fn a_flood_of_events_wakes_the_window_at_most_every_100_ms() {
-        let ctx = egui::Context::default();
-        let delays = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&delays);
-        ctx.set_request_repaint_callback(move |info| seen.lock().unwrap().push(info.delay));
-        let waker = Waker::new(ctx);
-        *waker.next.lock().unwrap() = Instant::now() - Duration::from_secs(1);
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&asked);
+        let waker = Waker::new(move |wait| seen.lock().unwrap().push(wait));
         for _ in 0..50 {
             waker.wake();
         }
-        let delays = delays.lock().unwrap().clone();
-        assert_eq!(delays.first(), Some(&Duration::ZERO), "the first at once");
+        assert_eq!(
+            *asked.lock().unwrap(),
+            [Duration::ZERO],
+            "the first at once, once"
+        );
+        // The frame asked for begins; the flood goes on.
+        waker.frame_began();
+        for _ in 0..50 {
+            waker.wake();
+        }
+        let asked = asked.lock().unwrap().clone();
+        assert_eq!(asked.len(), 2, "asked once per frame: {asked:?}");
         assert!(
-            delays[1..]
-                .iter()
-                .all(|d| *d > Duration::from_millis(50) && *d <= WAKE_EVERY),
-            "the rest with the next frame, 100 ms later: {delays:?}"
+            asked[1] > Duration::from_millis(50) && asked[1] <= WAKE_EVERY,
+            "the next frame 100 ms after the first: {asked:?}"
         );
     }
 }

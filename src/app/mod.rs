@@ -173,6 +173,7 @@ impl FerryApp {
     /// out the window (each panel pushing what the user asked for), then carries that out.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.link.frame_began();
         self.input(&ctx);
         self.sync_tick();
         self.comparison_tick();
