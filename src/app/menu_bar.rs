@@ -265,6 +265,10 @@ impl FerryApp {
             return;
         }
         let index = self.tabs.active_index();
-        self.send_op(index, Operation::Raw(line), super::link::After::RefreshRemote);
+        self.send_op(
+            index,
+            Operation::Raw(line),
+            super::link::After::RefreshRemote,
+        );
     }
 }

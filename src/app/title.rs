@@ -28,7 +28,11 @@ pub fn title_text(site: Option<&str>, progress: Option<(u64, usize, usize)>) -> 
 impl WindowTitle {
     /// `(percent, done, total)` for queue counts `(waiting, ended)` and bytes `(done, total)`;
     /// `None` when nothing waits or runs.
-    fn progress(&mut self, (waiting, ended): (usize, usize), bytes: (u64, u64)) -> Option<(u64, usize, usize)> {
+    fn progress(
+        &mut self,
+        (waiting, ended): (usize, usize),
+        bytes: (u64, u64),
+    ) -> Option<(u64, usize, usize)> {
         if waiting == 0 {
             self.ended_before = None;
             return None;
@@ -53,7 +57,9 @@ impl FerryApp {
     /// window for screen readers.
     pub(super) fn update_title(&mut self, ctx: &egui::Context) {
         let site = self.tab().site.is_some().then(|| self.tab().label.clone());
-        let progress = self.title.progress(self.queue.counts(), self.queue.overall());
+        let progress = self
+            .title
+            .progress(self.queue.counts(), self.queue.overall());
         let title = title_text(site.as_deref(), progress);
         if title != self.title.shown {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
