@@ -137,9 +137,9 @@ impl QuickConnect {
 
     /// The fields and drop-downs; whether Enter was pressed in one of the text fields.
     fn fields(&mut self, ui: &mut egui::Ui) -> bool {
-        let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 130.0, false);
-        field(ui, "Username:", &mut self.user, "anonymous", 90.0, false);
-        let password = field(ui, "Password:", &mut self.password, "", 90.0, true);
+        let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 115.0, false);
+        field(ui, "Username:", &mut self.user, "anonymous", 80.0, false);
+        let password = field(ui, "Password:", &mut self.password, "", 80.0, true);
         // Wide enough for any port, 65535 included.
         let digits = ui.ctx().fonts_mut(|f| {
             f.layout_no_wrap(
@@ -154,6 +154,7 @@ impl QuickConnect {
         let port = field(ui, "Port:", &mut self.port, "21", port_width, false);
         let protocol_label = ui.label("Protocol:");
         egui::ComboBox::from_id_salt("qc-protocol")
+            .width(74.0)
             .selected_text(match self.protocol {
                 Protocol::Ftp => "FTP",
                 Protocol::ExplicitTls => "FTPES",
@@ -169,6 +170,7 @@ impl QuickConnect {
             .labelled_by(protocol_label.id);
         let mode_label = ui.label("Mode:");
         egui::ComboBox::from_id_salt("qc-mode")
+            .width(74.0)
             .selected_text(match self.mode {
                 DataMode::Auto => "Auto",
                 DataMode::Passive => "Passive",

@@ -111,7 +111,7 @@ impl LogView {
         // A named log region for screen readers, its lines inside.
         let region = egui::UiBuilder::new()
             .accessibility_role(egui::accesskit::Role::Log)
-            .accessibility_label("Message log");
+            .accessibility_label("Messages");
         ui.scope_builder(region, |ui| {
             egui::ScrollArea::both()
                 .id_salt("message-log")

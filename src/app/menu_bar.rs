@@ -4,11 +4,14 @@
 //! queue started or paused, a reconnection, a custom command. Every item pushes an
 //! [`AppCommand`]; one small function per menu, so new items go where FileZilla users look.
 
+use egui::accesskit::Role;
 use egui::{Key, KeyboardShortcut, Modifiers};
+
+use std::collections::HashMap;
 
 use super::menu_windows::MenuWindows;
 use super::{AppCommand, FerryApp, RemotePath};
-use crate::api::Operation;
+use crate::api::{Operation, SessionId};
 
 pub const SITE_MANAGER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
 pub const NEW_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::T);
@@ -38,6 +41,9 @@ pub struct MenuState {
     pub show_log: bool,
     pub show_queue: bool,
     pub windows: MenuWindows,
+    /// The remote folder each session showed last: Reconnect goes back there, even after the
+    /// pane was emptied by a disconnection.
+    folders: HashMap<SessionId, String>,
 }
 
 impl Default for MenuState {
@@ -46,17 +52,28 @@ impl Default for MenuState {
             show_log: true,
             show_queue: true,
             windows: MenuWindows::default(),
+            folders: HashMap::new(),
         }
     }
 }
 
 /// A menu item with its shortcut shown beside it; whether it was clicked (the menu closes).
+/// Screen readers hear its name and, apart, its shortcut.
 fn item(ui: &mut egui::Ui, label: &str, shortcut: Option<&KeyboardShortcut>) -> bool {
+    let keys = shortcut.map(|s| ui.ctx().format_shortcut(s));
     let mut button = egui::Button::new(label);
-    if let Some(shortcut) = shortcut {
-        button = button.shortcut_text(ui.ctx().format_shortcut(shortcut));
+    if let Some(keys) = &keys {
+        button = button.shortcut_text(keys.as_str());
     }
-    let clicked = ui.add(button).clicked();
+    let response = ui.add(button);
+    ui.ctx().accesskit_node_builder(response.id, |node| {
+        node.set_role(Role::MenuItem);
+        node.set_label(label.to_string());
+        if let Some(keys) = keys {
+            node.set_keyboard_shortcut(keys);
+        }
+    });
+    let clicked = response.clicked();
     if clicked {
         ui.close();
     }
@@ -66,7 +83,10 @@ fn item(ui: &mut egui::Ui, label: &str, shortcut: Option<&KeyboardShortcut>) -> 
 /// An item that is on or off (a checkbox in the menu); whether it was clicked.
 fn toggle(ui: &mut egui::Ui, on: bool, label: &str) -> bool {
     let mut value = on;
-    let clicked = ui.checkbox(&mut value, label).clicked();
+    let response = ui.checkbox(&mut value, label);
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_role(Role::MenuItemCheckBox));
+    let clicked = response.clicked();
     if clicked {
         ui.close();
     }
@@ -89,8 +109,12 @@ impl FerryApp {
     }
 
     /// The shortcuts pressed this frame, as commands (taken from the input: no widget sees
-    /// them too).
+    /// them too); the folder shown, for Reconnect.
     pub(super) fn shortcut_keys(&mut self, ctx: &egui::Context) {
+        let (session, path) = (self.tab().session, self.remote().path.clone());
+        if self.is_connected() && !path.is_empty() {
+            self.menus.folders.insert(session, path);
+        }
         for (shortcut, command) in shortcuts() {
             if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
                 self.commands.push(command);
@@ -243,12 +267,13 @@ impl FerryApp {
             return;
         };
         let label = (self.tab().label.clone(), self.tab().colour);
-        let path = self.remote().path.clone();
+        let session = self.tab().session;
+        let path = self.menus.folders.remove(&session);
         if self.is_connected() {
             self.disconnect(self.tabs.active_index());
         }
         self.connect(site, Some(label));
-        if !path.is_empty() {
+        if let Some(path) = path {
             self.tab_mut().initial_path = Some(RemotePath { path, folder: true });
         }
     }

@@ -19,6 +19,8 @@ mod charset;
 mod dialogs;
 mod filter;
 mod hostile_names;
+mod keyboard;
+mod menu_bar;
 mod menus;
 mod queue_restore;
 mod site_listing;

@@ -11,7 +11,8 @@ use egui::{Context, Id, Rect};
 pub(super) struct DrawnRow {
     /// Its position among the rows shown.
     pub position: usize,
-    pub cells: Vec<Id>,
+    /// Each cell's id and rectangle.
+    pub cells: Vec<(Id, Rect)>,
     /// The label that shows its name (names the row).
     pub name: Option<Id>,
     pub rect: Rect,
@@ -33,18 +34,20 @@ fn bounds(rect: Rect) -> egui::accesskit::Rect {
 }
 
 /// Turns `table` (the pane's focusable widget) into a table of `rows` (of `count` in all), and
-/// the cells drawn under `body` into the rows' cells. Does nothing when AccessKit is off.
+/// the cells drawn under `body` (showing `clip`) into the rows' cells. Does nothing when
+/// AccessKit is off.
 pub(super) fn expose(
     ctx: &Context,
     table: Id,
     label: &str,
-    body: Id,
-    count: usize,
+    (body, clip): (Id, Rect),
     rows: &[DrawnRow],
+    count: usize,
 ) {
     let on = ctx.accesskit_node_builder(table, |node| {
         node.set_role(Role::Table);
         node.set_label(label.to_string());
+        node.set_bounds(bounds(clip));
         node.set_row_count(count);
         node.set_column_count(rows.first().map_or(0, |r| r.cells.len()));
         node.clear_children();
@@ -58,28 +61,24 @@ pub(super) fn expose(
         .collect();
     let cell_ids: Vec<NodeId> = rows
         .iter()
-        .flat_map(|r| r.cells.iter().map(|c| c.accesskit_id()))
+        .flat_map(|r| r.cells.iter().map(|(c, _)| c.accesskit_id()))
         .collect();
     for row in rows {
-        let id = row_id(table, row.position);
-        ctx.accesskit_node_builder(id, |node| {
+        ctx.accesskit_node_builder(row_id(table, row.position), |node| {
             node.set_role(Role::Row);
             node.set_selected(row.selected);
             node.set_row_index(row.position);
-            node.set_bounds(bounds(row.rect));
+            node.set_bounds(bounds(row.rect.intersect(clip)));
             if let Some(name) = row.name {
                 node.push_labelled_by(name.accesskit_id());
             }
-            node.set_children(
-                row.cells
-                    .iter()
-                    .map(|c| c.accesskit_id())
-                    .collect::<Vec<_>>(),
-            );
+            let cells: Vec<NodeId> = row.cells.iter().map(|(c, _)| c.accesskit_id()).collect();
+            node.set_children(cells);
         });
-        for (column, cell) in row.cells.iter().enumerate() {
+        for (column, (cell, rect)) in row.cells.iter().enumerate() {
             ctx.accesskit_node_builder(*cell, |node| {
                 node.set_role(Role::Cell);
+                node.set_bounds(bounds(rect.intersect(clip)));
                 node.set_row_index(row.position);
                 node.set_column_index(column);
             });

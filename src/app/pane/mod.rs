@@ -340,13 +340,15 @@ impl Pane {
         let table_height = (ui.available_height() - status_height).max(60.0);
         // Files or rows hovering, and the keyboard focus, show as a frame around the table.
         let focused = self.has_focus(ui.ctx());
-        let frame = if self.drop_highlight || self.rows_hovering {
-            egui::Frame::new().stroke(egui::Stroke::new(2.0, ui.visuals().selection.stroke.color))
+        // Always 2 points wide, so that the rows never move when the focus comes or goes.
+        let colour = if self.drop_highlight || self.rows_hovering {
+            ui.visuals().selection.stroke.color
         } else if focused {
-            egui::Frame::new().stroke(ui.visuals().widgets.active.fg_stroke)
+            ui.visuals().widgets.active.fg_stroke.color
         } else {
-            egui::Frame::new()
+            egui::Color32::TRANSPARENT
         };
+        let frame = egui::Frame::new().stroke(egui::Stroke::new(2.0, colour));
         let area = frame
             .show(ui, |ui| {
                 ui.set_height(table_height);

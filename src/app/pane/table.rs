@@ -55,7 +55,7 @@ impl Pane {
         if let Some(position) = self.scroll_to.take() {
             table = table.scroll_to_row(position, None);
         }
-        let mut body_id = None;
+        let mut drawn_in = None;
         table
             .header(row_height + 2.0, |mut header| {
                 for (key, label) in columns {
@@ -63,20 +63,20 @@ impl Pane {
                 }
             })
             .body(|mut body| {
-                body_id = Some(body.ui_mut().unique_id());
+                drawn_in = Some((body.ui_mut().unique_id(), body.ui_mut().clip_rect()));
                 let height = body.ui_mut().clip_rect().height();
                 self.page_rows = ((height / row_height) as usize).saturating_sub(1).max(1);
                 body.rows(row_height, self.order.len(), |mut row| {
                     self.row(&mut row, &mut clicks);
                 });
             });
-        if let Some(body) = body_id {
+        if let Some(body) = drawn_in {
             let label = match self.side {
                 Side::Local => "Local files",
                 Side::Remote => "Remote files",
             };
             let (ctx, table) = (ui.ctx(), focus_id(self.side));
-            access::expose(ctx, table, label, body, self.order.len(), &clicks.drawn);
+            access::expose(ctx, table, label, body, &clicks.drawn, self.order.len());
         }
         if clicks.row.is_some() || clicks.double.is_some() {
             self.take_focus(ui.ctx());
@@ -123,20 +123,17 @@ impl Pane {
         let selected = self.selected.contains(&entry.name);
         row.set_selected(selected);
         let mut name = None;
-        let mut cells = vec![
-            row.col(|ui| {
-                icon(ui, entry.kind);
-                if let Some(reason) = self.refused_reason(entry) {
-                    // Shown as the server sent it, never renamed; the engine refuses to write it.
-                    ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color))
-                        .on_hover_text(format!("Ferry will not download this name: {reason}"));
-                }
-                let label = egui::Label::new(&entry.name).truncate().selectable(false);
-                name = Some(ui.add(label).id);
-            })
-            .1
-            .id,
-        ];
+        let (_, first) = row.col(|ui| {
+            icon(ui, entry.kind);
+            if let Some(reason) = self.refused_reason(entry) {
+                // Shown as the server sent it, never renamed; the engine refuses to write it.
+                ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color))
+                    .on_hover_text(format!("Ferry will not download this name: {reason}"));
+            }
+            let label = egui::Label::new(&entry.name).truncate().selectable(false);
+            name = Some(ui.add(label).id);
+        });
+        let mut cells = vec![(first.id, first.rect)];
         let size = match (entry.kind, entry.size) {
             (EntryKind::Dir, _) | (_, None) => String::new(),
             (_, Some(size)) => human_size(size),
@@ -155,13 +152,11 @@ impl Pane {
             });
         }
         for text in texts {
-            cells.push(
-                row.col(|ui| {
-                    ui.label(text);
-                })
-                .1
-                .id,
-            );
+            // Not selectable: a click or double-click anywhere on the row is the row's.
+            let (_, cell) = row.col(|ui| {
+                ui.add(egui::Label::new(text).selectable(false));
+            });
+            cells.push((cell.id, cell.rect));
         }
         let response = row.response();
         clicks.drawn.push(DrawnRow {
