@@ -162,26 +162,7 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
     )
     .labelled_by(label.id);
     ui.end_row();
-    let label = ui.label("Keep-alive:");
-    ui.horizontal(|ui| {
-        let mut on = matches!(s.keepalive, KeepAlive::Seconds(_));
-        if ui.checkbox(&mut on, "NOOP every").changed() {
-            s.keepalive = if on {
-                KeepAlive::Seconds(60)
-            } else {
-                KeepAlive::Off
-            };
-        }
-        if let KeepAlive::Seconds(seconds) = &mut s.keepalive {
-            ui.add(
-                egui::DragValue::new(seconds)
-                    .range(KeepAlive::MIN_SECONDS..=KeepAlive::MAX_SECONDS)
-                    .suffix(" s"),
-            )
-            .labelled_by(label.id);
-        }
-    });
-    ui.end_row();
+    keep_alive(ui, &mut s.keepalive);
     limits_and_proxy(ui, s);
     combo(
         ui,
@@ -199,6 +180,30 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
         .labelled_by(label.id);
     ui.end_row();
     combo(ui, "Theme:", &mut s.theme, &Theme::ALL, Theme::label);
+}
+
+/// The keep-alive: on or off, and how often.
+fn keep_alive(ui: &mut egui::Ui, keepalive: &mut KeepAlive) {
+    let label = ui.label("Keep-alive:");
+    ui.horizontal(|ui| {
+        let mut on = matches!(keepalive, KeepAlive::Seconds(_));
+        if ui.checkbox(&mut on, "NOOP every").changed() {
+            *keepalive = if on {
+                KeepAlive::Seconds(60)
+            } else {
+                KeepAlive::Off
+            };
+        }
+        if let KeepAlive::Seconds(seconds) = keepalive {
+            ui.add(
+                egui::DragValue::new(seconds)
+                    .range(KeepAlive::MIN_SECONDS..=KeepAlive::MAX_SECONDS)
+                    .suffix(" s"),
+            )
+            .labelled_by(label.id);
+        }
+    });
+    ui.end_row();
 }
 
 /// The transfer type and its extensions, hash verification, preserved times.

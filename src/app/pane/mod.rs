@@ -351,39 +351,7 @@ impl Pane {
         let frame = egui::Frame::new().stroke(egui::Stroke::new(2.0, colour));
         let area = frame
             .show(ui, |ui| {
-                ui.set_height(table_height);
-                // The keyboard's target: focusable (Tab reaches it), never in a click's way.
-                let focus = ui.interact(
-                    ui.max_rect(),
-                    keys::focus_id(self.side),
-                    egui::Sense::focusable_noninteractive(),
-                );
-                let pressed_here = ui.input(|i| {
-                    i.pointer.any_pressed()
-                        && i.pointer
-                            .interact_pos()
-                            .is_some_and(|p| focus.rect.contains(p))
-                });
-                if pressed_here && !focused {
-                    self.take_focus(ui.ctx());
-                }
-                if !connected && self.side == Side::Remote {
-                    ui.centered_and_justified(|ui| ui.weak("Not connected to any server"));
-                } else {
-                    // Under the rows (registered before them): the empty space's menu.
-                    let space = ui.interact(
-                        ui.max_rect(),
-                        ui.scope_id().with("empty-space"),
-                        egui::Sense::click(),
-                    );
-                    self.table(ui, &mut actions);
-                    let side = self.side;
-                    let mut choice = None;
-                    space.context_menu(|ui| choice = menu::space_menu(ui, side));
-                    if let Some(choice) = choice {
-                        self.menu_choice(choice, &mut actions);
-                    }
-                }
+                self.table_area(ui, table_height, connected, focused, &mut actions)
             })
             .response;
         let from_other_side = |rows: &DraggedRows| rows.from != self.side;
@@ -408,6 +376,50 @@ impl Pane {
             }
         });
         actions
+    }
+
+    /// The table, or "Not connected"; the empty space's menu; the keyboard's focus target.
+    fn table_area(
+        &mut self,
+        ui: &mut egui::Ui,
+        table_height: f32,
+        connected: bool,
+        focused: bool,
+        actions: &mut Vec<PaneAction>,
+    ) {
+        ui.set_height(table_height);
+        // The keyboard's target: focusable (Tab reaches it), never in a click's way.
+        let focus = ui.interact(
+            ui.max_rect(),
+            keys::focus_id(self.side),
+            egui::Sense::focusable_noninteractive(),
+        );
+        let pressed_here = ui.input(|i| {
+            i.pointer.any_pressed()
+                && i.pointer
+                    .interact_pos()
+                    .is_some_and(|p| focus.rect.contains(p))
+        });
+        if pressed_here && !focused {
+            self.take_focus(ui.ctx());
+        }
+        if !connected && self.side == Side::Remote {
+            ui.centered_and_justified(|ui| ui.weak("Not connected to any server"));
+        } else {
+            // Under the rows (registered before them): the empty space's menu.
+            let space = ui.interact(
+                ui.max_rect(),
+                ui.scope_id().with("empty-space"),
+                egui::Sense::click(),
+            );
+            self.table(ui, actions);
+            let side = self.side;
+            let mut choice = None;
+            space.context_menu(|ui| choice = menu::space_menu(ui, side));
+            if let Some(choice) = choice {
+                self.menu_choice(choice, actions);
+            }
+        }
     }
 
     fn navigate(&mut self, path: String, actions: &mut Vec<PaneAction>) {
