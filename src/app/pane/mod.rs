@@ -460,7 +460,7 @@ impl Pane {
                 {
                     self.navigate(self.home.clone(), actions);
                 }
-                if glyph_button(ui, "🔄", "Refresh", "Refresh (F5)").clicked() {
+                if glyph_button(ui, "🔄", "Refresh folder", "Refresh (F5)").clicked() {
                     self.navigate(self.path.clone(), actions);
                 }
                 if self.side == Side::Local

@@ -122,7 +122,7 @@ fn glyph_buttons_have_names_and_the_top_bar_fits_one_row() {
         "Forward",
         "Parent directory",
         "Home directory",
-        "Refresh",
+        "Refresh folder",
         "Choose a folder",
     ] {
         assert!(

@@ -107,6 +107,28 @@ fn main_window_connected_to_the_demo_light() {
     demo_window(egui::Theme::Light, "main_window_light");
 }
 
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_file_menu_open() {
+    let demo = Demo::start().unwrap();
+    let local = local_folder("menu_bar");
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(demo.site.clone()),
+            local_dir: Some(local),
+            ..AppStart::default()
+        },
+        egui::Theme::Dark,
+    );
+    run_until(&mut h, "the demo listing", remote_has("big download.iso"));
+    run_until(&mut h, "the local listing", |a| {
+        a.local.entries().len() == 4
+    });
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    snapshot(&mut h, "menu_bar_file", &PORTS);
+}
+
 /// A connected window over a server holding dated sample files.
 fn connected(server: &Server, name: &str) -> AppHarness {
     for (file, bytes, age) in [
