@@ -13,7 +13,7 @@ use super::*;
 
 /// Opens the menu `menu` of the menu bar and clicks its item `item`.
 fn menu(h: &mut AppHarness, menu: &str, item: &str) {
-    h.get_by_label(menu).click();
+    h.get_by_role_and_label(Role::Button, menu).click();
     h.run_steps(2);
     let items: Vec<_> = h
         .get_all_by_label(item)
