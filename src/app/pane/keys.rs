@@ -3,7 +3,7 @@
 //! extends it), Enter opens (a folder) or transfers (a file) as a double-click does, Backspace
 //! goes up, F2 renames, Delete deletes, Ctrl+A selects all. F5 is the window's (refresh).
 
-use egui::{EventFilter, Id, Key, Modifiers};
+use egui::{EventFilter, FocusDirection, Id, Key, Modifiers};
 
 use super::menu::MenuChoice;
 use super::{Pane, PaneAction, Side, side_id};
@@ -72,7 +72,12 @@ impl Pane {
             vertical_arrows: true,
             escape: false,
         };
-        ctx.memory_mut(|m| m.set_focus_lock_filter(id, filter));
+        // The lock holds from the second frame with the focus; before it, and for a key egui
+        // already took as a focus move, the move is called off.
+        ctx.memory_mut(|m| {
+            m.set_focus_lock_filter(id, filter);
+            m.move_focus(FocusDirection::None);
+        });
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Tab))
             || ctx.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::Tab))
         {

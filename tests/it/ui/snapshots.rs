@@ -251,3 +251,29 @@ fn the_certificate_and_password_dialogs() {
     snapshot(&mut h, "dialog_password", &PORTS);
     assert!(app(&h).prompts_waiting() == 1);
 }
+
+/// The keyboard's focus: a frame around the remote list, the row Down moved to selected.
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_keyboard_focus_on_the_remote_list() {
+    let demo = Demo::start().unwrap();
+    let local = local_folder("focus");
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(demo.site.clone()),
+            local_dir: Some(local),
+            ..AppStart::default()
+        },
+        egui::Theme::Dark,
+    );
+    run_until(&mut h, "the demo listing", remote_has("big download.iso"));
+    run_until(&mut h, "the local listing", |a| {
+        a.local.entries().len() == 4
+    });
+    let pos = super::remote_row(&h, "music");
+    super::click_at(&mut h, pos, egui::PointerButton::Primary, 1);
+    h.key_press(egui::Key::ArrowDown);
+    // The pointer leaves, so that only the keyboard's work shows.
+    h.event(egui::Event::PointerGone);
+    snapshot(&mut h, "keyboard_focus", &PORTS);
+}
