@@ -45,6 +45,8 @@ pub enum AppCommand {
     ImportSites,
     /// Export the sites as a FileZilla site manager file, to a file chosen in a file dialog.
     ExportSites,
+    /// The file to import from or export to, chosen or typed.
+    SiteFile(super::SiteFileJob, PathBuf),
     Quit,
     ToggleLog,
     ToggleQueue,

@@ -223,6 +223,7 @@ impl FerryApp {
             AppCommand::CloseActiveTab => self.close_tab(self.tabs.active_index()),
             AppCommand::ImportSites => self.site_files.choose_import(),
             AppCommand::ExportSites => self.site_files.choose_export(),
+            AppCommand::SiteFile(job, file) => self.site_file(job, &file),
             AppCommand::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             AppCommand::ToggleLog => self.menus.show_log = !self.menus.show_log,
             AppCommand::ToggleQueue => self.menus.show_queue = !self.menus.show_queue,

@@ -2,7 +2,7 @@
 //! short-lived thread (or by the chooser a test gives), then the FileZilla import or export of
 //! `sites::filezilla` runs on the Site Manager's file and the outcome goes to the log.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -85,30 +85,34 @@ impl FerryApp {
         self.site_files.set_chooser(chooser);
     }
 
-    /// Imports or exports with the files chosen since the last frame.
+    /// Imports or exports with the files chosen since the last frame; when none was chosen
+    /// (cancelled, or no file dialog on this system), the path can be typed instead.
     pub(super) fn site_files_chosen(&mut self) {
         for (job, file) in self.site_files.poll() {
-            let Some(file) = file else {
-                self.tab_mut().status =
-                    "No file chosen (without a file dialog, use ferry sites import/export)".into();
-                continue;
-            };
-            let outcome = match job {
-                SiteFileJob::Import => self.sites.import_filezilla(&file),
-                SiteFileJob::Export => self.sites.export_filezilla(&file),
-            };
-            match outcome {
-                Ok((said, warnings)) => {
-                    for warning in warnings {
-                        self.say(LogKind::Error, format!("Warning: {warning}"));
-                    }
-                    self.say(LogKind::Status, said.clone());
-                    self.tab_mut().status = said;
+            match file {
+                Some(file) => self.site_file(job, &file),
+                None => self.menus.windows.type_site_file(job),
+            }
+        }
+    }
+
+    /// Imports from or exports to `file`; the outcome goes to the log and the status line.
+    pub(super) fn site_file(&mut self, job: SiteFileJob, file: &Path) {
+        let outcome = match job {
+            SiteFileJob::Import => self.sites.import_filezilla(file),
+            SiteFileJob::Export => self.sites.export_filezilla(file),
+        };
+        match outcome {
+            Ok((said, warnings)) => {
+                for warning in warnings {
+                    self.say(LogKind::Error, format!("Warning: {warning}"));
                 }
-                Err(why) => {
-                    self.say(LogKind::Error, why.clone());
-                    self.tab_mut().status = why;
-                }
+                self.say(LogKind::Status, said.clone());
+                self.tab_mut().status = said;
+            }
+            Err(why) => {
+                self.say(LogKind::Error, why.clone());
+                self.tab_mut().status = why;
             }
         }
     }

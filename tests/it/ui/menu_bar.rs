@@ -267,3 +267,50 @@ fn the_transfer_menu_toggles_the_speed_limits_and_edit_opens_settings() {
     let spin = h.get_by_label("Log lines kept:");
     assert_eq!(spin.accesskit_node().role(), Role::SpinButton);
 }
+
+/// Without a file dialog (or when it is cancelled) the file's path is typed instead.
+#[test]
+fn without_a_file_dialog_the_path_to_import_is_typed() {
+    let local = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let mut h = harness(AppStart {
+        local_dir: Some(local.path().to_path_buf()),
+        config_dir: Some(config.path().to_path_buf()),
+        keyring: Some(ferry::sites::Keyring::in_memory()),
+        ..AppStart::default()
+    });
+    h.step();
+    let no_dialog: FileChooser = Arc::new(|_| None);
+    h.state_mut()
+        .as_mut()
+        .unwrap()
+        .set_site_file_chooser(no_dialog);
+    menu(&mut h, "File", "Import sites...");
+    for _ in 0..100 {
+        h.step();
+        if h.query_by_label("FileZilla site manager file:").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run_steps(3);
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/filezilla/sitemanager.xml"
+    );
+    h.get_by_label("FileZilla site manager file:")
+        .type_text(fixture);
+    h.step();
+    h.get_by_label("OK").click();
+    run_until(&mut h, "the import reported", |a| {
+        logged(a, "Imported from")
+    });
+    let sites = ferry::sites::SiteStore::open(config.path());
+    assert!(
+        sites
+            .tree()
+            .sites()
+            .iter()
+            .any(|s| s.site.host == "ftp.acme.example")
+    );
+}
