@@ -49,6 +49,30 @@ pub enum AppCommand {
     GoToBookmark(Box<Bookmark>),
     /// Create the folder synchronized browsing did not find, and enter it.
     CreateMissingFolder,
+    /// The menu bar's and the keyboard's commands (carried out in `menu_bar`).
+    NewTab,
+    /// Closes the tab shown.
+    CloseActiveTab,
+    /// Import a FileZilla site manager file, chosen in a file dialog.
+    ImportSites,
+    /// Export the sites as a FileZilla site manager file, to a file chosen in a file dialog.
+    ExportSites,
+    /// The file to import from or export to, chosen or typed.
+    SiteFile(super::SiteFileJob, PathBuf),
+    Quit,
+    ToggleLog,
+    ToggleQueue,
+    /// Starts the queue (and the transfers restored from the last run).
+    ProcessQueue,
+    PauseQueue,
+    ToggleSpeedLimits,
+    /// Connects the tab shown again, to the folder it showed.
+    Reconnect,
+    /// Opens the "Enter custom command" dialog.
+    OpenCustomCommand,
+    /// Sends this command line as it is in the tab shown; the reply goes to the log.
+    RawCommand(String),
+    OpenAbout,
 }
 
 /// Where transfers started from a side go: away from it.
@@ -106,6 +130,7 @@ impl FerryApp {
             AppCommand::ManageBookmarks => self.open_manage_bookmarks(),
             AppCommand::GoToBookmark(bookmark) => self.go_to_bookmark(&bookmark),
             AppCommand::CreateMissingFolder => self.create_missing(),
+            command => self.apply_menu_command(ctx, command),
         }
     }
 
@@ -248,7 +273,7 @@ impl FerryApp {
     }
 
     /// Pauses the queue (if it runs) so what is added next waits for the user's go.
-    fn hold_queue(&mut self) {
+    pub(super) fn hold_queue(&mut self) {
         if !self.queue.paused {
             self.queue.paused = true;
             self.queue_action(QueueAction::Pause(true));
@@ -311,7 +336,7 @@ impl FerryApp {
         self.queue_action(QueueAction::SetParallel(self.queue.parallel));
     }
 
-    fn disconnect(&mut self, index: usize) {
+    pub(super) fn disconnect(&mut self, index: usize) {
         let tab = self.tabs.get_mut(index);
         let session = tab.session;
         tab.closed_locally();
@@ -341,7 +366,7 @@ impl FerryApp {
     }
 
     /// Disconnects and removes a tab; the last one is replaced by an empty tab.
-    fn close_tab(&mut self, index: usize) {
+    pub(super) fn close_tab(&mut self, index: usize) {
         if index >= self.tabs().len() {
             return;
         }

@@ -89,16 +89,14 @@ impl QuickConnect {
         recent: &[Recent],
         commands: &mut Vec<AppCommand>,
     ) {
-        ui.horizontal_wrapped(|ui| {
+        // One row at 1280 points: Settings is in the Edit menu.
+        ui.horizontal(|ui| {
             if ui
                 .button("Site Manager")
-                .on_hover_text("Your saved sites")
+                .on_hover_text("Your saved sites (Ctrl+S)")
                 .clicked()
             {
                 commands.push(AppCommand::OpenSiteManager);
-            }
-            if ui.button("Settings").clicked() {
-                commands.push(AppCommand::OpenSettings);
             }
             ui.separator();
             let enter = self.fields(ui);
@@ -119,13 +117,18 @@ impl QuickConnect {
             {
                 commands.push(AppCommand::Disconnect);
             }
-            if ui
-                .add_enabled(connected, egui::Button::new("🔄"))
-                .on_hover_text("Refresh both sides")
+            ui.add_enabled_ui(connected, |ui| {
+                if super::pane::glyph_button(
+                    ui,
+                    "🔄",
+                    "Refresh both sides",
+                    "Refresh both sides (F5)",
+                )
                 .clicked()
-            {
-                commands.push(AppCommand::RefreshBoth);
-            }
+                {
+                    commands.push(AppCommand::RefreshBoth);
+                }
+            });
         });
         if let Some(error) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
@@ -134,12 +137,24 @@ impl QuickConnect {
 
     /// The fields and drop-downs; whether Enter was pressed in one of the text fields.
     fn fields(&mut self, ui: &mut egui::Ui) -> bool {
-        let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 130.0, false);
-        field(ui, "Username:", &mut self.user, "anonymous", 90.0, false);
-        let password = field(ui, "Password:", &mut self.password, "", 90.0, true);
-        let port = field(ui, "Port:", &mut self.port, "21", 45.0, false);
+        let host = field(ui, "Host:", &mut self.host, "ftp.example.com", 115.0, false);
+        field(ui, "Username:", &mut self.user, "anonymous", 80.0, false);
+        let password = field(ui, "Password:", &mut self.password, "", 80.0, true);
+        // Wide enough for any port, 65535 included.
+        let digits = ui.ctx().fonts_mut(|f| {
+            f.layout_no_wrap(
+                "65535".to_string(),
+                egui::TextStyle::Body.resolve(ui.style()),
+                egui::Color32::WHITE,
+            )
+            .size()
+            .x
+        });
+        let port_width = digits + 2.0 * ui.spacing().button_padding.x + 4.0;
+        let port = field(ui, "Port:", &mut self.port, "21", port_width, false);
         let protocol_label = ui.label("Protocol:");
         egui::ComboBox::from_id_salt("qc-protocol")
+            .width(74.0)
             .selected_text(match self.protocol {
                 Protocol::Ftp => "FTP",
                 Protocol::ExplicitTls => "FTPES",
@@ -155,6 +170,7 @@ impl QuickConnect {
             .labelled_by(protocol_label.id);
         let mode_label = ui.label("Mode:");
         egui::ComboBox::from_id_salt("qc-mode")
+            .width(74.0)
             .selected_text(match self.mode {
                 DataMode::Auto => "Auto",
                 DataMode::Passive => "Passive",

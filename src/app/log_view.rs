@@ -81,11 +81,14 @@ impl LogView {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             ui.strong("Message log");
-            ui.add(
+            let filter = ui.add(
                 egui::TextEdit::singleline(&mut self.filter)
                     .hint_text("Filter")
                     .desired_width(160.0),
             );
+            ui.ctx().accesskit_node_builder(filter.id, |node| {
+                node.set_label("Filter the message log");
+            });
             ui.checkbox(&mut self.timestamps, "Timestamps");
             if ui.small_button("Copy all").clicked() {
                 ui.ctx().copy_text(self.text().join("\n"));
@@ -105,27 +108,34 @@ impl LogView {
             egui::Sense::click(),
         );
         let mut clear = false;
-        egui::ScrollArea::both()
-            .id_salt("message-log")
-            .auto_shrink(false)
-            .stick_to_bottom(true)
-            .show_rows(ui, row_height, visible.len(), |ui, rows| {
-                for line in &visible[rows] {
-                    let mut text = String::new();
-                    if timestamps {
-                        let time: chrono::DateTime<chrono::Local> = line.time.into();
-                        text.push_str(&time.format("%H:%M:%S ").to_string());
+        // A named log region for screen readers, its lines inside.
+        let region = egui::UiBuilder::new()
+            .accessibility_role(egui::accesskit::Role::Log)
+            .accessibility_label("Messages");
+        ui.scope_builder(region, |ui| {
+            egui::ScrollArea::both()
+                .id_salt("message-log")
+                .auto_shrink(false)
+                .stick_to_bottom(true)
+                .show_rows(ui, row_height, visible.len(), |ui, rows| {
+                    for line in &visible[rows] {
+                        let mut text = String::new();
+                        if timestamps {
+                            let time: chrono::DateTime<chrono::Local> = line.time.into();
+                            text.push_str(&time.format("%H:%M:%S ").to_string());
+                        }
+                        text.push_str(&format!("{:<10}{}", line.kind.label(), line.text));
+                        let colour = color(line.kind, dark);
+                        let label =
+                            egui::Label::new(RichText::new(&text).monospace().color(colour))
+                                .extend()
+                                .selectable(true);
+                        ui.add(label).context_menu(|ui| {
+                            clear |= self.menu(ui, Some(&text));
+                        });
                     }
-                    text.push_str(&format!("{:<10}{}", line.kind.label(), line.text));
-                    let colour = color(line.kind, dark);
-                    let label = egui::Label::new(RichText::new(&text).monospace().color(colour))
-                        .extend()
-                        .selectable(true);
-                    ui.add(label).context_menu(|ui| {
-                        clear |= self.menu(ui, Some(&text));
-                    });
-                }
-            });
+                });
+        });
         space.context_menu(|ui| clear |= self.menu(ui, None));
         if clear {
             self.lines.clear();

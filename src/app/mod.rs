@@ -13,6 +13,8 @@ mod data_fields;
 mod link;
 mod local;
 mod log_view;
+mod menu_bar;
+mod menu_windows;
 mod pane;
 mod prompts;
 mod queue_view;
@@ -20,12 +22,14 @@ mod renderer;
 mod restore;
 mod saved;
 mod settings_view;
+mod site_files;
 mod site_manager;
 mod site_windows;
 mod start;
 mod tab;
 mod tabs;
 mod wheel;
+mod title;
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -40,6 +44,7 @@ use connect::QuickConnect;
 use link::Link;
 use local::{LocalFs, LocalResult};
 pub use log_view::LogView;
+use menu_bar::MenuState;
 pub use pane::{Pane, PaneAction, Side, human_size};
 use prompts::PromptQueue;
 pub use queue_view::QueueAction;
@@ -47,11 +52,14 @@ use queue_view::QueueView;
 pub use renderer::describe as describe_renderers;
 use restore::Journal;
 use saved::SavedState;
+use site_files::SiteFiles;
+pub use site_files::{FileChooser, SiteFileJob};
 use site_windows::SiteWindows;
 pub use start::{AppStart, RemotePath};
 pub use tab::Tab;
 use tab::TabEffect;
 use tabs::Tabs;
+use title::WindowTitle;
 
 pub struct FerryApp {
     /// What eframe keeps between runs; everything else lives for this run.
@@ -75,6 +83,11 @@ pub struct FerryApp {
     browse: compare::Browsing,
     /// The bookmarks' files and dialogs.
     bookmarks: bookmarks::Bookmarks,
+    /// What the menu bar shows and the windows it opens.
+    menus: MenuState,
+    /// File → Import/Export sites: the files chosen.
+    site_files: SiteFiles,
+    title: WindowTitle,
 }
 
 impl FerryApp {
@@ -106,7 +119,11 @@ impl FerryApp {
             speed_limit: SpeedLimit::default(),
             browse: compare::Browsing::default(),
             bookmarks: bookmarks::Bookmarks::new(start.config_dir.as_deref()),
+            menus: MenuState::default(),
+            site_files: SiteFiles::new(ctx),
+            title: WindowTitle::default(),
         };
+        app.menus.windows.data_dir = start.data_dir.clone();
         app.apply_settings(ctx, &settings);
         app.open_journal(start.data_dir.as_deref());
         let home = start
@@ -177,8 +194,11 @@ impl FerryApp {
         self.input(&ctx);
         self.sync_tick();
         self.comparison_tick();
+        self.menu_bar(ui);
         self.top_bar(ui);
-        self.log_panel(ui);
+        if self.menus.show_log {
+            self.log_panel(ui);
+        }
         egui::Panel::top("connection-tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
                 self.tabs.strip(ui, &mut self.commands);
@@ -187,7 +207,9 @@ impl FerryApp {
         });
         self.comparison_bar(ui);
         self.status_bar(ui);
-        self.queue_panel(ui);
+        if self.menus.show_queue {
+            self.queue_panel(ui);
+        }
         self.local_panel(ui);
         self.remote_panel(ui);
         self.windows(&ctx);
@@ -200,11 +222,14 @@ impl FerryApp {
             self.apply(&ctx, command);
         }
         self.journal_tick(&ctx);
+        self.update_title(&ctx);
     }
 
     /// The worker's events, local results, and files from the OS hovering or dropped.
     fn input(&mut self, ctx: &egui::Context) {
         self.drain_events();
+        self.site_files_chosen();
+        self.shortcut_keys(ctx);
         let (hovering, dropped) = ctx.input(|i| {
             (
                 !i.raw.hovered_files.is_empty(),
@@ -390,6 +415,7 @@ impl FerryApp {
     /// The Site Manager, Settings and the prompt dialogs.
     fn windows(&mut self, ctx: &egui::Context) {
         self.sites.show(ctx, &mut self.commands);
+        self.menus.windows.show(ctx, &mut self.commands);
         if let Some((prompt, answer)) = self.prompts.show(ctx) {
             self.commands.push(AppCommand::Answer(prompt, answer));
         }

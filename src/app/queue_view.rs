@@ -193,6 +193,13 @@ impl QueueView {
             .collect()
     }
 
+    /// How many transfers wait or run, and how many have ended (done, skipped or failed): the
+    /// window title's "3 of 7".
+    pub fn counts(&self) -> (usize, usize) {
+        let ended = self.in_tab(Tab::Successful).len() + self.in_tab(Tab::Failed).len();
+        (self.in_tab(Tab::Queued).len(), ended)
+    }
+
     /// Bytes done and known total over the transfers still in the queue.
     pub fn overall(&self) -> (u64, u64) {
         self.in_tab(Tab::Queued)

@@ -129,10 +129,11 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
         TransferMode::label,
     );
     draft.data.show(ui, &mut s.data_options);
-    ui.label("Simultaneous transfers:");
-    ui.add(egui::DragValue::new(&mut s.simultaneous_transfers).range(1..=10));
+    let label = ui.label("Simultaneous transfers:");
+    ui.add(egui::DragValue::new(&mut s.simultaneous_transfers).range(1..=10))
+        .labelled_by(label.id);
     ui.end_row();
-    ui.label("Segments per large download:");
+    let label = ui.label("Segments per large download:");
     ui.add(
         egui::DragValue::new(&mut s.segments)
             .range(0..=10)
@@ -150,34 +151,18 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
                     t.parse().ok()
                 }
             }),
-    );
+    )
+    .labelled_by(label.id);
     ui.end_row();
-    ui.label("Timeout:");
+    let label = ui.label("Timeout:");
     ui.add(
         egui::DragValue::new(&mut s.timeout_seconds)
             .range(1..=3600)
             .suffix(" s"),
-    );
+    )
+    .labelled_by(label.id);
     ui.end_row();
-    ui.label("Keep-alive:");
-    ui.horizontal(|ui| {
-        let mut on = matches!(s.keepalive, KeepAlive::Seconds(_));
-        if ui.checkbox(&mut on, "NOOP every").changed() {
-            s.keepalive = if on {
-                KeepAlive::Seconds(60)
-            } else {
-                KeepAlive::Off
-            };
-        }
-        if let KeepAlive::Seconds(seconds) = &mut s.keepalive {
-            ui.add(
-                egui::DragValue::new(seconds)
-                    .range(KeepAlive::MIN_SECONDS..=KeepAlive::MAX_SECONDS)
-                    .suffix(" s"),
-            );
-        }
-    });
-    ui.end_row();
+    keep_alive(ui, &mut s.keepalive);
     limits_and_proxy(ui, s);
     combo(
         ui,
@@ -190,10 +175,35 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
     ui.label("Message log:");
     ui.checkbox(&mut s.log_timestamps, "Timestamps");
     ui.end_row();
-    ui.label("Log lines kept:");
-    ui.add(egui::DragValue::new(&mut s.log_line_cap).range(100..=1_000_000));
+    let label = ui.label("Log lines kept:");
+    ui.add(egui::DragValue::new(&mut s.log_line_cap).range(100..=1_000_000))
+        .labelled_by(label.id);
     ui.end_row();
     combo(ui, "Theme:", &mut s.theme, &Theme::ALL, Theme::label);
+}
+
+/// The keep-alive: on or off, and how often.
+fn keep_alive(ui: &mut egui::Ui, keepalive: &mut KeepAlive) {
+    let label = ui.label("Keep-alive:");
+    ui.horizontal(|ui| {
+        let mut on = matches!(keepalive, KeepAlive::Seconds(_));
+        if ui.checkbox(&mut on, "NOOP every").changed() {
+            *keepalive = if on {
+                KeepAlive::Seconds(60)
+            } else {
+                KeepAlive::Off
+            };
+        }
+        if let KeepAlive::Seconds(seconds) = keepalive {
+            ui.add(
+                egui::DragValue::new(seconds)
+                    .range(KeepAlive::MIN_SECONDS..=KeepAlive::MAX_SECONDS)
+                    .suffix(" s"),
+            )
+            .labelled_by(label.id);
+        }
+    });
+    ui.end_row();
 }
 
 /// The transfer type and its extensions, hash verification, preserved times.
@@ -227,18 +237,20 @@ fn limits_and_proxy(ui: &mut egui::Ui, s: &mut Settings) {
     ui.horizontal(|ui| {
         ui.checkbox(&mut s.speed_limit.enabled, "On");
         let max = SpeedLimit::MAX_KIB;
-        ui.label("Download");
+        let label = ui.label("Download");
         ui.add(
             egui::DragValue::new(&mut s.speed_limit.download_kib)
                 .range(0..=max)
                 .suffix(" KiB/s"),
-        );
-        ui.label("Upload");
+        )
+        .labelled_by(label.id);
+        let label = ui.label("Upload");
         ui.add(
             egui::DragValue::new(&mut s.speed_limit.upload_kib)
                 .range(0..=max)
                 .suffix(" KiB/s"),
-        );
+        )
+        .labelled_by(label.id);
     });
     ui.end_row();
     let label = ui.label("Proxy:");

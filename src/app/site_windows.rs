@@ -107,4 +107,35 @@ impl SiteWindows {
         self.keyring_warned = true;
         Some(note)
     }
+
+    /// File → Import sites: the FileZilla file's sites added to the Site Manager's; what was
+    /// imported and the warnings, or why nothing was.
+    pub fn import_filezilla(&mut self, file: &Path) -> Result<(String, Vec<String>), String> {
+        let Some((sites, _)) = &mut self.stores else {
+            return Err("No config folder: sites cannot be imported".to_string());
+        };
+        let report = crate::sites::filezilla::import_file(file, sites, &self.keyring, None)
+            .map_err(|e| format!("Import from {} failed: {e}", file.display()))?;
+        Ok((
+            format!("Imported from {}: {report}", file.display()),
+            report.warnings.clone(),
+        ))
+    }
+
+    /// File → Export sites: the Site Manager's sites written as a FileZilla file (without
+    /// passwords); what was written and the warnings, or why nothing was.
+    pub fn export_filezilla(&self, file: &Path) -> Result<(String, Vec<String>), String> {
+        let Some((sites, _)) = &self.stores else {
+            return Err("No config folder: there are no sites to export".to_string());
+        };
+        let warnings = crate::sites::filezilla::export_file(sites.tree(), file)
+            .map_err(|e| format!("Export to {} failed: {e}", file.display()))?;
+        let (count, _) = sites.tree().count();
+        let said = format!(
+            "Exported {count} site{} to {} (without passwords)",
+            if count == 1 { "" } else { "s" },
+            file.display()
+        );
+        Ok((said, warnings))
+    }
 }

@@ -115,9 +115,8 @@ impl Tabs {
                     commands.push(AppCommand::ShowTab(index));
                 }
                 if self.list.len() > 1 || tab.site.is_some() {
-                    let button = ui
-                        .small_button("×")
-                        .on_hover_text(format!("Close the tab {}", tab.label));
+                    let name = format!("Close the tab {}", tab.label);
+                    let button = super::pane::glyph_button(ui, "×", &name, &name);
                     if button.clicked() {
                         commands.push(AppCommand::CloseTab(index));
                     }

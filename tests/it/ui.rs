@@ -21,6 +21,8 @@ mod compare;
 mod dialogs;
 mod filter;
 mod hostile_names;
+mod keyboard;
+mod menu_bar;
 mod menus;
 mod queue_restore;
 mod site_listing;

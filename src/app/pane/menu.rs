@@ -1,8 +1,5 @@
-//! What a pane does when asked: open (enter a folder or transfer a file), the context menus'
-//! choices (on a row, on the empty space), and the keyboard shortcuts (Enter, Backspace, F5,
-//! F2, Delete, Ctrl+A) for the pane under the pointer.
-
-use egui::Key;
+//! What a pane does when asked: open (enter a folder or transfer a file) and the context menus'
+//! choices (on a row, on the empty space); the keys come here through `keys`.
 
 use super::dialogs::{Editing, format_mode, octal_of};
 use super::{Pane, PaneAction, Side};
@@ -72,43 +69,6 @@ impl Pane {
             MenuChoice::FileManager => actions.push(PaneAction::OpenInFileManager),
             MenuChoice::UploadHere => actions.push(PaneAction::PickUpload),
             _ => {}
-        }
-    }
-
-    pub(super) fn keyboard(&mut self, ui: &mut egui::Ui, actions: &mut Vec<PaneAction>) {
-        // Keys act on the pane the pointer is over, unless a text field has focus.
-        let hovered = ui.ui_contains_pointer();
-        let typing = ui.ctx().text_edit_focused();
-        if !hovered || typing || self.editing.is_some() || self.pending_delete.is_some() {
-            return;
-        }
-        let (enter, back, f5, f2, delete, all) = ui.input(|i| {
-            (
-                i.key_pressed(Key::Enter),
-                i.key_pressed(Key::Backspace),
-                i.key_pressed(Key::F5),
-                i.key_pressed(Key::F2),
-                i.key_pressed(Key::Delete),
-                i.modifiers.command && i.key_pressed(Key::A),
-            )
-        });
-        if enter {
-            self.menu_choice(MenuChoice::Open, actions);
-        }
-        if back && let Some(parent) = self.parent() {
-            self.navigate(parent, actions);
-        }
-        if f5 {
-            self.navigate(self.path.clone(), actions);
-        }
-        if f2 {
-            self.menu_choice(MenuChoice::Rename, actions);
-        }
-        if delete {
-            self.menu_choice(MenuChoice::Delete, actions);
-        }
-        if all {
-            self.selected = self.entries.iter().map(|e| e.name.clone()).collect();
         }
     }
 }

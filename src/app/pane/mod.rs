@@ -10,9 +10,11 @@ use egui::Key;
 use super::compare::{Class, Marks};
 use crate::api::{Entry, EntryKind};
 
+mod access;
 mod cells;
 mod dialogs;
 mod filter;
+mod keys;
 mod menu;
 mod table;
 
@@ -103,6 +105,11 @@ pub struct Pane {
     sort: (SortKey, bool),
     selected: BTreeSet<String>,
     anchor: Option<usize>,
+    /// The row the keyboard is on (moved by the arrow keys), and the row to scroll to.
+    cursor: Option<usize>,
+    scroll_to: Option<usize>,
+    /// How many rows fit in the table (a page for PageUp/PageDown), as last drawn.
+    page_rows: usize,
     pub loading: bool,
     pub error: Option<String>,
     editing: Option<Editing>,
@@ -133,6 +140,9 @@ impl Pane {
             sort: (SortKey::Name, true),
             selected: BTreeSet::new(),
             anchor: None,
+            cursor: None,
+            scroll_to: None,
+            page_rows: 10,
             loading: false,
             error: None,
             editing: None,
@@ -168,6 +178,7 @@ impl Pane {
         self.order.clear();
         self.selected.clear();
         self.anchor = None;
+        self.cursor = None;
         self.error = None;
         self.marks = None;
         self.generation += 1;
@@ -218,6 +229,7 @@ impl Pane {
         self.selected.clear();
         self.selected.insert(name.to_string());
         self.anchor = Some(position);
+        self.cursor = Some(position);
         true
     }
 
@@ -274,6 +286,7 @@ impl Pane {
             .filter(|&i| self.marks.as_ref().is_none_or(|m| m.shows(i)))
             .collect();
         self.anchor = None;
+        self.cursor = None;
     }
 
     /// Directory comparison's classes for the entries shown now (`None`: comparison off).
@@ -369,33 +382,24 @@ impl Pane {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
         self.dialogs(ui, &mut actions);
+        // Before the table, so what the keys change shows (and scrolls into view) at once.
+        self.keyboard(ui, &mut actions);
         let status_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let table_height = (ui.available_height() - status_height).max(60.0);
-        let frame = if self.drop_highlight || self.rows_hovering {
-            egui::Frame::new().stroke(egui::Stroke::new(2.0, ui.visuals().selection.stroke.color))
+        // Files or rows hovering, and the keyboard focus, show as a frame around the table.
+        let focused = self.has_focus(ui.ctx());
+        // Always 2 points wide, so that the rows never move when the focus comes or goes.
+        let colour = if self.drop_highlight || self.rows_hovering {
+            ui.visuals().selection.stroke.color
+        } else if focused {
+            ui.visuals().widgets.active.fg_stroke.color
         } else {
-            egui::Frame::new()
+            egui::Color32::TRANSPARENT
         };
+        let frame = egui::Frame::new().stroke(egui::Stroke::new(2.0, colour));
         let area = frame
             .show(ui, |ui| {
-                ui.set_height(table_height);
-                if !connected && self.side == Side::Remote {
-                    ui.centered_and_justified(|ui| ui.weak("Not connected to any server"));
-                } else {
-                    // Under the rows (registered before them): the empty space's menu.
-                    let space = ui.interact(
-                        ui.max_rect(),
-                        ui.scope_id().with("empty-space"),
-                        egui::Sense::click(),
-                    );
-                    self.table(ui, &mut actions);
-                    let side = self.side;
-                    let mut choice = None;
-                    space.context_menu(|ui| choice = menu::space_menu(ui, side));
-                    if let Some(choice) = choice {
-                        self.menu_choice(choice, &mut actions);
-                    }
-                }
+                self.table_area(ui, table_height, connected, focused, &mut actions)
             })
             .response;
         let from_other_side = |rows: &DraggedRows| rows.from != self.side;
@@ -419,8 +423,51 @@ impl Pane {
                 self.apply_filter();
             }
         });
-        self.keyboard(ui, &mut actions);
         actions
+    }
+
+    /// The table, or "Not connected"; the empty space's menu; the keyboard's focus target.
+    fn table_area(
+        &mut self,
+        ui: &mut egui::Ui,
+        table_height: f32,
+        connected: bool,
+        focused: bool,
+        actions: &mut Vec<PaneAction>,
+    ) {
+        ui.set_height(table_height);
+        // The keyboard's target: focusable (Tab reaches it), never in a click's way.
+        let focus = ui.interact(
+            ui.max_rect(),
+            keys::focus_id(self.side),
+            egui::Sense::focusable_noninteractive(),
+        );
+        let pressed_here = ui.input(|i| {
+            i.pointer.any_pressed()
+                && i.pointer
+                    .interact_pos()
+                    .is_some_and(|p| focus.rect.contains(p))
+        });
+        if pressed_here && !focused {
+            self.take_focus(ui.ctx());
+        }
+        if !connected && self.side == Side::Remote {
+            ui.centered_and_justified(|ui| ui.weak("Not connected to any server"));
+        } else {
+            // Under the rows (registered before them): the empty space's menu.
+            let space = ui.interact(
+                ui.max_rect(),
+                ui.scope_id().with("empty-space"),
+                egui::Sense::click(),
+            );
+            self.table(ui, actions);
+            let side = self.side;
+            let mut choice = None;
+            space.context_menu(|ui| choice = menu::space_menu(ui, side));
+            if let Some(choice) = choice {
+                self.menu_choice(choice, actions);
+            }
+        }
     }
 
     fn navigate(&mut self, path: String, actions: &mut Vec<PaneAction>) {
@@ -439,40 +486,33 @@ impl Pane {
             let title_label = ui.strong(title);
             let enabled = connected || self.side == Side::Local;
             ui.add_enabled_ui(enabled, |ui| {
-                if ui.small_button("⬅").on_hover_text("Back").clicked()
+                if glyph_button(ui, "⬅", "Back", "Back").clicked()
                     && let Some(previous) = self.back.pop()
                 {
                     self.forward.push(self.path.clone());
                     self.navigate(previous, actions);
                 }
-                if ui.small_button("➡").on_hover_text("Forward").clicked()
+                if glyph_button(ui, "➡", "Forward", "Forward").clicked()
                     && let Some(next) = self.forward.pop()
                 {
                     self.navigate(next, actions);
                 }
-                if ui
-                    .small_button("⬆")
-                    .on_hover_text("Parent directory (Backspace)")
+                if glyph_button(ui, "⬆", "Parent directory", "Parent directory (Backspace)")
                     .clicked()
                     && let Some(parent) = self.parent()
                 {
                     self.navigate(parent, actions);
                 }
-                if ui.small_button("~").on_hover_text("Home").clicked() && !self.home.is_empty() {
+                if glyph_button(ui, "~", "Home directory", "Home").clicked()
+                    && !self.home.is_empty()
+                {
                     self.navigate(self.home.clone(), actions);
                 }
-                if ui
-                    .small_button("🔄")
-                    .on_hover_text("Refresh (F5)")
-                    .clicked()
-                {
+                if glyph_button(ui, "🔄", "Refresh folder", "Refresh (F5)").clicked() {
                     self.navigate(self.path.clone(), actions);
                 }
                 if self.side == Side::Local
-                    && ui
-                        .small_button("📂")
-                        .on_hover_text("Choose a folder...")
-                        .clicked()
+                    && glyph_button(ui, "📂", "Choose a folder", "Choose a folder...").clicked()
                 {
                     actions.push(PaneAction::PickFolder);
                 }
@@ -528,6 +568,16 @@ impl Pane {
             self.navigate(path, actions);
         }
     }
+}
+
+/// A small button showing a glyph, with a text name for screen readers (the glyph is none)
+/// and a tooltip.
+pub fn glyph_button(ui: &mut egui::Ui, glyph: &str, name: &str, hint: &str) -> egui::Response {
+    let response = ui.small_button(glyph).on_hover_text(hint);
+    let name = name.to_string();
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_label(name));
+    response
 }
 
 fn side_id(side: Side) -> &'static str {

@@ -1,11 +1,13 @@
 //! The pane's table: columns with sort headers, one row per entry laid out only when visible,
 //! selection by click (Ctrl toggles, Shift extends), rows dragged to the other pane, and the
-//! context menu hook.
+//! context menu hook. The rows drawn are handed to `access` for screen readers.
 
 use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
+use super::access::{self, DrawnRow};
 use super::cells::{icon, kind_label, modified_label};
+use super::keys::focus_id;
 use super::menu::{MenuChoice, context_menu};
 use super::{COLUMNS, DraggedRows, Pane, PaneAction, Side, SortKey, human_size, side_id};
 use crate::api::{Entry, EntryKind};
@@ -17,6 +19,8 @@ struct Clicks {
     row: Option<(usize, egui::Modifiers)>,
     double: Option<usize>,
     menu: Vec<Option<MenuChoice>>,
+    /// The rows drawn this frame (the visible ones).
+    drawn: Vec<DrawnRow>,
 }
 
 /// The table's columns (the local side has no owner column).
@@ -47,17 +51,36 @@ impl Pane {
             Side::Remote => &COLUMNS,
             Side::Local => &COLUMNS[..5],
         };
-        builder(ui, self.side)
+        let mut table = builder(ui, self.side);
+        if let Some(position) = self.scroll_to.take() {
+            table = table.scroll_to_row(position, None);
+        }
+        let mut drawn_in = None;
+        table
             .header(row_height + 2.0, |mut header| {
                 for (key, label) in columns {
                     header.col(|ui| self.header_cell(ui, *key, label, &mut clicks));
                 }
             })
-            .body(|body| {
+            .body(|mut body| {
+                drawn_in = Some((body.ui_mut().unique_id(), body.ui_mut().clip_rect()));
+                let height = body.ui_mut().clip_rect().height();
+                self.page_rows = ((height / row_height) as usize).saturating_sub(1).max(1);
                 body.rows(row_height, self.order.len(), |mut row| {
                     self.row(&mut row, &mut clicks);
                 });
             });
+        if let Some(body) = drawn_in {
+            let label = match self.side {
+                Side::Local => "Local files",
+                Side::Remote => "Remote files",
+            };
+            let (ctx, table) = (ui.ctx(), focus_id(self.side));
+            access::expose(ctx, table, label, body, &clicks.drawn, self.order.len());
+        }
+        if clicks.row.is_some() || clicks.double.is_some() {
+            self.take_focus(ui.ctx());
+        }
         if let Some(key) = clicks.header {
             self.sort = if self.sort.0 == key {
                 (key, !self.sort.1)
@@ -103,7 +126,8 @@ impl Pane {
         let class = self.marks.as_ref().filter(|_| !selected);
         let class = class.and_then(|m| m.classes.get(self.order[position]).copied());
         let tint = |ui: &mut egui::Ui| super::super::compare::tint_cell(ui, class);
-        row.col(|ui| {
+        let mut name = None;
+        let (_, first) = row.col(|ui| {
             tint(ui);
             icon(ui, entry.kind);
             if let Some(reason) = self.refused_reason(entry) {
@@ -111,40 +135,44 @@ impl Pane {
                 ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color))
                     .on_hover_text(format!("Ferry will not download this name: {reason}"));
             }
-            ui.add(egui::Label::new(&entry.name).truncate().selectable(false));
+            let label = egui::Label::new(&entry.name).truncate().selectable(false);
+            name = Some(ui.add(label).id);
         });
-        row.col(|ui| {
-            tint(ui);
-            let size = match (entry.kind, entry.size) {
-                (EntryKind::Dir, _) | (_, None) => String::new(),
-                (_, Some(size)) => human_size(size),
-            };
-            ui.label(size);
-        });
-        row.col(|ui| {
-            tint(ui);
-            ui.label(kind_label(entry));
-        });
-        row.col(|ui| {
-            tint(ui);
-            ui.label(modified_label(entry));
-        });
-        row.col(|ui| {
-            tint(ui);
-            ui.label(entry.permissions.clone().unwrap_or_default());
-        });
+        let mut cells = vec![(first.id, first.rect)];
+        let size = match (entry.kind, entry.size) {
+            (EntryKind::Dir, _) | (_, None) => String::new(),
+            (_, Some(size)) => human_size(size),
+        };
+        let mut texts = vec![
+            size,
+            kind_label(entry).to_string(),
+            modified_label(entry),
+            entry.permissions.clone().unwrap_or_default(),
+        ];
         if self.side == Side::Remote {
-            row.col(|ui| {
-                tint(ui);
-                let owner = match (&entry.owner, &entry.group) {
-                    (Some(o), Some(g)) => format!("{o} {g}"),
-                    (Some(o), None) => o.clone(),
-                    _ => String::new(),
-                };
-                ui.label(owner);
+            texts.push(match (&entry.owner, &entry.group) {
+                (Some(o), Some(g)) => format!("{o} {g}"),
+                (Some(o), None) => o.clone(),
+                _ => String::new(),
             });
         }
-        self.row_response(&row.response(), position, clicks);
+        for text in texts {
+            // Not selectable: a click or double-click anywhere on the row is the row's.
+            let (_, cell) = row.col(|ui| {
+                tint(ui);
+                ui.add(egui::Label::new(text).selectable(false));
+            });
+            cells.push((cell.id, cell.rect));
+        }
+        let response = row.response();
+        clicks.drawn.push(DrawnRow {
+            position,
+            cells,
+            name,
+            rect: response.rect,
+            selected,
+        });
+        self.row_response(&response, position, clicks);
     }
 
     fn row_response(&self, response: &egui::Response, position: usize, clicks: &mut Clicks) {
@@ -205,6 +233,7 @@ impl Pane {
             self.selected.insert(name);
             self.anchor = Some(position);
         }
+        self.cursor = Some(position);
     }
 }
 

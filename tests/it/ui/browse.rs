@@ -133,7 +133,7 @@ fn a_second_connection_opens_its_own_tab_with_its_own_log_and_listing() {
     assert!(app(&h).log().text().iter().any(|l| l.contains(&first_port)));
 
     // Closing it leaves the second connection.
-    h.get_all_by_label("×")
+    h.get_all_by_label_contains("Close the tab")
         .next()
         .expect("a close button")
         .click();

@@ -107,6 +107,35 @@ fn main_window_connected_to_the_demo_light() {
     demo_window(egui::Theme::Light, "main_window_light");
 }
 
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_file_menu_open() {
+    let demo = Demo::start().unwrap();
+    let local = local_folder("menu_bar");
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(demo.site.clone()),
+            local_dir: Some(local),
+            ..AppStart::default()
+        },
+        egui::Theme::Dark,
+    );
+    run_until(&mut h, "the demo listing", remote_has("big download.iso"));
+    run_until(&mut h, "the local listing", |a| {
+        a.local.entries().len() == 4
+    });
+    // The log (with the server's random ports) hidden first, from the View menu.
+    let button = egui::accesskit::Role::Button;
+    h.get_by_role_and_label(button, "View").click();
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::MenuItemCheckBox, "Message log")
+        .click();
+    h.run_steps(2);
+    h.get_by_role_and_label(button, "File").click();
+    h.run_steps(2);
+    snapshot(&mut h, "menu_bar_file", &[]);
+}
+
 /// A connected window over a server holding dated sample files.
 fn connected(server: &Server, name: &str) -> AppHarness {
     for (file, bytes, age) in [
@@ -224,3 +253,28 @@ fn the_certificate_and_password_dialogs() {
 }
 
 mod compare;
+/// The keyboard's focus: a frame around the remote list, the row Down moved to selected.
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_keyboard_focus_on_the_remote_list() {
+    let demo = Demo::start().unwrap();
+    let local = local_folder("focus");
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(demo.site.clone()),
+            local_dir: Some(local),
+            ..AppStart::default()
+        },
+        egui::Theme::Dark,
+    );
+    run_until(&mut h, "the demo listing", remote_has("big download.iso"));
+    run_until(&mut h, "the local listing", |a| {
+        a.local.entries().len() == 4
+    });
+    let pos = super::remote_row(&h, "music");
+    super::click_at(&mut h, pos, egui::PointerButton::Primary, 1);
+    h.key_press(egui::Key::ArrowDown);
+    // The pointer leaves, so that only the keyboard's work shows.
+    h.event(egui::Event::PointerGone);
+    snapshot(&mut h, "keyboard_focus", &PORTS);
+}
