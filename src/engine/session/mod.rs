@@ -213,6 +213,29 @@ async fn execute(
             .await?;
             Ok(OpOutput::Listed { path, entries })
         }
+        Operation::Search {
+            root,
+            max_depth,
+            find,
+        } => {
+            let found = ops::search(conn, root, *max_depth, find, |dir, entries| {
+                ctx.events.send(Event::Listing {
+                    session: ctx.id,
+                    request,
+                    path: dir.to_string(),
+                    entries,
+                })
+            })
+            .await?;
+            conn.ctl.log.status(format!(
+                "Search of {root}: {} found in {} folders",
+                found.matches, found.folders
+            ));
+            Ok(OpOutput::Listed {
+                path: root.clone(),
+                entries: found.matches,
+            })
+        }
         other => ops::run(conn, other).await,
     }
 }
