@@ -8,6 +8,7 @@
 mod commands;
 mod connect;
 mod data_fields;
+mod filters;
 mod link;
 mod local;
 mod log_view;
@@ -17,6 +18,7 @@ mod queue_view;
 mod renderer;
 mod restore;
 mod saved;
+mod search;
 mod settings_view;
 mod site_manager;
 mod site_windows;
@@ -29,7 +31,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::api::*;
-use crate::sites::{Keyring, SpeedLimit};
+use crate::sites::{FilterSettings, Keyring, SpeedLimit};
 
 pub use commands::AppCommand;
 use connect::QuickConnect;
@@ -67,6 +69,11 @@ pub struct FerryApp {
     journal: Journal,
     /// The speed limits the worker keeps to; the status bar toggles them.
     speed_limit: SpeedLimit,
+    /// The filename filters in force, and their dialog.
+    filters: FilterSettings,
+    filter_dialog: filters::FilterDialog,
+    /// The remote search window.
+    search: search::SearchWindow,
 }
 
 impl FerryApp {
@@ -96,8 +103,12 @@ impl FerryApp {
             commands: Vec::new(),
             journal: Journal::none(),
             speed_limit: SpeedLimit::default(),
+            filters: FilterSettings::default(),
+            filter_dialog: filters::FilterDialog::default(),
+            search: search::SearchWindow::default(),
         };
         app.apply_settings(ctx, &settings);
+        app.use_filters(settings.filters.clone());
         app.open_journal(start.data_dir.as_deref());
         let home = start
             .local_dir
@@ -172,6 +183,7 @@ impl FerryApp {
         self.local_panel(ui);
         self.remote_panel(ui);
         self.windows(&ctx);
+        self.search_tick();
         let commands = std::mem::take(&mut self.commands);
         if !commands.is_empty() {
             // What they change shows in the next frame.
@@ -215,6 +227,9 @@ impl FerryApp {
 
     fn handle(&mut self, event: Event, after: Option<link::After>) {
         self.journal.feed.observe(&event);
+        let Some(event) = self.search.take(event) else {
+            return;
+        };
         let event = match event {
             Event::Prompt { id, prompt, .. } => return self.prompts.push(id, prompt),
             Event::Transfer { id, state, .. } => return self.queue.update(id, state),
@@ -374,6 +389,11 @@ impl FerryApp {
         if let Some((prompt, answer)) = self.prompts.show(ctx) {
             self.commands.push(AppCommand::Answer(prompt, answer));
         }
+        if let Some(filters) = self.filter_dialog.show(ctx) {
+            self.commands
+                .push(AppCommand::FiltersEdited(Box::new(filters)));
+        }
+        self.search.show(ctx, &mut self.commands);
     }
 }
 

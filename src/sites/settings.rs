@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{DataOptions, KeepAlive, TransferMode, check_keepalive};
 use crate::api::{
-    DEFAULT_ASCII_EXTENSIONS, ExistsPolicy, MAX_PARALLEL, Proxy, SpeedLimits, TransferType,
-    VerifyMode,
+    Condition, DEFAULT_ASCII_EXTENSIONS, ExistsPolicy, Filter, MAX_PARALLEL, MatchMode, NameTest,
+    Proxy, SpeedLimits, TransferFilter, TransferType, VerifyMode,
 };
 
 /// The default action when a transfer's destination exists (the engine's `ExistsPolicy`, as
@@ -109,6 +109,67 @@ pub struct Settings {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub proxy: String,
     pub speed_limit: SpeedLimit,
+    /// Filename filters (View → Directory listing filters).
+    pub filters: FilterSettings,
+}
+
+/// The filename filters, each enabled per side, and whether recursive transfers keep to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilterSettings {
+    pub filters: Vec<Filter>,
+    /// Recursive transfers leave out what the enabled filters hide.
+    pub apply_to_transfers: bool,
+}
+
+impl Default for FilterSettings {
+    /// Two of FileZilla's stock filters, off until ticked.
+    fn default() -> Self {
+        let name = |test, text: &str| Condition::Name(test, text.to_string());
+        FilterSettings {
+            filters: vec![
+                Filter {
+                    name: "Temporary and backup files".to_string(),
+                    conditions: vec![
+                        name(NameTest::EndsWith, "~"),
+                        name(NameTest::EndsWith, ".bak"),
+                        name(NameTest::EndsWith, ".tmp"),
+                        name(NameTest::EndsWith, ".swp"),
+                    ],
+                    mode: MatchMode::Any,
+                    folders: false,
+                    ..Filter::default()
+                },
+                Filter {
+                    name: "Version control folders".to_string(),
+                    conditions: vec![name(NameTest::Regex, r"^(\.git|\.svn|\.hg|CVS)$")],
+                    files: false,
+                    case_sensitive: true,
+                    ..Filter::default()
+                },
+            ],
+            apply_to_transfers: false,
+        }
+    }
+}
+
+impl FilterSettings {
+    /// The filters enabled on one side.
+    pub fn enabled(&self, remote: bool) -> impl Iterator<Item = &Filter> {
+        self.filters
+            .iter()
+            .filter(move |f| if remote { f.remote } else { f.local })
+    }
+
+    /// What the worker's recursive transfers are to leave out (`None`: nothing).
+    pub fn for_transfers(&self) -> Option<TransferFilter> {
+        let filter = TransferFilter {
+            local: self.enabled(false).cloned().collect(),
+            remote: self.enabled(true).cloned().collect(),
+        };
+        let any = !(filter.local.is_empty() && filter.remote.is_empty());
+        (self.apply_to_transfers && any).then_some(filter)
+    }
 }
 
 /// The global speed limits, in KiB/s (0: none for that direction), and whether they apply now
@@ -162,6 +223,7 @@ impl Default for Settings {
                 .collect(),
             proxy: String::new(),
             speed_limit: SpeedLimit::default(),
+            filters: FilterSettings::default(),
         }
     }
 }
