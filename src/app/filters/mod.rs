@@ -45,7 +45,7 @@ impl FilterDialog {
             .show(ctx, |ui| {
                 ui.horizontal_top(|ui| {
                     ui.vertical(|ui| self.list(ui));
-                    ui.separator();
+                    ui.add_space(16.0);
                     ui.vertical(|ui| self.editor(ui));
                 });
                 ui.separator();
