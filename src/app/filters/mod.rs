@@ -146,14 +146,13 @@ impl FilterDialog {
                 });
         });
         let mut remove = None;
-        egui::Grid::new("filter-conditions").show(ui, |ui| {
-            for (index, condition) in filter.conditions.iter_mut().enumerate() {
+        for (index, condition) in filter.conditions.iter_mut().enumerate() {
+            ui.horizontal(|ui| {
                 if condition::row(ui, index, condition) {
                     remove = Some(index);
                 }
-                ui.end_row();
-            }
-        });
+            });
+        }
         if let Some(index) = remove {
             filter.conditions.remove(index);
         }
