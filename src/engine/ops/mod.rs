@@ -7,7 +7,7 @@ mod list;
 mod search;
 
 pub use list::list_dir;
-pub use search::search;
+pub use search::run_search;
 
 use crate::api::{EntryKind, OpOutput, Operation, RemoteTime, TimePrecision};
 use crate::common::paths::{check_remote_name, join_remote};
@@ -98,17 +98,7 @@ pub async fn run(conn: &mut Connection, op: &Operation) -> EngineResult<OpOutput
         }
         Operation::Cat(path) => cat::cat(conn, path).await.map(OpOutput::Size),
         Operation::Noop => done(conn.ctl.expect_ok("NOOP").await),
-        Operation::Search {
-            root,
-            max_depth,
-            find,
-        } => {
-            let found = search(conn, root, *max_depth, find, |_, _| {}).await?;
-            Ok(OpOutput::Listed {
-                path: root.clone(),
-                entries: found.matches,
-            })
-        }
+        op @ Operation::Search { .. } => search::run_search(conn, op, |_, _| {}).await,
     }
 }
 

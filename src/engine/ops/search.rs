@@ -4,7 +4,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use crate::api::{Entry, EntryKind, Filter};
+use crate::api::{Entry, EntryKind, Filter, OpOutput, Operation};
 use crate::common::paths::{check_remote_name, join_remote};
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
@@ -18,6 +18,32 @@ pub struct Found {
     pub folders: usize,
     /// Some folders were not walked: they lie deeper than the bound.
     pub depth_reached: bool,
+}
+
+/// Runs an [`Operation::Search`] (any other operation is refused): its matches handed to
+/// `on_found` folder by folder, their number the result, as a listing of the root.
+pub async fn run_search(
+    conn: &mut Connection,
+    op: &Operation,
+    on_found: impl FnMut(&str, Vec<Entry>),
+) -> EngineResult<OpOutput> {
+    let Operation::Search {
+        root,
+        max_depth,
+        find,
+    } = op
+    else {
+        return Err(EngineError::Invalid(format!("{op:?} is not a search")));
+    };
+    let found = search(conn, root, *max_depth, find, on_found).await?;
+    conn.ctl.log.status(format!(
+        "Search of {root}: {} found in {} folders",
+        found.matches, found.folders
+    ));
+    Ok(OpOutput::Listed {
+        path: root.clone(),
+        entries: found.matches,
+    })
 }
 
 /// Searches `root` and the folders below it, at most `max_depth` levels down (the root is

@@ -213,12 +213,8 @@ async fn execute(
             .await?;
             Ok(OpOutput::Listed { path, entries })
         }
-        Operation::Search {
-            root,
-            max_depth,
-            find,
-        } => {
-            let found = ops::search(conn, root, *max_depth, find, |dir, entries| {
+        op @ Operation::Search { .. } => {
+            ops::run_search(conn, op, |dir, entries| {
                 ctx.events.send(Event::Listing {
                     session: ctx.id,
                     request,
@@ -226,15 +222,7 @@ async fn execute(
                     entries,
                 })
             })
-            .await?;
-            conn.ctl.log.status(format!(
-                "Search of {root}: {} found in {} folders",
-                found.matches, found.folders
-            ));
-            Ok(OpOutput::Listed {
-                path: root.clone(),
-                entries: found.matches,
-            })
+            .await
         }
         other => ops::run(conn, other).await,
     }

@@ -15,13 +15,16 @@ fn find_txt() -> Filter {
     }
 }
 
+/// Each folder a search reported, with the names found there.
+type Reported = Vec<(String, Vec<String>)>;
+
 /// Runs a search and returns what each `Listing` event carried (folder, names) and the result.
 fn search(
     rig: &mut Rig,
     root: &str,
     max_depth: usize,
     find: Filter,
-) -> (Vec<(String, Vec<String>)>, Result<OpOutput, ErrorReport>) {
+) -> (Reported, Result<OpOutput, ErrorReport>) {
     let request = RequestId(rig.next_id());
     rig.send(Command::Run {
         session: rig.session(),
