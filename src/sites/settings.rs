@@ -291,3 +291,41 @@ impl Settings {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn filters_load_from_old_files_round_trip_and_reach_transfers_only_when_applied() {
+        let old: Settings = serde_json::from_str(r#"{"theme": "dark"}"#).unwrap();
+        assert_eq!(old.filters, FilterSettings::default());
+        assert!(old.filters.filters.iter().all(|f| !f.local && !f.remote));
+        assert_eq!(old.filters.for_transfers(), None);
+
+        let mut filters = FilterSettings::default();
+        filters.filters[0].remote = true;
+        assert_eq!(filters.enabled(true).count(), 1);
+        assert_eq!(filters.enabled(false).count(), 0);
+        assert_eq!(filters.for_transfers(), None, "not applied to transfers");
+        filters.apply_to_transfers = true;
+        let for_transfers = filters.for_transfers().unwrap();
+        assert!(for_transfers.local.is_empty());
+        assert_eq!(for_transfers.remote, vec![filters.filters[0].clone()]);
+
+        let settings = Settings {
+            filters: filters.clone(),
+            ..Settings::default()
+        };
+        let text = serde_json::to_string(&settings).unwrap();
+        let back: Settings = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.filters, filters);
+        // The stock version-control filter is a valid regex that matches `.git` folders.
+        let vcs = filters.filters[1].compile().unwrap();
+        assert!(vcs.matches(&crate::api::Entry::new(
+            ".git",
+            crate::api::EntryKind::Dir,
+            ""
+        )));
+    }
+}

@@ -137,6 +137,42 @@ impl QuickFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{Condition, EntryKind, Filter, NameTest};
+
+    /// The filename filters hide their rows, count them while a listing streams in and after
+    /// it is sorted, and stay when the pane is cleared.
+    #[test]
+    fn listing_filters_hide_and_count() {
+        let logs = Filter {
+            conditions: vec![Condition::Name(NameTest::EndsWith, ".log".to_string())],
+            ..Filter::default()
+        };
+        let entries = |names: &[&str]| -> Vec<Entry> {
+            names
+                .iter()
+                .map(|n| Entry::new(n, EntryKind::File, n))
+                .collect()
+        };
+        let mut pane = Pane::new(super::super::Side::Remote);
+        pane.set_listing_filters(FilterSet::new([&logs]));
+        pane.set_listing("/", entries(&["a.log", "b.txt", "c.log"]));
+        assert_eq!(pane.hidden_by_filters(), 2);
+        assert!(pane.status_line().ends_with(" · 2 hidden by filters"));
+        pane.begin_listing("/other");
+        pane.extend(entries(&["d.log", "e.txt"]));
+        assert_eq!(pane.hidden_by_filters(), 1, "counted while streaming");
+        pane.finish_listing(None);
+        assert_eq!(pane.hidden_by_filters(), 1);
+        pane.clear();
+        pane.set_listing("/", entries(&["f.log"]));
+        assert_eq!(
+            pane.hidden_by_filters(),
+            1,
+            "the filters outlive a disconnect"
+        );
+        pane.set_listing_filters(FilterSet::default());
+        assert_eq!(pane.hidden_by_filters(), 0);
+    }
 
     fn filter(text: &str, case_sensitive: bool) -> QuickFilter {
         let mut f = QuickFilter {

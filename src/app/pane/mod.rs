@@ -166,6 +166,7 @@ impl Pane {
         self.entries.clear();
         self.sorted.clear();
         self.order.clear();
+        self.listing_filters.hidden = 0;
         self.selected.clear();
         self.anchor = None;
         self.error = None;
