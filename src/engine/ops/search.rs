@@ -1,6 +1,7 @@
 //! Remote search: walks a folder tree with the session's listing code, breadth first, and hands
 //! on each folder's entries that a filter matches as that folder is listed. The walk is bounded
-//! in depth and lists each folder once (a symlinked folder that leads back is not followed).
+//! in depth, does not follow entries listed as links, and lists each folder once (by the path
+//! the server reports after entering it), so a folder that leads back up does not loop.
 
 use std::collections::{HashSet, VecDeque};
 

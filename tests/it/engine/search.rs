@@ -237,3 +237,22 @@ fn recursive_transfers_leave_out_what_the_transfer_filter_hides() {
     Rig::assert_all_finished(&rig.transfer(vec![down]));
     assert_eq!(files_under(again.path()).len(), 4);
 }
+
+/// A server whose every folder is the same one (each `CWD` lands where `PWD` says "/", as a
+/// symlink back up would): each folder is listed once, so the walk ends at once instead of
+/// finding the same file at every level down to the bound.
+#[test]
+fn a_folder_seen_before_is_not_walked_again() {
+    use crate::support::fake::{FakeServer, Script};
+    let server = RT.block_on(FakeServer::start(Script {
+        listing: std::sync::Arc::new(|| {
+            b"type=dir;modify=20260101000000; loop\r\ntype=file;size=1; hit.txt\r\n".to_vec()
+        }),
+        ..Script::default()
+    }));
+    let mut rig = Rig::new();
+    rig.connect(server.site(5)).unwrap();
+    let (found, result) = search(&mut rig, "/", 20, find_txt());
+    assert_eq!(found, vec![("/".to_string(), vec!["hit.txt".to_string()])]);
+    assert!(matches!(result, Ok(OpOutput::Listed { entries: 1, .. })));
+}
