@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 mod charset;
 mod entry;
-mod filter;
+pub mod filter;
 mod prompt;
 mod proxy;
 mod server_type;
@@ -15,10 +15,7 @@ mod transfer_options;
 
 pub use charset::Charset;
 pub use entry::{Entry, EntryKind, RemoteTime, TimePrecision};
-pub use filter::{
-    Compare, CompiledFilter, Condition, Filter, FilterError, FilterSet, MatchMode, NameTest,
-    Permission, TransferFilter, TransferFilterSet,
-};
+pub use filter::{Compare, Condition, Filter, MatchMode, NameTest, TransferFilter};
 pub use prompt::{Answer, CertAnswer, CertificateInfo, ExistsAction, FileFacts, Prompt};
 pub use proxy::{Proxy, ProxyKind};
 pub use server_type::ServerType;

@@ -1,7 +1,8 @@
 //! One condition row of the filter editor: what it tests (name, size, date, permission), how,
 //! and against what; switching the kind starts that kind's default condition.
 
-use crate::api::{Compare, Condition, NameTest, Permission};
+use crate::api::filter::Permission;
+use crate::api::{Compare, Condition, NameTest};
 
 /// The kinds a condition row offers, in its first combo box.
 const KINDS: [&str; 4] = ["Filename", "Filesize", "Date", "Permission"];

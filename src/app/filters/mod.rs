@@ -5,7 +5,8 @@
 
 mod condition;
 
-use crate::api::{Filter, FilterSet, MatchMode};
+use crate::api::filter::FilterSet;
+use crate::api::{Filter, MatchMode};
 use crate::sites::FilterSettings;
 
 #[derive(Default)]

@@ -6,7 +6,8 @@
 use globset::{GlobBuilder, GlobMatcher};
 
 use super::Pane;
-use crate::api::{Entry, FilterSet};
+use crate::api::Entry;
+use crate::api::filter::FilterSet;
 
 impl Pane {
     /// The filename filters enabled on this side: the rows they hide are not shown.

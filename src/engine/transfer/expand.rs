@@ -5,10 +5,8 @@
 
 use std::sync::{Arc, RwLock};
 
-use crate::api::{
-    Direction, Entry, EntryKind, FilterSet, RemoteTime, TimePrecision, TransferFilter,
-    TransferFilterSet,
-};
+use crate::api::filter::{FilterSet, TransferFilterSet};
+use crate::api::{Direction, Entry, EntryKind, RemoteTime, TimePrecision, TransferFilter};
 use crate::common::paths::{join_remote, local_path_for};
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};

@@ -64,7 +64,7 @@ pub struct Job {
     /// The request's own file-exists policy (its children inherit it); `None`: the queue's.
     pub on_exists: Option<ExistsPolicy>,
     /// What a folder's expansion leaves out (the worker's transfer filter when it was queued).
-    pub filter: Option<std::sync::Arc<crate::api::TransferFilterSet>>,
+    pub filter: Option<std::sync::Arc<crate::api::filter::TransferFilterSet>>,
 }
 
 /// A file that arrived whole.
