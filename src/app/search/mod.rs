@@ -326,3 +326,72 @@ fn compare(ui: &mut egui::Ui, id: &str, value: &mut Compare, label: fn(Compare) 
             }
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conditions(window: &SearchWindow) -> Vec<Condition> {
+        window.find().conditions
+    }
+
+    #[test]
+    fn what_a_search_looks_for() {
+        let mut window = SearchWindow::default();
+        assert_eq!(
+            conditions(&window),
+            [Condition::Name(NameTest::Contains, String::new())],
+            "everything"
+        );
+        window.pattern = " *.php ".to_string();
+        window.size = Some((Compare::Greater, 10));
+        window.date = Some((Compare::Less, "2026-01-01".to_string()));
+        window.folders = false;
+        let find = window.find();
+        assert_eq!(
+            find.conditions,
+            [
+                Condition::Name(NameTest::Glob, "*.php".to_string()),
+                Condition::Size(Compare::Greater, 10),
+                Condition::Date(Compare::Less, "2026-01-01".to_string()),
+            ]
+        );
+        assert!(find.files && !find.folders && find.mode == MatchMode::All);
+        window.pattern = "index".to_string();
+        assert_eq!(
+            conditions(&window)[0],
+            Condition::Name(NameTest::Contains, "index".to_string())
+        );
+    }
+
+    #[test]
+    fn the_running_search_takes_its_own_events_only() {
+        let (session, request) = (SessionId(1), RequestId(7));
+        let mut window = SearchWindow::default();
+        window.started(session, request);
+        let listing = |request| Event::Listing {
+            session,
+            request: RequestId(request),
+            path: "/www".to_string(),
+            entries: vec![Entry::new("a.php", EntryKind::File, "a.php")],
+        };
+        assert!(window.take(listing(7)).is_none());
+        assert!(
+            window.take(listing(8)).is_some(),
+            "another request's listing"
+        );
+        assert_eq!(window.results()[0].path(), "/www/a.php");
+        let done = Event::OpDone {
+            session,
+            request,
+            result: Err(ErrorReport {
+                kind: ErrorKind::Cancelled,
+                message: "cancelled".to_string(),
+            }),
+        };
+        assert!(window.take(done).is_none());
+        assert!(!window.is_running());
+        assert_eq!(window.status(), "Search stopped: 1 found");
+        assert!(window.take(listing(7)).is_some(), "nothing runs any more");
+    }
+}

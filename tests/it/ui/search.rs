@@ -102,3 +102,41 @@ fn open_containing_folder_navigates_and_delete_asks_first() {
     });
     assert!(server.path("top/b/c/hit-two.txt").exists());
 }
+
+#[test]
+fn stop_ends_a_running_search_and_keeps_what_it_found() {
+    let server = Server::plain();
+    for i in 0..120 {
+        let dir = format!("wide/d{i:03}");
+        std::fs::create_dir_all(server.path(&dir)).unwrap();
+        std::fs::write(server.path(&format!("{dir}/hit.txt")), b"x").unwrap();
+    }
+    let local = tempfile::tempdir().unwrap();
+    let mut h = connected_app(&server, local.path());
+    run_until(&mut h, "the remote listing", remote_has("wide"));
+    h.get_by_label("Search...").click();
+    h.run_steps(3);
+    h.get_by_label("Search").click();
+    run_until(&mut h, "the first results", |a| {
+        !a.search_window().results().is_empty()
+    });
+    h.get_by_label("Stop").click();
+    run_until(&mut h, "the search stopped", |a| {
+        !a.search_window().is_running()
+    });
+    let search = app(&h).search_window();
+    assert!(
+        search.status().starts_with("Search stopped"),
+        "{}",
+        search.status()
+    );
+    let found = search.results().len();
+    assert!((1..240).contains(&found), "{found} found");
+    // The connection goes on: the same search again runs to its end.
+    h.get_by_label("Search").click();
+    run_until(&mut h, "the second search", |a| {
+        let search = a.search_window();
+        !search.is_running() && search.status().starts_with("Search finished")
+    });
+    assert_eq!(app(&h).search_window().results().len(), 241);
+}
