@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 mod charset;
 mod entry;
+pub mod filter;
 mod prompt;
 mod proxy;
 mod server_type;
@@ -14,6 +15,7 @@ mod transfer_options;
 
 pub use charset::Charset;
 pub use entry::{Entry, EntryKind, RemoteTime, TimePrecision};
+pub use filter::{Compare, Condition, Filter, MatchMode, NameTest, TransferFilter};
 pub use prompt::{Answer, CertAnswer, CertificateInfo, ExistsAction, FileFacts, Prompt};
 pub use proxy::{Proxy, ProxyKind};
 pub use server_type::ServerType;
@@ -285,6 +287,13 @@ pub enum Operation {
     /// arrive (the command line's `cat`); nothing else is written there.
     Cat(String),
     Noop,
+    /// Walk `root` recursively (at most `max_depth` folders down, each folder once) and report
+    /// the entries `find` matches, each folder's as an [`Event::Listing`] of that folder.
+    Search {
+        root: String,
+        max_depth: usize,
+        find: Filter,
+    },
 }
 
 /// Which way a transfer goes.
@@ -378,6 +387,8 @@ pub enum Command {
     SetPaused { session: SessionId, paused: bool },
     /// The worker's speed limits, shared by all its transfers (takes effect at once).
     SetSpeedLimits(SpeedLimits),
+    /// What recursive transfers queued from now on leave out (`None`: nothing).
+    SetTransferFilter(Option<TransferFilter>),
     /// Answer a prompt the worker raised.
     Answer { prompt: PromptId, answer: Answer },
     /// Close a session and its transfer connections.

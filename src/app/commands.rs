@@ -12,7 +12,7 @@ use super::queue_view::QueueAction;
 use super::site_manager::colour32;
 use super::tab::TabEffect;
 use crate::api::*;
-use crate::sites::{Bookmark, Settings, SiteConnection};
+use crate::sites::{Bookmark, FilterSettings, Settings, SiteConnection};
 
 /// One thing the user asked for in a frame.
 #[derive(Debug, Clone)]
@@ -73,6 +73,14 @@ pub enum AppCommand {
     /// Sends this command line as it is in the tab shown; the reply goes to the log.
     RawCommand(String),
     OpenAbout,
+    /// Open the directory listing filters (View → Directory listing filters..., Ctrl+I).
+    OpenFilters,
+    /// The filters dialog's OK or Apply.
+    FiltersEdited(Box<FilterSettings>),
+    /// Open the remote search window (Server → Search remote files..., F3).
+    OpenSearch,
+    /// Something asked for from the search window's results.
+    Search(super::search::SearchAction),
 }
 
 /// Where transfers started from a side go: away from it.
@@ -130,6 +138,10 @@ impl FerryApp {
             AppCommand::ManageBookmarks => self.open_manage_bookmarks(),
             AppCommand::GoToBookmark(bookmark) => self.go_to_bookmark(&bookmark),
             AppCommand::CreateMissingFolder => self.create_missing(),
+            AppCommand::OpenFilters => self.open_filters(),
+            AppCommand::FiltersEdited(filters) => self.filters_edited(*filters),
+            AppCommand::OpenSearch => self.open_search(),
+            AppCommand::Search(action) => self.search_action(action),
             command => self.apply_menu_command(ctx, command),
         }
     }
@@ -144,6 +156,8 @@ impl FerryApp {
                 self.hold_queue();
                 self.transfer_entries(from_side(side), entries);
             }
+            (_, PaneAction::EditFilters) => self.open_filters(),
+            (_, PaneAction::Search) => self.open_search(),
             // Rows dragged from the other pane.
             (_, PaneAction::Receive(entries)) => self.transfer_entries(to_side(side), entries),
             (Side::Remote, PaneAction::Navigate(path)) => {
@@ -320,6 +334,8 @@ impl FerryApp {
         let old = tab.session;
         tab.begin(session, &site, name);
         tab.colour = colour;
+        let filters = self.remote_filters();
+        self.tab_mut().remote.set_listing_filters(filters);
         self.link.forget(old);
         self.journal
             .feed

@@ -75,6 +75,18 @@ impl Link {
         request
     }
 
+    /// Runs `op` on `session` with nothing remembered for its end: the caller picks its events
+    /// out by the request id returned (the search window).
+    pub fn run_unattended(&self, session: SessionId, op: Operation) -> RequestId {
+        let request = RequestId(self.worker.next_id());
+        self.worker.send(Command::Run {
+            session,
+            request,
+            op,
+        });
+        request
+    }
+
     /// Forgets the operations of a session that is gone or replaced.
     pub fn forget(&mut self, session: SessionId) {
         self.in_flight.retain(|_, (s, _)| *s != session);

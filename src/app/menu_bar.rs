@@ -1,4 +1,4 @@
-//! The menu bar at the top of the window (File, Edit, View, Transfer, Server, Help), the
+//! The menu bar at the top of the window (File, Edit, View, Transfer, Server, Bookmarks, Help), the
 //! keyboard shortcuts that do the same from anywhere, and what those commands do that no other
 //! part of the app does: tabs opened from the menu, the log and the queue shown or hidden, the
 //! queue started or paused, a reconnection, a custom command. Every item pushes an
@@ -21,10 +21,19 @@ pub const REFRESH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key
 pub const PROCESS_QUEUE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::P);
 pub const RECONNECT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::R);
 pub const DISCONNECT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::D);
+pub const COMPARE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+pub const SYNC_BROWSING: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
+pub const FILTERS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
+pub const SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F3);
+pub const ADD_BOOKMARK: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
+pub const MANAGE_BOOKMARKS: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::B);
 
 /// The shortcuts and what each asks for.
-fn shortcuts() -> [(KeyboardShortcut, AppCommand); 8] {
+fn shortcuts() -> [(KeyboardShortcut, AppCommand); 14] {
     [
+        // Before Ctrl+B: the shortcut with more modifiers is taken first.
+        (MANAGE_BOOKMARKS, AppCommand::ManageBookmarks),
         (SITE_MANAGER, AppCommand::OpenSiteManager),
         (NEW_TAB, AppCommand::NewTab),
         (CLOSE_TAB, AppCommand::CloseActiveTab),
@@ -33,6 +42,11 @@ fn shortcuts() -> [(KeyboardShortcut, AppCommand); 8] {
         (PROCESS_QUEUE, AppCommand::ProcessQueue),
         (RECONNECT, AppCommand::Reconnect),
         (DISCONNECT, AppCommand::Disconnect),
+        (COMPARE, AppCommand::ToggleComparison),
+        (SYNC_BROWSING, AppCommand::ToggleSyncBrowsing),
+        (FILTERS, AppCommand::OpenFilters),
+        (SEARCH, AppCommand::OpenSearch),
+        (ADD_BOOKMARK, AppCommand::AddBookmark),
     ]
 }
 
@@ -103,6 +117,7 @@ impl FerryApp {
                 ui.menu_button("View", |ui| self.view_menu(ui));
                 ui.menu_button("Transfer", |ui| self.transfer_menu(ui));
                 ui.menu_button("Server", |ui| self.server_menu(ui));
+                ui.menu_button("Bookmarks", |ui| self.bookmarks_menu(ui));
                 ui.menu_button("Help", |ui| self.help_menu(ui));
             });
         });
@@ -164,6 +179,16 @@ impl FerryApp {
         if toggle(ui, self.menus.show_queue, "Transfer queue") {
             self.commands.push(AppCommand::ToggleQueue);
         }
+        ui.separator();
+        if item(ui, "Directory listing filters...", Some(&FILTERS)) {
+            self.commands.push(AppCommand::OpenFilters);
+        }
+        if toggle(ui, self.comparing(), "Directory comparison") {
+            self.commands.push(AppCommand::ToggleComparison);
+        }
+        if toggle(ui, self.syncing(), "Synchronized browsing") {
+            self.commands.push(AppCommand::ToggleSyncBrowsing);
+        }
     }
 
     fn transfer_menu(&mut self, ui: &mut egui::Ui) {
@@ -206,6 +231,9 @@ impl FerryApp {
             ui.separator();
             if item(ui, "Enter custom command...", None) {
                 self.commands.push(AppCommand::OpenCustomCommand);
+            }
+            if item(ui, "Search remote files...", Some(&SEARCH)) {
+                self.commands.push(AppCommand::OpenSearch);
             }
         });
     }

@@ -10,6 +10,7 @@ mod commands;
 mod compare;
 mod connect;
 mod data_fields;
+mod filters;
 mod link;
 mod local;
 mod log_view;
@@ -21,6 +22,7 @@ mod queue_view;
 mod renderer;
 mod restore;
 mod saved;
+mod search;
 mod settings_view;
 mod site_files;
 mod site_manager;
@@ -28,15 +30,15 @@ mod site_windows;
 mod start;
 mod tab;
 mod tabs;
-mod wheel;
 mod title;
+mod wheel;
 
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::api::*;
-use crate::sites::{Keyring, SpeedLimit};
+use crate::sites::{FilterSettings, Keyring, SpeedLimit};
 
 pub use commands::AppCommand;
 pub use compare::{Class, CompareMode, CompareOptions};
@@ -88,6 +90,11 @@ pub struct FerryApp {
     /// File → Import/Export sites: the files chosen.
     site_files: SiteFiles,
     title: WindowTitle,
+    /// The filename filters in force, and their dialog.
+    filters: FilterSettings,
+    filter_dialog: filters::FilterDialog,
+    /// The remote search window.
+    search: search::SearchWindow,
 }
 
 impl FerryApp {
@@ -122,9 +129,13 @@ impl FerryApp {
             menus: MenuState::default(),
             site_files: SiteFiles::new(ctx),
             title: WindowTitle::default(),
+            filters: FilterSettings::default(),
+            filter_dialog: filters::FilterDialog::default(),
+            search: search::SearchWindow::default(),
         };
         app.menus.windows.data_dir = start.data_dir.clone();
         app.apply_settings(ctx, &settings);
+        app.use_filters(settings.filters.clone());
         app.open_journal(start.data_dir.as_deref());
         let home = start
             .local_dir
@@ -213,6 +224,7 @@ impl FerryApp {
         self.local_panel(ui);
         self.remote_panel(ui);
         self.windows(&ctx);
+        self.search_tick();
         let commands = std::mem::take(&mut self.commands);
         if !commands.is_empty() {
             // What they change shows in the next frame.
@@ -259,6 +271,9 @@ impl FerryApp {
 
     fn handle(&mut self, event: Event, after: Option<link::After>) {
         self.journal.feed.observe(&event);
+        let Some(event) = self.search.take(event) else {
+            return;
+        };
         let event = match event {
             Event::Prompt { id, prompt, .. } => return self.prompts.push(id, prompt),
             Event::Transfer { id, state, .. } => return self.queue.update(id, state),
@@ -421,6 +436,11 @@ impl FerryApp {
         }
         self.bookmark_windows(ctx);
         self.missing_prompt(ctx);
+        if let Some(filters) = self.filter_dialog.show(ctx) {
+            self.commands
+                .push(AppCommand::FiltersEdited(Box::new(filters)));
+        }
+        self.search.show(ctx, &mut self.commands);
     }
 }
 

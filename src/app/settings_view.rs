@@ -62,7 +62,9 @@ impl SettingsWindow {
                 }
                 ui.horizontal(|ui| {
                     if ui.button("OK").clicked() {
-                        match finish(draft).and_then(|settings| {
+                        match finish(draft).and_then(|mut settings| {
+                            // The filters dialog saves its own part meanwhile.
+                            settings.filters = store.settings().filters.clone();
                             store
                                 .save(settings.clone())
                                 .map(|()| settings)

@@ -7,7 +7,7 @@ use super::AppCommand;
 use super::settings_view::SettingsWindow;
 use super::site_manager::{self, ManagerAction, SiteManager};
 use crate::api::Site;
-use crate::sites::{Keyring, Settings, SettingsStore, SiteConnection, SiteStore};
+use crate::sites::{FilterSettings, Keyring, Settings, SettingsStore, SiteConnection, SiteStore};
 
 pub struct SiteWindows {
     /// The Site Manager's and Settings' files (`None` without a config folder).
@@ -36,6 +36,17 @@ impl SiteWindows {
             .as_ref()
             .map(|(_, s)| s.settings().clone())
             .unwrap_or_default()
+    }
+
+    /// Saves the filename filters with the settings; without a config folder they last for
+    /// this run.
+    pub fn save_filters(&mut self, filters: &FilterSettings) -> Result<(), String> {
+        let Some((_, store)) = &mut self.stores else {
+            return Ok(());
+        };
+        let mut settings = store.settings().clone();
+        settings.filters = filters.clone();
+        store.save(settings).map_err(|e| e.to_string())
     }
 
     /// Opens the Site Manager; without a config folder, says why it cannot.

@@ -197,6 +197,7 @@ impl Queue {
                         size: None,
                         fresh: false,
                         on_exists: request.on_exists,
+                        filter: self.ctx.transfer_filter.get(),
                     };
                     announce(&self.env, &job, None);
                     match refused {

@@ -20,7 +20,7 @@ use crate::engine::ftp::tls::{SiteTrust, TrustStore};
 use crate::engine::prompts::Prompter;
 use crate::engine::queue::{self, Ceilings, QueueMsg};
 use crate::engine::session::{self, SessionCtx, SessionMsg};
-use crate::engine::transfer::Throttle;
+use crate::engine::transfer::{FilterCell, Throttle};
 
 /// Where the worker keeps what it remembers (trusted certificates).
 #[derive(Debug, Clone, Default)]
@@ -123,6 +123,7 @@ async fn serve(
         running: HashMap::new(),
         ceilings: Ceilings::default(),
         throttle: Arc::default(),
+        transfer_filter: FilterCell::default(),
     };
     while let Some(command) = rx.recv().await {
         if !sessions.route(command) {
@@ -145,6 +146,8 @@ struct Sessions {
     ceilings: Ceilings,
     /// The speed limits every transfer of the worker shares.
     throttle: Arc<Throttle>,
+    /// What recursive transfers leave out, for every session.
+    transfer_filter: FilterCell,
 }
 
 impl Sessions {
@@ -186,6 +189,7 @@ impl Sessions {
                 self.to_queue(session, QueueMsg::SetPaused(paused));
             }
             Command::SetSpeedLimits(limits) => self.throttle.set(limits),
+            Command::SetTransferFilter(filter) => self.transfer_filter.set(filter),
             Command::Answer { prompt, answer } => self.prompts.answer(prompt, answer),
             Command::Disconnect { session } => {
                 if let Some(h) = self.running.remove(&session) {
@@ -233,6 +237,7 @@ impl Sessions {
             Arc::clone(&self.ids),
         );
         ctx.throttle = Arc::clone(&self.throttle);
+        ctx.transfer_filter = self.transfer_filter.clone();
         let ctx = Arc::new(ctx);
         if let Some(problem) = &self.store_problem {
             ctx.log(0).error(format!(

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{DataOptions, KeepAlive, TransferMode, check_keepalive};
 use crate::api::{
-    DEFAULT_ASCII_EXTENSIONS, ExistsPolicy, MAX_PARALLEL, Proxy, SpeedLimits, TransferType,
-    VerifyMode,
+    Condition, DEFAULT_ASCII_EXTENSIONS, ExistsPolicy, Filter, MAX_PARALLEL, MatchMode, NameTest,
+    Proxy, SpeedLimits, TransferFilter, TransferType, VerifyMode,
 };
 
 /// The default action when a transfer's destination exists (the engine's `ExistsPolicy`, as
@@ -112,6 +112,67 @@ pub struct Settings {
     /// The global bookmarks (a site's own are kept with the site).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bookmarks: Vec<super::bookmarks::Bookmark>,
+    /// Filename filters (View → Directory listing filters).
+    pub filters: FilterSettings,
+}
+
+/// The filename filters, each enabled per side, and whether recursive transfers keep to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilterSettings {
+    pub filters: Vec<Filter>,
+    /// Recursive transfers leave out what the enabled filters hide.
+    pub apply_to_transfers: bool,
+}
+
+impl Default for FilterSettings {
+    /// Two of FileZilla's stock filters, off until ticked.
+    fn default() -> Self {
+        let name = |test, text: &str| Condition::Name(test, text.to_string());
+        FilterSettings {
+            filters: vec![
+                Filter {
+                    name: "Temporary and backup files".to_string(),
+                    conditions: vec![
+                        name(NameTest::EndsWith, "~"),
+                        name(NameTest::EndsWith, ".bak"),
+                        name(NameTest::EndsWith, ".tmp"),
+                        name(NameTest::EndsWith, ".swp"),
+                    ],
+                    mode: MatchMode::Any,
+                    folders: false,
+                    ..Filter::default()
+                },
+                Filter {
+                    name: "Version control folders".to_string(),
+                    conditions: vec![name(NameTest::Regex, r"^(\.git|\.svn|\.hg|CVS)$")],
+                    files: false,
+                    case_sensitive: true,
+                    ..Filter::default()
+                },
+            ],
+            apply_to_transfers: false,
+        }
+    }
+}
+
+impl FilterSettings {
+    /// The filters enabled on one side.
+    pub fn enabled(&self, remote: bool) -> impl Iterator<Item = &Filter> {
+        self.filters
+            .iter()
+            .filter(move |f| if remote { f.remote } else { f.local })
+    }
+
+    /// What the worker's recursive transfers are to leave out (`None`: nothing).
+    pub fn for_transfers(&self) -> Option<TransferFilter> {
+        let filter = TransferFilter {
+            local: self.enabled(false).cloned().collect(),
+            remote: self.enabled(true).cloned().collect(),
+        };
+        let any = !(filter.local.is_empty() && filter.remote.is_empty());
+        (self.apply_to_transfers && any).then_some(filter)
+    }
 }
 
 /// The global speed limits, in KiB/s (0: none for that direction), and whether they apply now
@@ -166,6 +227,7 @@ impl Default for Settings {
             proxy: String::new(),
             speed_limit: SpeedLimit::default(),
             bookmarks: Vec::new(),
+            filters: FilterSettings::default(),
         }
     }
 }
@@ -232,5 +294,43 @@ impl Settings {
         }
         super::bookmarks::check_list(&self.bookmarks).map_err(SettingsError)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn filters_load_from_old_files_round_trip_and_reach_transfers_only_when_applied() {
+        let old: Settings = serde_json::from_str(r#"{"theme": "dark"}"#).unwrap();
+        assert_eq!(old.filters, FilterSettings::default());
+        assert!(old.filters.filters.iter().all(|f| !f.local && !f.remote));
+        assert_eq!(old.filters.for_transfers(), None);
+
+        let mut filters = FilterSettings::default();
+        filters.filters[0].remote = true;
+        assert_eq!(filters.enabled(true).count(), 1);
+        assert_eq!(filters.enabled(false).count(), 0);
+        assert_eq!(filters.for_transfers(), None, "not applied to transfers");
+        filters.apply_to_transfers = true;
+        let for_transfers = filters.for_transfers().unwrap();
+        assert!(for_transfers.local.is_empty());
+        assert_eq!(for_transfers.remote, vec![filters.filters[0].clone()]);
+
+        let settings = Settings {
+            filters: filters.clone(),
+            ..Settings::default()
+        };
+        let text = serde_json::to_string(&settings).unwrap();
+        let back: Settings = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.filters, filters);
+        // The stock version-control filter is a valid regex that matches `.git` folders.
+        let vcs = filters.filters[1].compile().unwrap();
+        assert!(vcs.matches(&crate::api::Entry::new(
+            ".git",
+            crate::api::EntryKind::Dir,
+            ""
+        )));
     }
 }

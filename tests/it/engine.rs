@@ -12,6 +12,7 @@ mod login;
 mod ops;
 mod requests;
 mod rounds;
+mod search;
 mod segments;
 mod speed;
 mod transfers;

@@ -1,8 +1,69 @@
 //! A pane's quick filter: the text box under the table that narrows the rows shown as the user
 //! types (a substring, or a `*`/`?` glob), with a case switch. Hidden rows are not selected and
-//! not acted on; the status line says how many the filter hides.
+//! not acted on; the status line says how many the filter hides. And the filename filters
+//! enabled on the pane's side, with the button that opens their dialog.
 
 use globset::{GlobBuilder, GlobMatcher};
+
+use super::Pane;
+use crate::api::Entry;
+use crate::api::filter::FilterSet;
+
+impl Pane {
+    /// The filename filters enabled on this side: the rows they hide are not shown.
+    pub fn set_listing_filters(&mut self, set: FilterSet) {
+        self.listing_filters = ListingFilters::new(set);
+        self.apply_filter();
+    }
+
+    /// How many entries the filename filters hide.
+    pub fn hidden_by_filters(&self) -> usize {
+        self.listing_filters.hidden
+    }
+}
+
+/// Whether the quick filter and the filename filters let `entry` through (counting what the
+/// filename filters hide).
+pub(super) fn shows(filter: &QuickFilter, listing: &mut ListingFilters, entry: &Entry) -> bool {
+    listing.lets_through(entry) && filter.matches(&entry.name)
+}
+
+/// The filename filters enabled on one side, and how many entries of the listing they hide.
+#[derive(Default)]
+pub struct ListingFilters {
+    pub set: FilterSet,
+    pub hidden: usize,
+}
+
+impl ListingFilters {
+    pub fn new(set: FilterSet) -> Self {
+        ListingFilters { set, hidden: 0 }
+    }
+
+    pub fn is_active(&self) -> bool {
+        !self.set.is_empty()
+    }
+
+    /// Whether `entry` is shown; one hidden is counted.
+    pub fn lets_through(&mut self, entry: &Entry) -> bool {
+        let hides = self.set.hides(entry);
+        self.hidden += usize::from(hides);
+        !hides
+    }
+
+    /// The button that opens the filters dialog (highlighted while filters are on); whether
+    /// it was clicked.
+    pub fn button(ui: &mut egui::Ui, active: bool) -> bool {
+        let text = if active {
+            "Filters (on)..."
+        } else {
+            "Filters..."
+        };
+        ui.selectable_label(active, text)
+            .on_hover_text("Directory listing filters")
+            .clicked()
+    }
+}
 
 #[derive(Default)]
 pub struct QuickFilter {
@@ -77,6 +138,42 @@ impl QuickFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{Condition, EntryKind, Filter, NameTest};
+
+    /// The filename filters hide their rows, count them while a listing streams in and after
+    /// it is sorted, and stay when the pane is cleared.
+    #[test]
+    fn listing_filters_hide_and_count() {
+        let logs = Filter {
+            conditions: vec![Condition::Name(NameTest::EndsWith, ".log".to_string())],
+            ..Filter::default()
+        };
+        let entries = |names: &[&str]| -> Vec<Entry> {
+            names
+                .iter()
+                .map(|n| Entry::new(n, EntryKind::File, n))
+                .collect()
+        };
+        let mut pane = Pane::new(super::super::Side::Remote);
+        pane.set_listing_filters(FilterSet::new([&logs]));
+        pane.set_listing("/", entries(&["a.log", "b.txt", "c.log"]));
+        assert_eq!(pane.hidden_by_filters(), 2);
+        assert!(pane.status_line().ends_with(" · 2 hidden by filters"));
+        pane.begin_listing("/other");
+        pane.extend(entries(&["d.log", "e.txt"]));
+        assert_eq!(pane.hidden_by_filters(), 1, "counted while streaming");
+        pane.finish_listing(None);
+        assert_eq!(pane.hidden_by_filters(), 1);
+        pane.clear();
+        pane.set_listing("/", entries(&["f.log"]));
+        assert_eq!(
+            pane.hidden_by_filters(),
+            1,
+            "the filters outlive a disconnect"
+        );
+        pane.set_listing_filters(FilterSet::default());
+        assert_eq!(pane.hidden_by_filters(), 0);
+    }
 
     fn filter(text: &str, case_sensitive: bool) -> QuickFilter {
         let mut f = QuickFilter {

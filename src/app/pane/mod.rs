@@ -21,7 +21,7 @@ mod table;
 pub use cells::human_size;
 use cells::{kind_label, natural_key};
 use dialogs::Editing;
-use filter::QuickFilter;
+use filter::{ListingFilters, QuickFilter};
 
 /// Which side a pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +59,10 @@ pub enum PaneAction {
     PickUpload,
     /// Rows dragged from the other pane were dropped here: transfer them to this side.
     Receive(Vec<Entry>),
+    /// Open the directory listing filters.
+    EditFilters,
+    /// Open the remote search from this folder.
+    Search,
 }
 
 /// What a row drag carries from one pane to the other.
@@ -102,6 +106,8 @@ pub struct Pane {
     /// The indices of `sorted` the quick filter lets through: the rows shown.
     order: Vec<usize>,
     filter: QuickFilter,
+    /// The filename filters enabled on this side, and how many entries they hide.
+    listing_filters: ListingFilters,
     sort: (SortKey, bool),
     selected: BTreeSet<String>,
     anchor: Option<usize>,
@@ -137,6 +143,7 @@ impl Pane {
             sorted: Vec::new(),
             order: Vec::new(),
             filter: QuickFilter::default(),
+            listing_filters: ListingFilters::default(),
             sort: (SortKey::Name, true),
             selected: BTreeSet::new(),
             anchor: None,
@@ -154,11 +161,13 @@ impl Pane {
         }
     }
 
-    /// Forgets everything (disconnected).
+    /// Forgets everything (disconnected); the filters stay.
     pub fn clear(&mut self) {
         let generation = self.generation + 1;
+        let filters = std::mem::take(&mut self.listing_filters);
         *self = Pane::new(self.side);
         self.generation = generation;
+        self.set_listing_filters(filters.set);
     }
 
     /// The directory the user lands in with "home".
@@ -176,6 +185,7 @@ impl Pane {
         self.entries.clear();
         self.sorted.clear();
         self.order.clear();
+        self.listing_filters.hidden = 0;
         self.selected.clear();
         self.anchor = None;
         self.cursor = None;
@@ -195,8 +205,9 @@ impl Pane {
             ..entry
         }));
         self.sorted.extend(start..self.entries.len());
-        let filter = &self.filter;
-        let shown = (start..self.entries.len()).filter(|&i| filter.matches(&self.entries[i].name));
+        let (filter, listing) = (&self.filter, &mut self.listing_filters);
+        let entries = &self.entries;
+        let shown = (start..entries.len()).filter(|&i| filter::shows(filter, listing, &entries[i]));
         self.order.extend(shown);
         self.marks = None;
         self.generation += 1;
@@ -278,11 +289,13 @@ impl Pane {
     /// entries).
     fn apply_filter(&mut self) {
         let (entries, filter) = (&self.entries, &self.filter);
+        let listing = &mut self.listing_filters;
+        listing.hidden = 0;
         self.order = self
             .sorted
             .iter()
             .copied()
-            .filter(|&i| filter.matches(&entries[i].name))
+            .filter(|&i| filter::shows(filter, listing, &entries[i]))
             .filter(|&i| self.marks.as_ref().is_none_or(|m| m.shows(i)))
             .collect();
         self.anchor = None;
@@ -363,9 +376,15 @@ impl Pane {
         if selected > 0 {
             line.push_str(&format!(" ({selected} selected)"));
         }
-        let hidden = self.entries.len() - self.order.len();
+        let hidden = self.entries.len() - self.order.len() - self.listing_filters.hidden;
         if self.filter.is_active() {
             line.push_str(&format!(" · filter hides {hidden}"));
+        }
+        if self.listing_filters.hidden > 0 {
+            line.push_str(&format!(
+                " · {} hidden by filters",
+                self.listing_filters.hidden
+            ));
         }
         line
     }
@@ -373,9 +392,11 @@ impl Pane {
     /// Draws the pane; returns what the user asked for.
     pub fn show(&mut self, ui: &mut egui::Ui, connected: bool) -> Vec<PaneAction> {
         let mut actions = Vec::new();
-        let title = match self.side {
-            Side::Local => "Local site",
-            Side::Remote => "Remote site",
+        let title = match (self.side, self.listing_filters.is_active()) {
+            (Side::Local, false) => "Local site",
+            (Side::Local, true) => "Local site (filtered)",
+            (Side::Remote, false) => "Remote site",
+            (Side::Remote, true) => "Remote site (filtered)",
         };
         self.path_bar(ui, title, connected, &mut actions);
         if let Some(error) = &self.error {
@@ -421,6 +442,18 @@ impl Pane {
             ui.add_space(12.0);
             if self.filter.show(ui, side_id(self.side)) {
                 self.apply_filter();
+            }
+            if ListingFilters::button(ui, self.listing_filters.is_active()) {
+                actions.push(PaneAction::EditFilters);
+            }
+            if self.side == Side::Remote
+                && connected
+                && ui
+                    .button("Search...")
+                    .on_hover_text("Search remote files from this folder")
+                    .clicked()
+            {
+                actions.push(PaneAction::Search);
             }
         });
         actions

@@ -1,11 +1,13 @@
 //! Browsing operations on one connection: streamed listings ([`list`]), directories, delete
 //! (also recursive), rename, chmod, SIZE, MDTM, raw commands typed by the user, and a file
-//! streamed to standard output ([`cat`]).
+//! streamed to standard output ([`cat`]), and a recursive search ([`search`]).
 
 mod cat;
 mod list;
+mod search;
 
 pub use list::list_dir;
+pub use search::run_search;
 
 use crate::api::{EntryKind, OpOutput, Operation, RemoteTime, TimePrecision};
 use crate::common::paths::{check_remote_name, join_remote};
@@ -96,6 +98,7 @@ pub async fn run(conn: &mut Connection, op: &Operation) -> EngineResult<OpOutput
         }
         Operation::Cat(path) => cat::cat(conn, path).await.map(OpOutput::Size),
         Operation::Noop => done(conn.ctl.expect_ok("NOOP").await),
+        op @ Operation::Search { .. } => search::run_search(conn, op, |_, _| {}).await,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::engine::ftp::data::{DataChannel, Way};
 use crate::engine::ftp::tls::SiteTrust;
 use crate::engine::ftp::wirelog::LogCtx;
 use crate::engine::prompts::Prompter;
-use crate::engine::transfer::Throttle;
+use crate::engine::transfer::{FilterCell, Throttle};
 
 /// How many times one connection attempt may come back for a newly trusted certificate.
 const MAX_CERT_ROUNDS: usize = 3;
@@ -40,6 +40,8 @@ pub struct SessionCtx {
     asked_password: tokio::sync::Mutex<Option<Secret>>,
     /// The worker's speed limits, handed to every connection.
     pub throttle: Arc<Throttle>,
+    /// What recursive transfers leave out (the worker's, shared by every session).
+    pub transfer_filter: FilterCell,
 }
 
 impl SessionCtx {
@@ -63,6 +65,7 @@ impl SessionCtx {
             learned_way: Mutex::default(),
             asked_password: Default::default(),
             throttle: Arc::default(),
+            transfer_filter: FilterCell::default(),
         }
     }
 

@@ -213,6 +213,17 @@ async fn execute(
             .await?;
             Ok(OpOutput::Listed { path, entries })
         }
+        op @ Operation::Search { .. } => {
+            ops::run_search(conn, op, |dir, entries| {
+                ctx.events.send(Event::Listing {
+                    session: ctx.id,
+                    request,
+                    path: dir.to_string(),
+                    entries,
+                })
+            })
+            .await
+        }
         other => ops::run(conn, other).await,
     }
 }

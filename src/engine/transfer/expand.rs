@@ -1,7 +1,12 @@
 //! Directories in the queue: a remote folder becomes a local one plus a job per entry (names
 //! from the server checked first), a local folder becomes a remote one plus a job per entry.
+//! Entries the worker's transfer filter hides (the filters enabled on that side, with "apply
+//! to transfers") are left out, with a line in the log.
 
-use crate::api::{Direction, EntryKind};
+use std::sync::{Arc, RwLock};
+
+use crate::api::filter::{FilterSet, TransferFilterSet};
+use crate::api::{Direction, Entry, EntryKind, RemoteTime, TimePrecision, TransferFilter};
 use crate::common::paths::{join_remote, local_path_for};
 use crate::engine::connection::Connection;
 use crate::engine::error::{EngineError, EngineResult};
@@ -12,6 +17,54 @@ use super::{Job, Outcome, Refused, local_err};
 
 /// Directory trees deeper than this are not followed (symlink loops).
 const MAX_DEPTH: usize = 64;
+
+/// The worker's transfer filter, shared with every session: a job takes the one in force
+/// when it is queued, and the jobs its folder expands into keep it.
+#[derive(Debug, Clone, Default)]
+pub struct FilterCell(Arc<RwLock<Option<Arc<TransferFilterSet>>>>);
+
+impl FilterCell {
+    pub fn set(&self, filter: Option<TransferFilter>) {
+        let compiled = filter
+            .map(|f| TransferFilterSet::new(&f))
+            .filter(|f| !(f.local.is_empty() && f.remote.is_empty()))
+            .map(Arc::new);
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = compiled;
+    }
+
+    pub fn get(&self) -> Option<Arc<TransferFilterSet>> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Whether the job's filter for `side` hides `entry`.
+fn hidden(job: &Job, side: fn(&TransferFilterSet) -> &FilterSet, entry: &Entry) -> bool {
+    job.filter.as_deref().is_some_and(|f| side(f).hides(entry))
+}
+
+/// A local file or folder as a listing entry, for the filters.
+fn local_entry(name: &str, meta: &std::fs::Metadata) -> Entry {
+    let kind = if meta.is_dir() {
+        EntryKind::Dir
+    } else {
+        EntryKind::File
+    };
+    let mut entry = Entry::new(name, kind, name);
+    entry.size = meta.is_file().then_some(meta.len());
+    entry.modified = meta.modified().ok().map(|t| RemoteTime {
+        time: chrono::DateTime::<chrono::Local>::from(t).naive_local(),
+        precision: TimePrecision::Second,
+    });
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode();
+        let bits = "rwxrwxrwx".chars().enumerate();
+        let text = bits.map(|(i, c)| if mode & (1 << (8 - i)) != 0 { c } else { '-' });
+        entry.permissions = Some(text.collect());
+    }
+    entry
+}
 
 /// A remote directory: creates the local one and returns a job for each entry.
 pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Outcome> {
@@ -30,6 +83,10 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
     let mut children = Vec::new();
     let mut refused = Vec::new();
     for entry in entries {
+        if hidden(job, |f| &f.remote, &entry) {
+            log.status(format!("Skipped {}: hidden by a filter", entry.name));
+            continue;
+        }
         if entry.kind == EntryKind::Unknown {
             log.error(format!(
                 "Skipped a listing line that could not be read: {:?}",
@@ -67,6 +124,7 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
             size: entry.size,
             fresh: true,
             on_exists: job.on_exists,
+            filter: job.filter.clone(),
         });
     }
     Ok(Outcome::Expanded(children, refused))
@@ -113,6 +171,11 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
                 .status(format!("Skipped {}: not a regular file", path.display()));
             continue;
         }
+        if hidden(job, |f| &f.local, &local_entry(&name, &meta)) {
+            ctl.log
+                .status(format!("Skipped {}: hidden by a filter", path.display()));
+            continue;
+        }
         children.push(Job {
             id: job.id,
             direction: Direction::Upload,
@@ -124,6 +187,7 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
             size: meta.is_file().then_some(meta.len()),
             fresh: created,
             on_exists: job.on_exists,
+            filter: job.filter.clone(),
         });
     }
     children.sort_by(|a, b| a.local.cmp(&b.local));

@@ -25,6 +25,7 @@ mod throttle;
 mod times;
 mod upload;
 
+pub use expand::FilterCell;
 pub use segments::Lent;
 pub use target::local_path;
 pub use throttle::Throttle;
@@ -62,6 +63,8 @@ pub struct Job {
     pub fresh: bool,
     /// The request's own file-exists policy (its children inherit it); `None`: the queue's.
     pub on_exists: Option<ExistsPolicy>,
+    /// What a folder's expansion leaves out (the worker's transfer filter when it was queued).
+    pub filter: Option<std::sync::Arc<crate::api::filter::TransferFilterSet>>,
 }
 
 /// A file that arrived whole.

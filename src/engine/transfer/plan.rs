@@ -196,6 +196,7 @@ mod tests {
             size: None,
             fresh: false,
             on_exists: None,
+            filter: None,
         };
         let target = || {
             Target::Remote(RemoteTarget {

@@ -252,7 +252,6 @@ fn the_certificate_and_password_dialogs() {
     assert!(app(&h).prompts_waiting() == 1);
 }
 
-mod compare;
 /// The keyboard's focus: a frame around the remote list, the row Down moved to selected.
 #[test]
 #[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
@@ -278,3 +277,40 @@ fn the_keyboard_focus_on_the_remote_list() {
     h.event(egui::Event::PointerGone);
     snapshot(&mut h, "keyboard_focus", &PORTS);
 }
+
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_search_window_with_results() {
+    let server = Server::plain();
+    std::fs::create_dir_all(server.path("www/css")).unwrap();
+    std::fs::write(server.path("www/css/site.css"), "body {}\n").unwrap();
+    for (path, age) in [("www/css/site.css", 5), ("www/css", 6), ("www", 7)] {
+        dated(&server.path(path), DATE - age * 3_600);
+    }
+    let mut h = connected(&server, "search");
+    h.get_by_label("Search...").click();
+    h.run_steps(3);
+    h.get_by_label("Name:").focus();
+    h.step();
+    h.get_by_label("Name:").type_text("site");
+    h.run_steps(2);
+    h.get_by_label("Search").click();
+    run_until(&mut h, "the search results", |a| {
+        !a.search_window().is_running() && a.search_window().results().len() == 2
+    });
+    snapshot(&mut h, "search_window", &PORTS);
+}
+
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_filters_dialog() {
+    let server = Server::plain();
+    let mut h = connected(&server, "filters");
+    h.get_all_by_label("Filters...").nth(1).unwrap().click();
+    h.run_steps(3);
+    h.get_by_label("Remote: Temporary and backup files").click();
+    h.run_steps(2);
+    snapshot(&mut h, "dialog_filters", &PORTS);
+}
+
+mod compare;
