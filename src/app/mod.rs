@@ -8,6 +8,7 @@
 mod commands;
 mod connect;
 mod data_fields;
+mod edit;
 mod link;
 mod local;
 mod log_view;
@@ -33,6 +34,8 @@ use crate::sites::{Keyring, SpeedLimit};
 
 pub use commands::AppCommand;
 use connect::QuickConnect;
+use edit::Edits;
+pub use edit::{EditAction, EditMode, EditState, EditedFile};
 use link::Link;
 use local::{LocalFs, LocalResult};
 pub use log_view::LogView;
@@ -67,6 +70,8 @@ pub struct FerryApp {
     journal: Journal,
     /// The speed limits the worker keeps to; the status bar toggles them.
     speed_limit: SpeedLimit,
+    /// Files viewed or edited in place, and the Edited files window.
+    edit: Edits,
 }
 
 impl FerryApp {
@@ -96,6 +101,7 @@ impl FerryApp {
             commands: Vec::new(),
             journal: Journal::none(),
             speed_limit: SpeedLimit::default(),
+            edit: Edits::new(ctx),
         };
         app.apply_settings(ctx, &settings);
         app.open_journal(start.data_dir.as_deref());
@@ -215,6 +221,9 @@ impl FerryApp {
 
     fn handle(&mut self, event: Event, after: Option<link::After>) {
         self.journal.feed.observe(&event);
+        if self.edit_event(&event) {
+            return;
+        }
         let event = match event {
             Event::Prompt { id, prompt, .. } => return self.prompts.push(id, prompt),
             Event::Transfer { id, state, .. } => return self.queue.update(id, state),
@@ -294,6 +303,10 @@ impl FerryApp {
                 ui.separator();
                 ui.small(format!("Data connections: {mode}"));
                 self.speed_limit_toggle(ui);
+                let edited = self.edit.files().len();
+                if edited > 0 && ui.small_button(format!("Edited files: {edited}")).clicked() {
+                    self.commands.push(AppCommand::ShowEditedFiles);
+                }
             });
         });
     }
@@ -368,12 +381,13 @@ impl FerryApp {
         });
     }
 
-    /// The Site Manager, Settings and the prompt dialogs.
+    /// The Site Manager, Settings, the prompt dialogs and the Edited files window.
     fn windows(&mut self, ctx: &egui::Context) {
         self.sites.show(ctx, &mut self.commands);
         if let Some((prompt, answer)) = self.prompts.show(ctx) {
             self.commands.push(AppCommand::Answer(prompt, answer));
         }
+        self.edit_frame(ctx);
     }
 }
 
@@ -403,6 +417,12 @@ impl eframe::App for FerryApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.save_journal();
+        if let Some(kept) = self.edit.finish() {
+            eprintln!(
+                "ferry: edited files whose changes were not uploaded are kept in {}",
+                kept.display()
+            );
+        }
     }
 }
 

@@ -70,7 +70,9 @@ pub use model::{
     SiteEntry, SiteProtocol, TransferMode, check_name,
 };
 pub use secrets::{Keyring, KeyringError, SERVICE};
-pub use settings::{OnExists, Settings, SettingsError, SpeedLimit, Theme};
+pub use settings::{
+    DoubleClick, FileAssociation, OnExists, Settings, SettingsError, SpeedLimit, Theme,
+};
 pub use store::{SettingsStore, SiteStore, Store};
 pub use tree::{Duplicated, EditError, ResolveError, SiteRef, SiteTarget, SiteTree};
 

@@ -17,6 +17,7 @@ use crate::support::*;
 mod browse;
 mod charset;
 mod dialogs;
+mod edit;
 mod filter;
 mod hostile_names;
 mod menus;

@@ -56,6 +56,12 @@ pub enum PaneAction {
     PickUpload,
     /// Rows dragged from the other pane were dropped here: transfer them to this side.
     Receive(Vec<Entry>),
+    /// A remote file double-clicked or entered: what Settings say (transfer, view/edit,
+    /// nothing).
+    OpenFile(Entry),
+    /// Open a remote file in its viewer or editor (edit in place).
+    View(Entry),
+    Edit(Entry),
 }
 
 /// What a row drag carries from one pane to the other.
