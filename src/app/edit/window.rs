@@ -44,6 +44,8 @@ impl Edits {
         egui::Window::new("Edited files")
             .open(&mut open)
             .default_width(720.0)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
             .show(ctx, |ui| {
                 if let Some(error) = &self.window.error {
                     ui.colored_label(ui.visuals().error_fg_color, error);
@@ -67,12 +69,9 @@ impl Edits {
                             row(ui, file, actions);
                         }
                     });
-                ui.weak(format!(
-                    "Copies are kept in {} and removed with Remove or when Ferry closes.",
-                    self.temp_folder()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default()
-                ));
+                let folder = self.temp_folder().unwrap_or_default();
+                ui.weak("The copies are deleted with Remove, or when Ferry closes.")
+                    .on_hover_text(format!("They are kept in {}", folder.display()));
             });
         self.window.open = open;
     }

@@ -269,6 +269,7 @@ fn double_click_follows_the_setting() {
     assert_eq!(std::fs::read(server.path("page.txt")).unwrap(), ORIGINAL);
 
     // "View": opened, not watched; nothing is asked after the viewer wrote to it.
+    run_until(&mut h, "the refreshed listing", |a| !a.remote().loading);
     remote_menu(&mut h, "page.txt", "View");
     run_until(&mut h, "viewed", |a| a.edited_files().len() == 2);
     run_until(&mut h, "opened", |a| {
