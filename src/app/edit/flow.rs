@@ -88,8 +88,8 @@ impl Edits {
                 self.transfer_file(link, id, Direction::Download, ExistsPolicy::Overwrite);
             }
             Purpose::Upload if now.changed_since(&file.baseline) => {
-                file.state = EditState::Conflict;
                 file.conflict = Some(now);
+                self.set_state(id, EditState::Conflict);
                 self.questions.push_back(Question::Conflict(id));
             }
             Purpose::Upload => {
@@ -97,8 +97,9 @@ impl Edits {
             }
             Purpose::Rebaseline => {
                 file.baseline = now;
-                file.state = EditState::Uploaded;
-                if std::mem::take(&mut file.saved_again) {
+                let saved_again = std::mem::take(&mut file.saved_again);
+                self.set_state(id, EditState::Uploaded);
+                if saved_again {
                     self.saved(id);
                 }
             }
@@ -157,7 +158,7 @@ impl Edits {
         };
         self.transfers.remove(&transfer);
         match failed {
-            Some(why) => file.state = EditState::Failed(why),
+            Some(why) => self.set_state(id, EditState::Failed(why)),
             None if downloading => self.downloaded(id),
             None => {
                 let session = file.session;
@@ -172,16 +173,17 @@ impl Edits {
             return;
         };
         file.stamp = Stamp::of(&file.local);
-        if file.mode == EditMode::Edit
+        let state = if file.mode == EditMode::Edit
             && let Err(e) = self.watch.watch(&file.folder)
         {
-            file.state = EditState::Failed(format!("the copy cannot be watched: {e}"));
-            return;
-        }
-        file.state = match launch::open(&self.associations, &file.local) {
-            Ok(_) => EditState::Opened,
-            Err(e) => EditState::Failed(e.to_string()),
+            EditState::Failed(format!("the copy cannot be watched: {e}"))
+        } else {
+            match launch::open(&self.associations, &file.local) {
+                Ok(_) => EditState::Opened,
+                Err(e) => EditState::Failed(e.to_string()),
+            }
         };
+        self.set_state(id, state);
     }
 
     /// Takes in the saves seen since the last frame, and checks and uploads the files waiting
@@ -244,11 +246,11 @@ impl Edits {
             .or_else(|| online.iter().find(|(_, key)| *key == file.site))
             .map(|(s, _)| *s);
         let Some(session) = session else {
-            file.state = EditState::Failed(format!(
+            let why = format!(
                 "not connected to {}: connect, then choose Upload now",
                 file.site.0
-            ));
-            return;
+            );
+            return self.set_state(id, EditState::Failed(why));
         };
         file.session = session;
         file.state = EditState::Uploading;

@@ -3,7 +3,7 @@
 //! belong to an edited file.
 
 use super::{EditAction, EditMode, SiteKey, site_key};
-use crate::api::{Direction, EntryKind, Event, SessionId};
+use crate::api::{Direction, EntryKind, Event, LogKind, SessionId};
 use crate::app::pane::{PaneAction, Side};
 use crate::app::{AppCommand, FerryApp};
 use crate::sites::DoubleClick;
@@ -68,6 +68,12 @@ impl FerryApp {
     pub(in crate::app) fn edit_frame(&mut self, ctx: &egui::Context) {
         let online = self.online();
         self.edit.tick(&mut self.link, &online);
+        for note in self.edit.take_notes() {
+            if note.failed {
+                self.say(LogKind::Error, note.text.clone());
+            }
+            self.tab_mut().status = note.text;
+        }
         let other_prompt = self.prompts_waiting() > 0;
         let actions = self.edit.show(ctx, other_prompt);
         self.commands

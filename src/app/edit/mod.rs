@@ -198,6 +198,15 @@ pub struct Edits {
     associations: Vec<FileAssociation>,
     double_click: DoubleClick,
     pub window: EditWindow,
+    /// What happened since the last frame, for the status bar (and the log when it failed).
+    notes: Vec<Note>,
+}
+
+/// A line for the status bar; a failure also goes to the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub failed: bool,
+    pub text: String,
 }
 
 impl Edits {
@@ -216,6 +225,7 @@ impl Edits {
             associations: Vec::new(),
             double_click: DoubleClick::Transfer,
             window: EditWindow::default(),
+            notes: Vec::new(),
         }
     }
 
@@ -241,6 +251,32 @@ impl Edits {
     /// Whether this transfer is one of a file's download or upload.
     pub fn owns_transfer(&self, id: TransferId) -> bool {
         self.transfers.contains_key(&id)
+    }
+
+    /// What happened since the last call.
+    pub fn take_notes(&mut self) -> Vec<Note> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// Sets a file's state; a failure is noted for the log.
+    fn set_state(&mut self, id: u64, state: EditState) {
+        let Some(file) = self.files.iter_mut().find(|f| f.id == id) else {
+            return;
+        };
+        let text = match &state {
+            EditState::Opened => format!("Opened {}", file.name),
+            EditState::Uploaded => format!("Uploaded {} back to {}", file.remote, file.site.0),
+            EditState::Conflict => {
+                format!("{} changed on the server since it was opened", file.remote)
+            }
+            EditState::Failed(why) => format!("{}: {why}", file.remote),
+            _ => String::new(),
+        };
+        let failed = matches!(state, EditState::Failed(_));
+        file.state = state;
+        if !text.is_empty() {
+            self.notes.push(Note { failed, text });
+        }
     }
 
     fn file(&mut self, id: u64) -> Option<&mut EditedFile> {
