@@ -309,3 +309,41 @@ fn limits_and_proxy(ui: &mut egui::Ui, s: &mut Settings) {
     .labelled_by(label.id);
     ui.end_row();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_associations_are_typed_one_a_line_and_read_back() {
+        let typed = "txt code --wait %f\n\n  .HTML  'My Editor' %f  \n";
+        let parsed = parse_associations(typed).unwrap();
+        assert_eq!(
+            parsed,
+            [
+                FileAssociation {
+                    extension: "txt".to_string(),
+                    command: "code --wait %f".to_string(),
+                },
+                FileAssociation {
+                    extension: "html".to_string(),
+                    command: "'My Editor' %f".to_string(),
+                },
+            ]
+        );
+        assert_eq!(
+            parse_associations(&associations_text(&parsed)).unwrap(),
+            parsed
+        );
+        assert!(parse_associations("txt").is_err());
+    }
+
+    #[test]
+    fn an_editor_command_with_unbalanced_quotes_is_refused_on_ok() {
+        let settings = Settings {
+            file_associations: parse_associations("txt 'code %f").unwrap(),
+            ..Default::default()
+        };
+        assert!(settings.validate().is_err());
+    }
+}

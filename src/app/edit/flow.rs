@@ -167,6 +167,24 @@ impl Edits {
         }
     }
 
+    /// A connection closed: what its files waited for (a check, a transfer) will not come, so
+    /// they fail and can be uploaded again (on another connection to the site) or removed.
+    pub fn session_closed(&mut self, session: SessionId) {
+        let stuck: Vec<u64> = self
+            .files
+            .iter()
+            .filter(|f| f.session == session && f.state.busy())
+            .map(|f| f.id)
+            .collect();
+        for id in stuck {
+            self.probes.remove(&id);
+            self.requests.retain(|_, (file, _)| *file != id);
+            self.transfers.retain(|_, file| *file != id);
+            let why = "the connection closed before it ended".to_string();
+            self.set_state(id, EditState::Failed(why));
+        }
+    }
+
     /// The copy arrived: watched (when edited), then opened.
     fn downloaded(&mut self, id: u64) {
         let Some(file) = self.files.iter_mut().find(|f| f.id == id) else {

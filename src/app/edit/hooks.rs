@@ -88,6 +88,10 @@ impl FerryApp {
             Event::OpDone {
                 request, result, ..
             } => self.edit.op_done(&mut self.link, *request, result),
+            Event::SessionClosed { session, .. } => {
+                self.edit.session_closed(*session);
+                false
+            }
             Event::Transfer { id, state, .. } if self.edit.owns_transfer(*id) => {
                 self.journal.feed.forget(*id);
                 self.edit.transfer(&mut self.link, *id, state);

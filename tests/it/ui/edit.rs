@@ -279,3 +279,34 @@ fn double_click_follows_the_setting() {
     assert!(h.query_by_label("File changed").is_none());
     assert_eq!(app(&h).edited_files()[1].state, EditState::Opened);
 }
+
+#[test]
+fn enter_follows_the_setting_and_nothing_does_nothing() {
+    let server = Server::plain();
+    std::fs::write(server.path("page.txt"), ORIGINAL).unwrap();
+    let (local, tools) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let editor = fake_editor(tools.path(), false);
+    let config = config_with(&editor, DoubleClick::ViewEdit);
+    let mut h = edit_app(&server, local.path(), config.path());
+    run_until(&mut h, "the listing", remote_has("page.txt"));
+    let row = remote_row(&h, "page.txt");
+    click_at(&mut h, row, egui::PointerButton::Primary, 1);
+    h.key_press(egui::Key::Enter);
+    until_shown(&mut h, "File changed");
+    assert_eq!(app(&h).edited_files().len(), 1);
+    drop(h);
+
+    let config = config_with(&editor, DoubleClick::Nothing);
+    let mut h = edit_app(&server, local.path(), config.path());
+    run_until(&mut h, "the listing", remote_has("page.txt"));
+    double_click(&mut h, "page.txt");
+    h.key_press(egui::Key::Enter);
+    // A second for anything the worker would have done to show.
+    for _ in 0..60 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(15));
+    }
+    assert!(app(&h).edited_files().is_empty());
+    assert_eq!(app(&h).queue().len(), 0, "nothing transferred");
+    assert!(!local.path().join("page.txt").exists());
+}
