@@ -11,7 +11,8 @@ use crate::api::{
 use crate::app::link::{After, Link};
 
 impl Edits {
-    /// Starts viewing or editing `remote`, a file of the folder shown on `session`.
+    /// Starts viewing or editing `remote`, a file of the folder shown on `session`. A file
+    /// already open the same way opens its copy again (none is downloaded over unsaved work).
     pub fn start(
         &mut self,
         link: &mut Link,
@@ -21,6 +22,19 @@ impl Edits {
         remote: String,
         name: String,
     ) -> Result<(), String> {
+        let key = site_key(site);
+        let open = self.files.iter().find(|f| {
+            f.remote == remote
+                && f.site == key
+                && f.mode == mode
+                && !matches!(f.state, EditState::Failed(_))
+        });
+        if let Some(file) = open {
+            return match file.state {
+                EditState::Downloading => Ok(()),
+                _ => self.act(link, EditAction::Reopen(file.id), &[]),
+            };
+        }
         let id = self.add(mode, session, site, remote, name)?;
         self.probe(link, id, session, Purpose::Download);
         Ok(())

@@ -268,6 +268,17 @@ fn double_click_follows_the_setting() {
     assert!(!local.path().join("page.txt").exists(), "not downloaded");
     assert_eq!(std::fs::read(server.path("page.txt")).unwrap(), ORIGINAL);
 
+    // Edit again: the same copy opens again, nothing is downloaded over the unsaved change.
+    remote_menu(&mut h, "page.txt", "Edit");
+    until_shown(&mut h, "File changed");
+    h.get_by_label("Not now").click();
+    assert_eq!(app(&h).edited_files().len(), 1);
+    let copy = &app(&h).edited_files()[0].local;
+    assert_eq!(
+        std::fs::read(copy).unwrap(),
+        with_added(&with_added(ORIGINAL))
+    );
+
     // "View": opened, not watched; nothing is asked after the viewer wrote to it.
     run_until(&mut h, "the refreshed listing", |a| !a.remote().loading);
     remote_menu(&mut h, "page.txt", "View");
