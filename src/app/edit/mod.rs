@@ -135,7 +135,7 @@ struct Probe {
     modified: Option<Option<RemoteTime>>,
 }
 
-/// What a finished upload was.
+/// Which of the two facts a SIZE or MDTM request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fact {
     Size,
