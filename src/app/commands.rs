@@ -81,6 +81,10 @@ pub enum AppCommand {
     OpenSearch,
     /// Something asked for from the search window's results.
     Search(super::search::SearchAction),
+    /// Open the Edited files window (FileZilla: Edit → Show files currently being edited).
+    ShowEditedFiles,
+    /// A choice about a file viewed or edited in place.
+    Edit(super::EditAction),
 }
 
 /// Where transfers started from a side go: away from it.
@@ -142,6 +146,8 @@ impl FerryApp {
             AppCommand::FiltersEdited(filters) => self.filters_edited(*filters),
             AppCommand::OpenSearch => self.open_search(),
             AppCommand::Search(action) => self.search_action(action),
+            AppCommand::ShowEditedFiles => self.edit.window.open = true,
+            AppCommand::Edit(action) => self.edit_action(action),
             command => self.apply_menu_command(ctx, command),
         }
     }
@@ -152,6 +158,9 @@ impl FerryApp {
         let tab = self.tabs.active_index();
         match (side, action) {
             (_, PaneAction::Transfer(entries)) => self.transfer_entries(from_side(side), entries),
+            (_, action @ (PaneAction::OpenFile(_) | PaneAction::View(_) | PaneAction::Edit(_))) => {
+                self.open_file(side, action)
+            }
             (_, PaneAction::AddToQueue(entries)) => {
                 self.hold_queue();
                 self.transfer_entries(from_side(side), entries);
@@ -396,6 +405,7 @@ impl FerryApp {
         self.tabs
             .set_log(settings.log_line_cap as usize, settings.log_timestamps);
         self.set_speed_limit(settings.speed_limit);
+        self.edit.configure(settings);
         ctx.set_theme(match settings.theme {
             crate::sites::Theme::System => egui::ThemePreference::System,
             crate::sites::Theme::Light => egui::ThemePreference::Light,
@@ -424,7 +434,7 @@ impl FerryApp {
 
     /// Entries of the folder shown on one side into the folder shown on the other
     /// (recursively for folders).
-    fn transfer_entries(&mut self, direction: Direction, entries: Vec<Entry>) {
+    pub(super) fn transfer_entries(&mut self, direction: Direction, entries: Vec<Entry>) {
         if direction == Direction::Upload && !self.is_connected() {
             self.tab_mut().status = "Connect to a server to upload".to_string();
             return;

@@ -19,6 +19,8 @@ pub enum After {
     Listing,
     /// Refresh the remote pane (a rename, delete, mkdir...).
     RefreshRemote,
+    /// An edited file's SIZE or MDTM: edit in place takes the result; no tab sees it.
+    Edit,
 }
 
 pub struct Link {

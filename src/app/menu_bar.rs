@@ -166,6 +166,9 @@ impl FerryApp {
         if item(ui, "Settings...", None) {
             self.commands.push(AppCommand::OpenSettings);
         }
+        if item(ui, "Edited files...", None) {
+            self.commands.push(AppCommand::ShowEditedFiles);
+        }
     }
 
     fn view_menu(&mut self, ui: &mut egui::Ui) {

@@ -10,6 +10,7 @@ mod commands;
 mod compare;
 mod connect;
 mod data_fields;
+mod edit;
 mod filters;
 mod link;
 mod local;
@@ -43,6 +44,8 @@ use crate::sites::{FilterSettings, Keyring, SpeedLimit};
 pub use commands::AppCommand;
 pub use compare::{Class, CompareMode, CompareOptions};
 use connect::QuickConnect;
+use edit::Edits;
+pub use edit::{EditAction, EditMode, EditState, EditedFile};
 use link::Link;
 use local::{LocalFs, LocalResult};
 pub use log_view::LogView;
@@ -95,6 +98,8 @@ pub struct FerryApp {
     filter_dialog: filters::FilterDialog,
     /// The remote search window.
     search: search::SearchWindow,
+    /// Files viewed or edited in place, and the Edited files window.
+    edit: Edits,
 }
 
 impl FerryApp {
@@ -132,6 +137,7 @@ impl FerryApp {
             filters: FilterSettings::default(),
             filter_dialog: filters::FilterDialog::default(),
             search: search::SearchWindow::default(),
+            edit: Edits::new(ctx),
         };
         app.menus.windows.data_dir = start.data_dir.clone();
         app.apply_settings(ctx, &settings);
@@ -274,6 +280,9 @@ impl FerryApp {
         let Some(event) = self.search.take(event) else {
             return;
         };
+        if self.edit_event(&event) {
+            return;
+        }
         let event = match event {
             Event::Prompt { id, prompt, .. } => return self.prompts.push(id, prompt),
             Event::Transfer { id, state, .. } => return self.queue.update(id, state),
@@ -353,6 +362,10 @@ impl FerryApp {
                 ui.separator();
                 ui.small(format!("Data connections: {mode}"));
                 self.speed_limit_toggle(ui);
+                let edited = self.edit.files().len();
+                if edited > 0 && ui.small_button(format!("Edited files: {edited}")).clicked() {
+                    self.commands.push(AppCommand::ShowEditedFiles);
+                }
             });
         });
     }
@@ -427,7 +440,7 @@ impl FerryApp {
         });
     }
 
-    /// The Site Manager, Settings and the prompt dialogs.
+    /// The Site Manager, Settings, the prompt dialogs and the Edited files window.
     fn windows(&mut self, ctx: &egui::Context) {
         self.sites.show(ctx, &mut self.commands);
         self.menus.windows.show(ctx, &mut self.commands);
@@ -441,6 +454,7 @@ impl FerryApp {
                 .push(AppCommand::FiltersEdited(Box::new(filters)));
         }
         self.search.show(ctx, &mut self.commands);
+        self.edit_frame(ctx);
     }
 }
 
@@ -474,6 +488,12 @@ impl eframe::App for FerryApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.save_journal();
+        if let Some(kept) = self.edit.finish() {
+            eprintln!(
+                "ferry: edited files whose changes were not uploaded are kept in {}",
+                kept.display()
+            );
+        }
     }
 }
 

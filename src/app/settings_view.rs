@@ -1,12 +1,16 @@
 //! The Settings window: the global defaults (transfer mode and its options, simultaneous
 //! transfers, timeouts, keep-alive, speed limits, the proxy, the default file-exists action,
 //! the transfer type and its ASCII extensions, hash verification, preserved times, the log's
-//! timestamps and line cap, the theme), edited on a copy and saved with "OK"; they apply to new
+//! timestamps and line cap, the theme, the double-click on a remote file and the editors by
+//! extension for View/Edit), edited on a copy and saved with "OK"; they apply to new
 //! connections.
 
 use super::data_fields::DataFields;
 use crate::api::{TransferType, VerifyMode};
-use crate::sites::{KeepAlive, OnExists, Settings, SettingsStore, SpeedLimit, Theme, TransferMode};
+use crate::sites::{
+    DoubleClick, FileAssociation, KeepAlive, OnExists, Settings, SettingsStore, SpeedLimit, Theme,
+    TransferMode,
+};
 
 #[derive(Default)]
 pub struct SettingsWindow {
@@ -20,6 +24,8 @@ struct Draft {
     data: DataFields,
     /// The ASCII extensions as typed: separated by spaces or commas.
     extensions: String,
+    /// The file associations as typed: one `extension command` a line.
+    associations: String,
 }
 
 impl SettingsWindow {
@@ -28,6 +34,7 @@ impl SettingsWindow {
         self.draft = Some(Draft {
             data: DataFields::new(&settings.data_options),
             extensions: settings.ascii_extensions.join(" "),
+            associations: associations_text(&settings.file_associations),
             settings,
         });
         self.error = None;
@@ -97,6 +104,7 @@ fn finish(draft: &Draft) -> Result<Settings, String> {
         .map(|e| e.trim().trim_start_matches('.').to_lowercase())
         .filter(|e| !e.is_empty())
         .collect();
+    settings.file_associations = parse_associations(&draft.associations)?;
     settings.validate().map_err(|e| e.to_string())?;
     Ok(settings)
 }
@@ -182,6 +190,57 @@ fn fields(ui: &mut egui::Ui, draft: &mut Draft) {
         .labelled_by(label.id);
     ui.end_row();
     combo(ui, "Theme:", &mut s.theme, &Theme::ALL, Theme::label);
+    edit_fields(ui, s, &mut draft.associations);
+}
+
+/// View/Edit: what a double-click on a remote file does, and the editor for each extension.
+fn edit_fields(ui: &mut egui::Ui, s: &mut Settings, associations: &mut String) {
+    combo(
+        ui,
+        "Double-click on a remote file:",
+        &mut s.remote_double_click,
+        &DoubleClick::ALL,
+        DoubleClick::label,
+    );
+    let label = ui.label("File associations:");
+    ui.add(
+        egui::TextEdit::multiline(associations)
+            .hint_text("txt code --wait %f\nhtml gedit %f")
+            .desired_rows(3)
+            .desired_width(320.0),
+    )
+    .labelled_by(label.id)
+    .on_hover_text(
+        "One extension and its editor command a line; %f is the file. Other files open in the \
+         system's default application.",
+    );
+    ui.end_row();
+}
+
+/// `txt code --wait %f` lines, one an association.
+fn associations_text(associations: &[FileAssociation]) -> String {
+    associations
+        .iter()
+        .map(|a| format!("{} {}", a.extension, a.command))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The association lines as typed: an extension (a leading dot is dropped), then the command.
+fn parse_associations(text: &str) -> Result<Vec<FileAssociation>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| match line.split_once(char::is_whitespace) {
+            Some((extension, command)) if !command.trim().is_empty() => Ok(FileAssociation {
+                extension: extension.trim_start_matches('.').to_lowercase(),
+                command: command.trim().to_string(),
+            }),
+            _ => Err(format!(
+                "file association {line:?}: write the extension, a space, then the command"
+            )),
+        })
+        .collect()
 }
 
 /// The keep-alive: on or off, and how often.
@@ -263,4 +322,42 @@ fn limits_and_proxy(ui: &mut egui::Ui, s: &mut Settings) {
     )
     .labelled_by(label.id);
     ui.end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_associations_are_typed_one_a_line_and_read_back() {
+        let typed = "txt code --wait %f\n\n  .HTML  'My Editor' %f  \n";
+        let parsed = parse_associations(typed).unwrap();
+        assert_eq!(
+            parsed,
+            [
+                FileAssociation {
+                    extension: "txt".to_string(),
+                    command: "code --wait %f".to_string(),
+                },
+                FileAssociation {
+                    extension: "html".to_string(),
+                    command: "'My Editor' %f".to_string(),
+                },
+            ]
+        );
+        assert_eq!(
+            parse_associations(&associations_text(&parsed)).unwrap(),
+            parsed
+        );
+        assert!(parse_associations("txt").is_err());
+    }
+
+    #[test]
+    fn an_editor_command_with_unbalanced_quotes_is_refused_on_ok() {
+        let settings = Settings {
+            file_associations: parse_associations("txt 'code %f").unwrap(),
+            ..Default::default()
+        };
+        assert!(settings.validate().is_err());
+    }
 }

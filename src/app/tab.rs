@@ -178,7 +178,7 @@ impl Tab {
                     }
                     return self.refresh();
                 }
-                None => {}
+                Some(After::Edit) | None => {}
             },
             Event::ModeInUse { mode, .. } => self.mode_in_use = Some(mode),
             Event::QueueIdle { .. } => return Some(TabEffect::RefreshBoth),

@@ -72,7 +72,10 @@ pub use model::{
     SiteEntry, SiteProtocol, TransferMode, check_name,
 };
 pub use secrets::{Keyring, KeyringError, SERVICE};
-pub use settings::{FilterSettings, OnExists, Settings, SettingsError, SpeedLimit, Theme};
+pub use settings::{
+    DoubleClick, FileAssociation, FilterSettings, OnExists, Settings, SettingsError, SpeedLimit,
+    Theme,
+};
 pub use store::{SettingsStore, SiteStore, Store};
 pub use tree::{Duplicated, EditError, ResolveError, SiteRef, SiteTarget, SiteTree};
 

@@ -76,6 +76,44 @@ impl Theme {
     }
 }
 
+/// What a double-click (or Enter) on a remote file does, as FileZilla offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoubleClick {
+    /// Download it into the local folder shown.
+    #[default]
+    Transfer,
+    /// Open it in its editor (edit in place).
+    ViewEdit,
+    Nothing,
+}
+
+impl DoubleClick {
+    pub const ALL: [DoubleClick; 3] = [
+        DoubleClick::Transfer,
+        DoubleClick::ViewEdit,
+        DoubleClick::Nothing,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DoubleClick::Transfer => "Transfer",
+            DoubleClick::ViewEdit => "View/Edit",
+            DoubleClick::Nothing => "Nothing",
+        }
+    }
+}
+
+/// The editor for one file extension (View/Edit): `command` is a template such as
+/// `code --wait %f`, split into words like a shell would (quotes, backslashes) but run without
+/// one; `%f` becomes the file's path as one argument.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileAssociation {
+    /// Lower case, without the dot.
+    pub extension: String,
+    pub command: String,
+}
+
 /// Global defaults. Every field has a default, so a partial file reads fine.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -114,6 +152,11 @@ pub struct Settings {
     pub bookmarks: Vec<super::bookmarks::Bookmark>,
     /// Filename filters (View → Directory listing filters).
     pub filters: FilterSettings,
+    /// What a double-click or Enter on a remote file does.
+    pub remote_double_click: DoubleClick,
+    /// Editors by extension for View/Edit; other files open in the OS default application.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub file_associations: Vec<FileAssociation>,
 }
 
 /// The filename filters, each enabled per side, and whether recursive transfers keep to them.
@@ -228,6 +271,8 @@ impl Default for Settings {
             speed_limit: SpeedLimit::default(),
             bookmarks: Vec::new(),
             filters: FilterSettings::default(),
+            remote_double_click: DoubleClick::Transfer,
+            file_associations: Vec::new(),
         }
     }
 }
@@ -293,6 +338,15 @@ impl Settings {
             ));
         }
         super::bookmarks::check_list(&self.bookmarks).map_err(SettingsError)?;
+        for association in &self.file_associations {
+            let words = shlex::split(&association.command);
+            if association.extension.is_empty() || words.is_none_or(|w| w.is_empty()) {
+                return fail(format!(
+                    "the editor for .{} needs an extension and a command (unbalanced quotes?)",
+                    association.extension
+                ));
+            }
+        }
         Ok(())
     }
 }

@@ -19,6 +19,7 @@ mod browse;
 mod charset;
 mod compare;
 mod dialogs;
+mod edit;
 mod filter;
 mod filters;
 mod hostile_names;

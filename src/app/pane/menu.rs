@@ -6,7 +6,8 @@ use super::{Pane, PaneAction, Side};
 use crate::api::{Entry, EntryKind};
 
 impl Pane {
-    /// Double-click or Enter: into a directory, or transfer a file.
+    /// Double-click or Enter: into a directory; a local file is transferred, a remote one does
+    /// what Settings say (`OpenFile`: transfer, view/edit, nothing).
     pub(super) fn open(&mut self, position: usize, actions: &mut Vec<PaneAction>) {
         let entry = self.entries[self.order[position]].clone();
         match entry.kind {
@@ -20,6 +21,7 @@ impl Pane {
                 self.navigate(target, actions);
             }
             EntryKind::Unknown => {}
+            _ if self.side == Side::Remote => actions.push(PaneAction::OpenFile(entry)),
             _ => actions.push(PaneAction::Transfer(vec![entry])),
         }
     }
@@ -68,6 +70,14 @@ impl Pane {
             MenuChoice::Refresh => self.navigate(self.path.clone(), actions),
             MenuChoice::FileManager => actions.push(PaneAction::OpenInFileManager),
             MenuChoice::UploadHere => actions.push(PaneAction::PickUpload),
+            MenuChoice::View | MenuChoice::Edit => {
+                if let Some(file) = selected.into_iter().find(|e| e.kind != EntryKind::Dir) {
+                    actions.push(match choice {
+                        MenuChoice::View => PaneAction::View(file),
+                        _ => PaneAction::Edit(file),
+                    });
+                }
+            }
             _ => {}
         }
     }
@@ -86,6 +96,8 @@ pub(super) enum MenuChoice {
     Refresh,
     FileManager,
     UploadHere,
+    View,
+    Edit,
 }
 
 /// The menu of a pane's empty space (an empty folder has no row to open one on).
@@ -122,6 +134,10 @@ pub(super) fn context_menu(ui: &mut egui::Ui, side: Side) -> Option<MenuChoice> 
     item(ui, transfer, MenuChoice::Transfer);
     item(ui, "Add to queue", MenuChoice::AddToQueue);
     item(ui, "Open / Enter", MenuChoice::Open);
+    if side == Side::Remote {
+        item(ui, "View", MenuChoice::View);
+        item(ui, "Edit", MenuChoice::Edit);
+    }
     ui.separator();
     item(ui, "Create directory", MenuChoice::Mkdir);
     item(ui, "Rename", MenuChoice::Rename);

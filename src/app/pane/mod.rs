@@ -63,6 +63,12 @@ pub enum PaneAction {
     EditFilters,
     /// Open the remote search from this folder.
     Search,
+    /// A remote file double-clicked or entered: what Settings say (transfer, view/edit,
+    /// nothing).
+    OpenFile(Entry),
+    /// Open a remote file in its viewer or editor (edit in place).
+    View(Entry),
+    Edit(Entry),
 }
 
 /// What a row drag carries from one pane to the other.

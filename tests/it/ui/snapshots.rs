@@ -9,7 +9,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use egui_kittest::SnapshotOptions;
 use egui_kittest::kittest::Queryable;
-use ferry::app::AppStart;
+use ferry::app::{AppStart, EditState};
 use ferry::demo::Demo;
 use ferry::demo::server::ServerTls;
 use ferry::*;
@@ -311,6 +311,83 @@ fn the_filters_dialog() {
     h.get_by_label("Remote: Temporary and backup files").click();
     h.run_steps(2);
     snapshot(&mut h, "dialog_filters", &PORTS);
+}
+
+/// The Edited files window with a file saved but not uploaded ("Not now"), one open in an
+/// editor that changed nothing, and one viewed.
+#[test]
+#[ignore = "needs Mesa's software Vulkan (apt mesa-vulkan-drivers); .ci/run runs it"]
+fn the_edited_files_window() {
+    use ferry::sites::{FileAssociation, Settings, SettingsStore};
+    let server = Server::plain();
+    for (file, text) in [
+        ("index.html", "<h1>Hello</h1>\n"),
+        ("notes.txt", "Shopping list\n"),
+        ("style.css", "body { margin: 0 }\n"),
+    ] {
+        std::fs::write(server.path(file), text).unwrap();
+        dated(&server.path(file), DATE);
+    }
+    let tools = tempfile::tempdir().unwrap();
+    let editor = tools.path().join("append.sh");
+    std::fs::write(&editor, "#!/bin/sh\nprintf 'milk\\n' >> \"$1\"\n").unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let association = |extension: &str, command: String| FileAssociation {
+        extension: extension.to_string(),
+        command,
+    };
+    let config = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        file_associations: vec![
+            association("txt", format!("{} %f", editor.display())),
+            association("html", "true".to_string()),
+            association("css", "true".to_string()),
+        ],
+        ..Default::default()
+    };
+    SettingsStore::open(config.path()).save(settings).unwrap();
+    let mut h = snapshot_harness(
+        AppStart {
+            connect: Some(server.site(Protocol::Ftp)),
+            local_dir: Some(local_folder("edited")),
+            config_dir: Some(config.path().to_path_buf()),
+            keyring: Some(ferry::sites::Keyring::in_memory()),
+            ..AppStart::default()
+        },
+        egui::Theme::Dark,
+    );
+    run_until(&mut h, "the listing", remote_has("style.css"));
+    context_menu(&mut h, "notes.txt", "Edit");
+    run_until(&mut h, "saved", |a| {
+        a.edited_files()
+            .first()
+            .is_some_and(|f| f.state == EditState::Modified)
+    });
+    h.run_steps(3);
+    h.get_by_label("Not now").click();
+    context_menu(&mut h, "index.html", "Edit");
+    run_until(&mut h, "opened", |a| {
+        a.edited_files()
+            .get(1)
+            .is_some_and(|f| f.state == EditState::Opened)
+    });
+    // The queue ran dry: the refresh that follows must not clear the next menu's selection.
+    for _ in 0..20 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(15));
+    }
+    run_until(&mut h, "the refreshed listing", |a| !a.remote().loading);
+    context_menu(&mut h, "style.css", "View");
+    run_until(&mut h, "all opened", |a| {
+        let files = a.edited_files();
+        files.len() == 3 && files[1..].iter().all(|f| f.state == EditState::Opened)
+    });
+    run_until(&mut h, "the refreshed listing", |a| !a.remote().loading);
+    h.get_by_label("Edited files: 3").click();
+    // Past the window's fade-in.
+    h.run_steps(30);
+    snapshot(&mut h, "edited_files", &PORTS);
 }
 
 mod compare;
