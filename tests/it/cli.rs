@@ -5,6 +5,7 @@
 mod charset;
 mod limits;
 mod mirror;
+mod progress;
 mod settings;
 mod verbs;
 
