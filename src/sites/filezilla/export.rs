@@ -91,7 +91,12 @@ fn server(
         &site.max_connections.unwrap_or(0).to_string(),
     );
     charset(out, &site.charset, &element);
-    element(out, "BypassProxy", "0");
+    element(
+        out,
+        "BypassProxy",
+        if site.bypass_proxy { "1" } else { "0" },
+    );
+    per_site_only_in_ferry(site, &label, warnings);
     element(out, "Name", &site.name);
     element(out, "Comments", &site.comments);
     element(out, "Colour", &site.colour.filezilla().to_string());
@@ -127,5 +132,20 @@ fn charset(out: &mut String, charset: &str, element: &impl Fn(&mut String, &str,
             element(out, "EncodingType", "Custom");
             element(out, "CustomEncoding", &name);
         }
+    }
+}
+
+/// The transfer options FileZilla keeps only as global settings (transfer type, preserve
+/// timestamps, hash verification): one warning each that a site sets.
+fn per_site_only_in_ferry(site: &SiteEntry, label: &str, warnings: &mut Vec<String>) {
+    let set = [
+        (site.transfer_type.is_some(), "transfer type"),
+        (site.preserve_times.is_some(), "\"preserve timestamps\""),
+        (site.verify.is_some(), "hash verification"),
+    ];
+    for (_, what) in set.iter().filter(|(set, _)| *set) {
+        warnings.push(format!(
+            "{label}: FileZilla has no per-site {what} (only a global one); not exported"
+        ));
     }
 }
