@@ -4,6 +4,7 @@
 
 mod charset;
 mod limits;
+mod logins;
 mod mirror;
 mod progress;
 mod settings;
