@@ -35,7 +35,10 @@ fn nodes(list: &[Node], depth: usize, path: &str, out: &mut String, warnings: &m
                 nodes(&folder.children, depth + 1, &inner, out, warnings);
                 let _ = writeln!(out, "{pad}</Folder>");
             }
-            Node::Site(site) => server(site, depth, path, out, warnings),
+            Node::Site(site) => {
+                per_site_only_in_ferry(site, path, warnings);
+                server(site, depth, path, out, warnings);
+            }
         }
     }
 }
@@ -91,12 +94,7 @@ fn server(
         &site.max_connections.unwrap_or(0).to_string(),
     );
     charset(out, &site.charset, &element);
-    element(
-        out,
-        "BypassProxy",
-        if site.bypass_proxy { "1" } else { "0" },
-    );
-    per_site_only_in_ferry(site, &label, warnings);
+    element(out, "BypassProxy", &u8::from(site.bypass_proxy).to_string());
     element(out, "Name", &site.name);
     element(out, "Comments", &site.comments);
     element(out, "Colour", &site.colour.filezilla().to_string());
@@ -137,7 +135,11 @@ fn charset(out: &mut String, charset: &str, element: &impl Fn(&mut String, &str,
 
 /// The transfer options FileZilla keeps only as global settings (transfer type, preserve
 /// timestamps, hash verification): one warning each that a site sets.
-fn per_site_only_in_ferry(site: &SiteEntry, label: &str, warnings: &mut Vec<String>) {
+fn per_site_only_in_ferry(site: &SiteEntry, path: &str, warnings: &mut Vec<String>) {
+    let label = match path {
+        "" => site.name.clone(),
+        path => format!("{path}/{}", site.name),
+    };
     let set = [
         (site.transfer_type.is_some(), "transfer type"),
         (site.preserve_times.is_some(), "\"preserve timestamps\""),
