@@ -393,6 +393,17 @@ pub enum Command {
     Answer { prompt: PromptId, answer: Answer },
     /// Close a session and its transfer connections.
     Disconnect { session: SessionId },
+    /// Open transfer connections now, concurrently, until the session's queue holds
+    /// `connections` (within how many may run at once), so that transfers queued next start
+    /// without waiting for a login (the command line, which knows transfers follow).
+    WarmUp {
+        session: SessionId,
+        connections: usize,
+    },
+    /// Give the browsing connection to the session's transfer queue, for the next transfer to
+    /// start on once the operations sent before have run; the session logs in again if it runs
+    /// another operation afterwards (the command line: one login when one connection suffices).
+    HandOver { session: SessionId },
     /// Close everything and stop the worker thread.
     Shutdown,
 }

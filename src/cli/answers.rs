@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 
 use anyhow::{Context, anyhow};
 
+use super::progress::Progress;
 use super::terminal::{ask_certificate, ask_exists};
 use crate::api::*;
 use crate::common::url::FtpUrl;
@@ -53,6 +54,8 @@ pub(super) struct Terminal {
     refused_cert: Option<CertificateInfo>,
     /// A password was asked for and none could be given.
     no_password: bool,
+    /// The live transfer lines (`--progress` on a terminal).
+    pub(super) progress: Option<Progress>,
 }
 
 impl Terminal {
@@ -62,6 +65,7 @@ impl Terminal {
             keyring_note,
             refused_cert: None,
             no_password: false,
+            progress: None,
         }
     }
 
@@ -113,14 +117,37 @@ pub(super) fn hint(error: &ErrorReport) -> String {
 
 impl Hook for Terminal {
     fn event(&mut self, event: &Event) {
-        if self.log
-            && let Event::Log(line) = event
-        {
-            eprintln!("{}\t{}", line.kind.label(), line.text);
+        match event {
+            Event::Log(line) if self.log => {
+                let print = || eprintln!("{}\t{}", line.kind.label(), line.text);
+                match &self.progress {
+                    Some(progress) => progress.suspend(print),
+                    None => print(),
+                }
+            }
+            Event::Transfer { id, state, .. } => {
+                if let Some(progress) = &mut self.progress {
+                    progress.transfer(*id, state);
+                }
+            }
+            _ => {}
         }
     }
 
     fn answer(&mut self, prompt: &Prompt) -> Option<Answer> {
+        match self.progress.take() {
+            Some(progress) => {
+                let answer = progress.suspend(|| self.ask(prompt));
+                self.progress = Some(progress);
+                answer
+            }
+            None => self.ask(prompt),
+        }
+    }
+}
+
+impl Terminal {
+    fn ask(&mut self, prompt: &Prompt) -> Option<Answer> {
         Some(match prompt {
             Prompt::Certificate(cert) => Answer::Certificate(self.certificate(cert)),
             Prompt::FileExists {

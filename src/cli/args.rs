@@ -57,6 +57,9 @@ pub enum CliCommand {
         local: Option<PathBuf>,
         #[arg(short, long)]
         recursive: bool,
+        /// On a terminal: one live line per transfer and a total (nothing without one)
+        #[arg(long)]
+        progress: bool,
         #[command(flatten)]
         opts: Opts,
     },
@@ -66,6 +69,9 @@ pub enum CliCommand {
         url: String,
         #[arg(short, long)]
         recursive: bool,
+        /// On a terminal: one live line per transfer and a total (nothing without one)
+        #[arg(long)]
+        progress: bool,
         #[command(flatten)]
         opts: Opts,
     },
@@ -150,6 +156,9 @@ pub enum CliCommand {
         /// and against the name (repeatable)
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
+        /// On a terminal: one live line per transfer and a total (nothing without one)
+        #[arg(long)]
+        progress: bool,
         #[command(flatten)]
         opts: Opts,
     },

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 
 use super::answers::{Terminal, hint, password_for_url};
+use super::progress::Progress;
 use super::target::Target;
 use super::terminal::format_entry;
 use crate::api::*;
@@ -40,6 +41,8 @@ pub(super) struct Client {
     cwd: String,
     /// FEAT lines, one feature each.
     features: Vec<String>,
+    /// Transfers at once (the site's, or --parallel).
+    parallel: usize,
 }
 
 impl Client {
@@ -47,6 +50,7 @@ impl Client {
         let mut url = target.url.clone();
         password_for_url(&mut url)?;
         let site = url.site;
+        let parallel = site.parallel;
         let terminal = Terminal::new(log, target.keyring_note.clone());
         let config = WorkerConfig {
             config_dir: config_dir(),
@@ -61,6 +65,7 @@ impl Client {
                 driver,
                 cwd: info.cwd,
                 features: info.features,
+                parallel,
             }),
             Err(error @ DriverError::Closed(_)) => Err(driver.hook().explain(error.to_string())),
             Err(error) => Err(error.into()),
@@ -130,10 +135,41 @@ impl Client {
         self.driver.next_id()
     }
 
+    /// Opens transfer connections ahead, all at once, for `transfers` files about to be
+    /// queued: as many as run at once, less the browsing connection handed over to them.
+    pub(super) fn warm_up(&self, transfers: usize) {
+        let connections = transfers.min(self.parallel).saturating_sub(1);
+        if connections > 0 {
+            self.driver.send(Command::WarmUp {
+                session: self.driver.session(),
+                connections,
+            });
+        }
+    }
+
+    /// The browsing connection carries the next transfer: no second login. An operation run
+    /// after it logs in again.
+    pub(super) fn hand_over(&self) {
+        self.driver.send(Command::HandOver {
+            session: self.driver.session(),
+        });
+    }
+
+    /// With `on` and a terminal, the transfers show live lines and a total (`--progress`).
+    pub(super) fn show_progress(&mut self, on: bool) {
+        if on {
+            self.driver.hook_mut().progress = Progress::on_terminal();
+        }
+    }
+
     /// Queues `requests` (each a transfer of its own, run in parallel as the site allows) and
     /// waits until the queue is idle.
     pub(super) fn queue(&mut self, requests: Vec<TransferRequest>) -> anyhow::Result<Transfers> {
-        Ok(self.driver.transfer(requests)?)
+        let transfers = self.driver.transfer(requests);
+        if let Some(progress) = &mut self.driver.hook_mut().progress {
+            progress.finish();
+        }
+        Ok(transfers?)
     }
 
     /// `message` as the error line, with what the terminal knows about why (a refused
@@ -231,6 +267,12 @@ impl Client {
         recursive: bool,
         ascii: bool,
     ) -> anyhow::Result<()> {
+        if recursive {
+            // A folder's files: as many connections as run at once, opened while the first
+            // one reads the folder.
+            self.warm_up(usize::MAX);
+        }
+        self.hand_over();
         let request = TransferRequest {
             id: TransferId(self.driver.next_id()),
             direction,
@@ -240,7 +282,7 @@ impl Client {
             ascii,
             on_exists: None,
         };
-        let transfers = self.driver.transfer(vec![request])?;
+        let transfers = self.queue(vec![request])?;
         let files = transfers.queued.iter().filter(|q| !q.is_dir).count();
         let mut failures: Vec<String> = transfers
             .failed

@@ -7,13 +7,14 @@
 //! `args` is the grammar, `target` what a URL argument names, `client` the session driven for
 //! `ls`/`get`/`put`, `verbs` and `stat` the other verbs on remote files, `mirror` the
 //! tree comparison and `ferry mirror`, `answers` the
-//! terminal's side of it, `sites` the site manager's stores and `terminal` what is printed and
-//! asked.
+//! terminal's side of it, `progress` the live transfer lines of `--progress`, `sites` the site
+//! manager's stores and `terminal` what is printed and asked.
 
 mod answers;
 mod args;
 mod client;
 mod mirror;
+mod progress;
 mod sites;
 mod stat;
 mod target;
@@ -44,18 +45,21 @@ pub fn run(command: CliCommand) -> anyhow::Result<()> {
             url,
             local,
             recursive,
+            progress,
             opts,
         } => {
             let target = Target::open(&url, &opts)?;
-            let client = Client::connect(&target, opts.log)?;
+            let mut client = Client::connect(&target, opts.log)?;
+            client.show_progress(progress);
             client.get(&target.url, local, recursive, opts.ascii)
         }
         CliCommand::Put {
             local,
             url,
             recursive,
+            progress,
             opts,
-        } => put(&local, &url, recursive, &opts),
+        } => put(&local, &url, recursive, progress, &opts),
         CliCommand::Rm {
             url,
             recursive,
@@ -88,6 +92,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<()> {
             delete,
             dry_run,
             exclude,
+            progress,
             opts,
         } => mirror::run(mirror::Mirror {
             source: &source,
@@ -95,6 +100,7 @@ pub fn run(command: CliCommand) -> anyhow::Result<()> {
             delete,
             dry_run,
             exclude: &exclude,
+            progress,
             opts: &opts,
         }),
         CliCommand::Sites { command } => sites::run(command),
@@ -107,7 +113,13 @@ pub fn run(command: CliCommand) -> anyhow::Result<()> {
     }
 }
 
-fn put(local: &std::path::Path, url: &str, recursive: bool, opts: &Opts) -> anyhow::Result<()> {
+fn put(
+    local: &std::path::Path,
+    url: &str,
+    recursive: bool,
+    progress: bool,
+    opts: &Opts,
+) -> anyhow::Result<()> {
     let target = Target::open(url, opts)?;
     if recursive && !local.is_dir() {
         bail!("{} is not a folder", local.display());
@@ -115,7 +127,8 @@ fn put(local: &std::path::Path, url: &str, recursive: bool, opts: &Opts) -> anyh
     if !recursive && !local.is_file() {
         bail!("{} is not a file (use -r for a folder)", local.display());
     }
-    let client = Client::connect(&target, opts.log)?;
+    let mut client = Client::connect(&target, opts.log)?;
+    client.show_progress(progress);
     client.put(&target.url, local, recursive, opts.ascii)
 }
 

@@ -51,14 +51,6 @@ impl Parked {
         self.conn.await.ok()
     }
 
-    /// The parked connection, if there is one.
-    pub async fn unpark(parked: Option<Parked>) -> Option<Connection> {
-        match parked {
-            Some(parked) => parked.take().await,
-            None => None,
-        }
-    }
-
     /// Says goodbye on the connection.
     pub async fn quit(self) {
         if let Some(conn) = self.take().await {

@@ -21,7 +21,9 @@ use crate::engine::idle::Parked;
 use crate::engine::session::SessionCtx;
 use crate::engine::transfer::{Done, Job, JobEnv, Outcome, Refused, local_path, run_job};
 
+mod ahead;
 mod env;
+use ahead::{Ahead, Source};
 use env::QueueEnv;
 
 /// What the worker sends a queue.
@@ -31,6 +33,10 @@ pub enum QueueMsg {
     Move(TransferId, QueuePlace),
     SetParallel(usize),
     SetPaused(bool),
+    /// Open connections ahead until the queue holds this many.
+    WarmUp(usize),
+    /// The browsing connection, once the session gives it.
+    HandOver(oneshot::Receiver<Option<Connection>>),
     Shutdown,
 }
 
@@ -79,6 +85,7 @@ pub async fn run(
     ceilings: Ceilings,
 ) {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<JobDone>();
+    let (ahead, mut opened) = Ahead::new();
     let mut queue = Queue {
         ceiling: ceilings.get(&ctx),
         ceilings,
@@ -96,6 +103,7 @@ pub async fn run(
         paused: false,
         ceiling_to_announce: false,
         limit_tries: HashMap::new(),
+        ahead,
         ctx,
     };
     loop {
@@ -107,6 +115,7 @@ pub async fn run(
                 }
             }
             Some(done) = done_rx.recv() => queue.finished(done),
+            Some(conn) = opened.recv() => queue.warmed(conn),
         }
     }
     queue.close(done_rx).await;
@@ -135,16 +144,20 @@ struct Queue {
     ceiling_to_announce: bool,
     /// How often each job was refused for the connection limit with nothing else open.
     limit_tries: HashMap<TransferId, u8>,
+    /// Connections opened ahead and the handed-over browsing connection, on their way.
+    ahead: Ahead,
 }
 
 impl Queue {
     /// Starts pending jobs while there is room, and says so when nothing is left to run.
     fn start_ready(&mut self) {
         while !self.paused
+            && !self.pending.is_empty()
             && self.env.slots.has_room(self.limit(), self.running.len())
+            && let Some(source) = self.source()
             && let Some(job) = self.pending.pop_front()
         {
-            self.start(job);
+            self.start(job, source);
             self.busy = true;
         }
         if self.busy && self.running.is_empty() && (self.pending.is_empty() || self.paused) {
@@ -155,21 +168,17 @@ impl Queue {
         }
     }
 
-    /// Runs `job` in its own task, on an idle connection or a new one.
-    fn start(&mut self, job: Job) {
+    /// Runs `job` in its own task, on the connection `source` gives or a new one.
+    fn start(&mut self, job: Job, source: Source) {
         let (cancel_tx, cancel_rx) = oneshot::channel();
         let others = self.running.len();
         self.running.insert(job.id, cancel_tx);
-        let parked = self.idle.pop();
-        let log = match &parked {
-            Some(p) => p.log.clone(),
-            None => self.ctx.log(self.env.slots.next_connection()),
-        };
+        let log = self.log_for(&source);
         let done = self.done_tx.clone();
         let env = self.env.clone();
         tokio::spawn(log.clone().scope(async move {
             let id = job.id;
-            let conn = Parked::unpark(parked).await;
+            let conn = source.take().await;
             let mut ended = run_one(env, job, conn, others, log, cancel_rx).await;
             ended.id = id;
             let _ = done.send(ended);
@@ -227,6 +236,8 @@ impl Queue {
             QueueMsg::Move(id, to) => move_job(&mut self.pending, id, to),
             QueueMsg::SetParallel(n) => self.parallel = clamp_parallel(n),
             QueueMsg::SetPaused(p) => self.paused = p,
+            QueueMsg::WarmUp(n) => self.warm_up(n),
+            QueueMsg::HandOver(conn) => self.ahead.hand_over(conn),
             QueueMsg::Shutdown => return false,
         }
         true
@@ -357,6 +368,7 @@ impl Queue {
                     conn.ctl.quit().await;
                 }
             }
+            self.ahead.quit().await;
         })
         .await;
         for id in running {

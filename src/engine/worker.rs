@@ -198,6 +198,19 @@ impl Sessions {
                     let _ = h.queue.send(QueueMsg::Shutdown);
                 }
             }
+            Command::WarmUp {
+                session,
+                connections,
+            } => self.to_queue(session, QueueMsg::WarmUp(connections)),
+            Command::HandOver { session } => {
+                if let Some(h) = self.running.get(&session) {
+                    // The queue hears first, so that the next transfer waits for this
+                    // connection instead of opening one.
+                    let (give, take) = tokio::sync::oneshot::channel();
+                    let _ = h.queue.send(QueueMsg::HandOver(take));
+                    let _ = h.session.send(SessionMsg::HandOver(give));
+                }
+            }
             Command::Shutdown => return false,
         }
         true

@@ -4,7 +4,9 @@
 
 mod charset;
 mod limits;
+mod logins;
 mod mirror;
+mod progress;
 mod settings;
 mod verbs;
 

@@ -1,55 +1,19 @@
 //! Verified, timestamped and typed transfers (issue 15): hashes compared after each transfer
-//! (pyftpdlib taught `HASH` and `XSHA256`, with a matching and a corrupted hash), modification
-//! times preserved both ways (with the command line in a time zone other than UTC), and the
-//! Auto transfer type (ASCII for text extensions and dotfiles, binary for the rest). The
-//! pyftpdlib tests need the interop venv and are ignored in a plain `cargo test`; their names
-//! start with `interop_`, so `tests/interop/run.sh` runs them.
+//! against `tests/interop/pyftpd_server.py` (pyftpdlib taught `HASH`, `XSHA256`, `XMD5`; with
+//! `FTP_HASH_LIE` every hash it sends is wrong), modification times preserved both ways (with
+//! the command line in a time zone other than UTC), and the Auto transfer type (ASCII for text
+//! extensions and dotfiles, binary for the rest). The pyftpdlib tests start the server from the
+//! interop venv (or a system Python with pyftpdlib) and say they are skipped without one.
+
+mod hash_server;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use ferry::*;
 
-use crate::support::pyftpd::PyServer;
 use crate::support::*;
-
-/// pyftpdlib with `HASH` (SHA-256 selected, draft-bryan-ftp-hash) and `XSHA256`; with the
-/// argument `corrupt` every hash it sends is wrong.
-const HASH_SERVER: &str = r#"
-import hashlib, os, sys
-from pyftpdlib.authorizers import DummyAuthorizer
-from pyftpdlib.handlers import FTPHandler
-from pyftpdlib.servers import FTPServer
-authorizer = DummyAuthorizer()
-authorizer.add_user(sys.argv[3], sys.argv[4], sys.argv[1], perm="elradfmwMT")
-CORRUPT = sys.argv[2] == "corrupt"
-def digest(path):
-    with open(path, "rb") as f:
-        h = hashlib.sha256(f.read()).hexdigest()
-    return ("0" if h[0] != "0" else "1") + h[1:] if CORRUPT else h
-class Handler(FTPHandler):
-    proto_cmds = dict(FTPHandler.proto_cmds)
-    proto_cmds["HASH"] = dict(perm="r", auth=True, arg=True, help="Syntax: HASH <SP> file-name")
-    proto_cmds["XSHA256"] = dict(perm="r", auth=True, arg=True, help="Syntax: XSHA256 <SP> file-name")
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._extra_feats = ["HASH SHA-256*;SHA-1;MD5", "XSHA256"]
-    def ftp_HASH(self, path):
-        size = os.path.getsize(path)
-        self.respond("213 SHA-256 0-%d %s %s" % (size, digest(path), self.fs.fs2ftp(path)))
-    def ftp_XSHA256(self, path):
-        self.respond("250 %s" % digest(path))
-Handler.authorizer = authorizer
-server = FTPServer(("127.0.0.1", 0), Handler)
-print(server.socket.getsockname()[1], flush=True)
-server.serve_forever(timeout=0.5)
-"#;
-
-fn hash_server(mode: &str) -> (PyServer, Site) {
-    let server = PyServer::start_script(HASH_SERVER, &[mode]);
-    let site = server.site(Charset::Auto);
-    (server, site)
-}
+use hash_server::HashServer;
 
 fn one(rig: &mut Rig, request: TransferRequest) -> TransferState {
     let id = request.id;
@@ -64,9 +28,11 @@ fn verified(state: &TransferState) -> Option<&str> {
 }
 
 #[test]
-#[ignore = "needs pyftpdlib (tests/interop/servers.sh)"]
-fn interop_a_matching_hash_verifies_downloads_and_uploads() {
-    let (server, site) = hash_server("good");
+fn a_matching_hash_verifies_downloads_and_uploads() {
+    let Some(server) = HashServer::start(false) else {
+        return;
+    };
+    let site = server.site();
     let data = pattern(300_000, 3);
     std::fs::write(server.path("data.bin"), &data).unwrap();
     let local = tempfile::tempdir().unwrap();
@@ -90,9 +56,11 @@ fn interop_a_matching_hash_verifies_downloads_and_uploads() {
 }
 
 #[test]
-#[ignore = "needs pyftpdlib (tests/interop/servers.sh)"]
-fn interop_a_mismatching_hash_fails_and_keeps_the_old_file() {
-    let (server, site) = hash_server("corrupt");
+fn a_mismatching_hash_fails_and_keeps_the_old_file() {
+    let Some(server) = HashServer::start(true) else {
+        return;
+    };
+    let site = server.site();
     std::fs::write(server.path("new.txt"), b"the new version").unwrap();
     let local = tempfile::tempdir().unwrap();
     let target = local.path().join("new.txt");
@@ -208,9 +176,11 @@ fn the_command_line_preserves_times_in_another_time_zone() {
 }
 
 #[test]
-#[ignore = "needs pyftpdlib (tests/interop/servers.sh)"]
-fn interop_preserved_times_upload_with_mfmt() {
-    let (server, mut site) = hash_server("good");
+fn preserved_times_upload_with_mfmt() {
+    let Some(server) = HashServer::start(false) else {
+        return;
+    };
+    let mut site = server.site();
     site.transfer.preserve_times = true;
     let local = tempfile::tempdir().unwrap();
     let file = local.path().join("up.bin");

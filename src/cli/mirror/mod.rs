@@ -29,6 +29,8 @@ pub(super) struct Mirror<'a> {
     pub(super) delete: bool,
     pub(super) dry_run: bool,
     pub(super) exclude: &'a [String],
+    /// `--progress`: live transfer lines on a terminal.
+    pub(super) progress: bool,
     pub(super) opts: &'a Opts,
 }
 
@@ -87,6 +89,7 @@ pub(super) fn run(args: Mirror) -> anyhow::Result<()> {
         bail!("{} is not a folder", local.display());
     }
     let mut client = Client::connect(&target, args.opts.log)?;
+    client.show_progress(args.progress);
     let sides = Sides {
         download,
         ascii: args.opts.ascii,
@@ -146,7 +149,13 @@ fn carry_out(
             "{path} is a file on one side and a folder on the other"
         ));
     }
+    // The transfer connections log in while the folders are made.
+    client.warm_up(plan.transfers.len());
     make_folders(client, sides, plan, root_missing)?;
+    // Deletions on the server run on the browsing connection after the transfers: it stays.
+    if sides.download || plan.deletes.is_empty() {
+        client.hand_over();
+    }
     transfer(client, sides, plan, &mut outcome)?;
     for (path, dir) in &plan.deletes {
         match delete(client, sides, path, *dir) {

@@ -8,7 +8,7 @@ mod context;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::{Instant, sleep_until};
 
 pub use context::SessionCtx;
@@ -24,6 +24,8 @@ pub enum SessionMsg {
     Run(RequestId, Operation),
     Cancel,
     Disconnect,
+    /// Give the connection to the transfer queue (`None` when there is none to give).
+    HandOver(oneshot::Sender<Option<Connection>>),
 }
 
 /// Runs a browsing session until it is told to disconnect or cannot connect.
@@ -103,8 +105,21 @@ impl Session {
                 SessionMsg::Disconnect => return None,
                 // Nothing is running: a late cancel has nothing to stop.
                 SessionMsg::Cancel => continue,
+                SessionMsg::HandOver(to) => self.hand_over(to),
                 SessionMsg::Run(request, op) => return Some((request, op)),
             }
+        }
+    }
+
+    /// Gives the connection (if it is usable) to the queue; kept when the queue is gone.
+    fn hand_over(&mut self, to: oneshot::Sender<Option<Connection>>) {
+        let conn = self.conn.take().filter(|c| !c.is_broken());
+        if conn.is_some() {
+            self.log
+                .status("The browsing connection is handed to the transfer queue");
+        }
+        if let Err(back) = to.send(conn) {
+            self.conn = back;
         }
     }
 
@@ -147,8 +162,8 @@ impl Session {
                 tokio::select! {
                     result = &mut fut => break Ok(result),
                     msg = self.rx.recv() => match msg {
-                        Some(SessionMsg::Run(request, op)) => {
-                            self.backlog.push_back(SessionMsg::Run(request, op));
+                        Some(msg @ (SessionMsg::Run(..) | SessionMsg::HandOver(_))) => {
+                            self.backlog.push_back(msg);
                         }
                         Some(SessionMsg::Cancel) => break Err(Stop::No),
                         Some(SessionMsg::Disconnect) | None => break Err(Stop::Disconnect),

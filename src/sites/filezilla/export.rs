@@ -36,7 +36,10 @@ fn nodes(list: &[Node], depth: usize, path: &str, out: &mut String, warnings: &m
                 nodes(&folder.children, depth + 1, &inner, out, warnings);
                 let _ = writeln!(out, "{pad}</Folder>");
             }
-            Node::Site(site) => server(site, depth, path, out, warnings),
+            Node::Site(site) => {
+                per_site_only_in_ferry(site, path, warnings);
+                server(site, depth, path, out, warnings);
+            }
         }
     }
 }
@@ -92,7 +95,7 @@ fn server(
         &site.max_connections.unwrap_or(0).to_string(),
     );
     charset(out, &site.charset, &element);
-    element(out, "BypassProxy", "0");
+    element(out, "BypassProxy", &u8::from(site.bypass_proxy).to_string());
     element(out, "Name", &site.name);
     element(out, "Comments", &site.comments);
     element(out, "Colour", &site.colour.filezilla().to_string());
@@ -171,5 +174,24 @@ fn charset(out: &mut String, charset: &str, element: &impl Fn(&mut String, &str,
             element(out, "EncodingType", "Custom");
             element(out, "CustomEncoding", &name);
         }
+    }
+}
+
+/// The transfer options FileZilla keeps only as global settings (transfer type, preserve
+/// timestamps, hash verification): one warning each that a site sets.
+fn per_site_only_in_ferry(site: &SiteEntry, path: &str, warnings: &mut Vec<String>) {
+    let label = match path {
+        "" => site.name.clone(),
+        path => format!("{path}/{}", site.name),
+    };
+    let set = [
+        (site.transfer_type.is_some(), "transfer type"),
+        (site.preserve_times.is_some(), "\"preserve timestamps\""),
+        (site.verify.is_some(), "hash verification"),
+    ];
+    for (_, what) in set.iter().filter(|(set, _)| *set) {
+        warnings.push(format!(
+            "{label}: FileZilla has no per-site {what} (only a global one); not exported"
+        ));
     }
 }

@@ -1,7 +1,8 @@
 //! Reading FileZilla's `sitemanager.xml` into Ferry's nodes: folders, sites, protocol, port,
 //! logon type, user, passwords (base64 or plain; master-password-encrypted ones cannot be
-//! read), transfer mode, connections, server type and timezone offset, folders, comments,
-//! colour, synchronized browsing, directory comparison and bookmarks. Missing fields take defaults; what Ferry cannot use is skipped with a warning.
+//! read), transfer mode, connections, proxy bypass, server type and timezone offset, folders,
+//! comments, colour, synchronized browsing, directory comparison and bookmarks. Missing fields
+//! take defaults; what Ferry cannot use is skipped with a warning.
 
 use base64::Engine;
 
@@ -288,8 +289,10 @@ impl ServerReader<'_> {
         }
     }
 
-    /// Transfer mode and connections.
+    /// Transfer mode, connections and the proxy bypass (FileZilla keeps transfer type and
+    /// "preserve timestamps" only as global settings).
     fn transfer_options(&mut self, site: &mut SiteEntry) {
+        site.bypass_proxy = number(self.element, "BypassProxy").is_some_and(|n| n != 0);
         site.mode = match self
             .element
             .child_text("PasvMode")

@@ -385,3 +385,36 @@ fn broken_filezilla_files_are_explained_and_never_panic() {
         let _ = filezilla::parse(&FIXTURE[..end]);
     }
 }
+
+#[test]
+fn transfer_options_round_trip_where_filezilla_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SiteStore::open(dir.path());
+    let mut direct = site("Direct", "d.example");
+    direct.bypass_proxy = true;
+    direct.max_connections = Some(3);
+    direct.transfer_type = Some(crate::api::TransferType::Ascii);
+    direct.preserve_times = Some(true);
+    store.add_site(None, direct).unwrap();
+    store.add_site(None, site("Proxied", "p.example")).unwrap();
+
+    let (text, warnings) = filezilla::export(store.tree());
+    assert!(text.contains("<BypassProxy>1</BypassProxy>"), "{text}");
+    assert!(text.contains("<BypassProxy>0</BypassProxy>"), "{text}");
+    assert_eq!(
+        warnings,
+        [
+            "Direct: FileZilla has no per-site transfer type (only a global one); not exported",
+            "Direct: FileZilla has no per-site \"preserve timestamps\" (only a global one); not exported",
+        ]
+    );
+    let back = SiteTree {
+        nodes: filezilla::parse(&text).unwrap().nodes,
+    };
+    let direct = find(&back, "Direct");
+    assert!(direct.bypass_proxy);
+    assert_eq!(direct.max_connections, Some(3));
+    // FileZilla's global settings decide these there; back in Ferry the global ones do.
+    assert_eq!((direct.transfer_type, direct.preserve_times), (None, None));
+    assert!(!find(&back, "Proxied").bypass_proxy);
+}
