@@ -100,6 +100,8 @@ pub struct FerryApp {
     search: search::SearchWindow,
     /// Files viewed or edited in place, and the Edited files window.
     edit: Edits,
+    /// The file list that had the keyboard last: it gets it back when nothing has it.
+    pane_focus: Option<Side>,
 }
 
 impl FerryApp {
@@ -138,6 +140,7 @@ impl FerryApp {
             filter_dialog: filters::FilterDialog::default(),
             search: search::SearchWindow::default(),
             edit: Edits::new(ctx),
+            pane_focus: None,
         };
         app.menus.windows.data_dir = start.data_dir.clone();
         app.apply_settings(ctx, &settings);
@@ -231,6 +234,8 @@ impl FerryApp {
         self.remote_panel(ui);
         self.windows(&ctx);
         self.search_tick();
+        let remote = &self.tabs.active().remote;
+        pane::keep_focus(&ctx, [&self.local, remote], &mut self.pane_focus);
         let commands = std::mem::take(&mut self.commands);
         if !commands.is_empty() {
             // What they change shows in the next frame.

@@ -187,9 +187,6 @@ impl FerryApp {
     pub(super) fn view_toggles(&mut self, ui: &mut egui::Ui) {
         let syncing = self.syncing();
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.menu_button("Bookmarks", |ui| self.bookmarks_menu(ui))
-                .response
-                .on_hover_text("Go to a bookmark, add one (Ctrl+B) or manage them");
             if ui
                 .selectable_label(syncing, "Synchronized browsing")
                 .on_hover_text(
