@@ -137,6 +137,19 @@ impl Pane {
     }
 }
 
+/// Keeps the keyboard with the file lists: remembers which pane had the focus last (`last`)
+/// and, when nothing has it (a dialog or menu closed, a click on empty space), gives it back to
+/// that pane, so Enter, Backspace and the arrows keep working after a dialog as in FileZilla.
+pub fn keep_focus(ctx: &egui::Context, panes: [&Pane; 2], last: &mut Option<Side>) {
+    if let Some(pane) = panes.iter().find(|p| p.has_focus(ctx)) {
+        *last = Some(pane.side);
+    } else if let Some(side) = *last
+        && ctx.memory(|m| m.focused().is_none())
+    {
+        ctx.memory_mut(|m| m.request_focus(focus_id(side)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,18 +164,5 @@ mod tests {
         assert_eq!(target(Key::PageUp, Some(4), 5, 3), Some(1));
         assert_eq!(target(Key::Home, Some(3), 5, 3), Some(0));
         assert_eq!(target(Key::ArrowDown, None, 0, 3), None);
-    }
-}
-
-/// Keeps the keyboard with the file lists: remembers which pane had the focus last (`last`)
-/// and, when nothing has it (a dialog or menu closed, a click on empty space), gives it back to
-/// that pane, so Enter, Backspace and the arrows keep working after a dialog as in FileZilla.
-pub fn keep_focus(ctx: &egui::Context, panes: [&Pane; 2], last: &mut Option<Side>) {
-    if let Some(pane) = panes.iter().find(|p| p.has_focus(ctx)) {
-        *last = Some(pane.side);
-    } else if let Some(side) = *last
-        && ctx.memory(|m| m.focused().is_none())
-    {
-        ctx.memory_mut(|m| m.request_focus(focus_id(side)));
     }
 }
