@@ -289,7 +289,7 @@ def transfer_share(server, work):
                    ready=lambda: server.listed_since(mark, "/data"))
         x, y, w, h = app.geometry()
         # The remote list's first row (the only file).
-        row = (x + int(w * 0.54), y + int(h * 0.363))
+        row = (x + int(w * 0.56), y + int(h * 0.377))
         ui_before, started = cpu(app.pid, app.pid), time.monotonic()
         target = os.path.join(app.home, "big.bin")
         xdotool(app.display, "mousemove", str(row[0]), str(row[1]), "click", "--repeat", "2",

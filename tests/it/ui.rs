@@ -151,7 +151,11 @@ fn context_menu(h: &mut AppHarness, row: &str, item: &str) {
     let pos = remote_row(h, row);
     click_at(h, pos, egui::PointerButton::Secondary, 1);
     h.run_steps(2);
-    h.get_by_label(item).click();
+    // The menu bar may have an item of the same name ("Edit"): the popup's is the last one.
+    h.get_all_by_label(item)
+        .last()
+        .expect("the context menu's item")
+        .click();
     h.run_steps(2);
 }
 
