@@ -34,7 +34,7 @@ DISPLAY=$display HOME=$home XDG_RUNTIME_DIR=$work/runtime FERRY_CONFIG_DIR=$work
 app=$!
 window=""
 for _ in $(seq 1 60); do
-    window=$(DISPLAY=$display xdotool search --name '^Ferry$' 2>/dev/null | head -n 1 || true)
+    window=$(DISPLAY=$display xdotool search --class '^ferry$' 2>/dev/null | head -n 1 || true)
     [ -n "$window" ] && break
     sleep 0.5
 done
