@@ -14,24 +14,9 @@ use ferry::engine::driver::{Driver, Hook};
 use ferry::journal::{Feed, ItemState, SiteRef, journal_path, load};
 use ferry::*;
 
+use crate::support::pyftpd::python;
 use crate::support::*;
 
-/// The interop suite's venv (`tests/interop/servers.sh`), else a system Python with pyftpdlib.
-const VENV_PYTHON: &str = "/var/cache/ferry-interop/venv/bin/python";
-
-fn python() -> Option<PathBuf> {
-    if Path::new(VENV_PYTHON).exists() {
-        return Some(PathBuf::from(VENV_PYTHON));
-    }
-    let probe = Process::new("python3")
-        .args(["-c", "import pyftpdlib.handlers"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    probe
-        .is_ok_and(|s| s.success())
-        .then(|| PathBuf::from("python3"))
-}
 /// Set in the child's environment: the child test runs only then.
 const CHILD: &str = "FERRY_JOURNAL_CHILD";
 const SIZE: usize = 32 * 1024 * 1024;
@@ -220,7 +205,7 @@ fn kill_mid_transfer(mut child: Child, journal: &Path, local: &Path, root: &Path
 #[test]
 fn a_queue_killed_mid_transfer_resumes_byte_exact_and_never_twice() {
     let Some(python) = python() else {
-        eprintln!("skipped: no pyftpdlib ({VENV_PYTHON} is made by tests/interop/servers.sh)");
+        eprintln!("skipped: no pyftpdlib (tests/interop/servers.sh prepare-python makes it)");
         return;
     };
     let (root, local, data, logs) = (tempdir(), tempdir(), tempdir(), tempdir());

@@ -36,6 +36,25 @@ print(server.socket.getsockname()[1], flush=True)
 server.serve_forever(timeout=0.5)
 "#;
 
+/// A Python with pyftpdlib: `FERRY_PYFTPDLIB_PYTHON`, else the interop venv
+/// (`tests/interop/servers.sh prepare-python`), else the system's when it has pyftpdlib.
+pub fn python() -> Option<PathBuf> {
+    if let Some(python) = std::env::var_os("FERRY_PYFTPDLIB_PYTHON") {
+        return Some(PathBuf::from(python));
+    }
+    if Path::new(VENV_PYTHON).exists() {
+        return Some(PathBuf::from(VENV_PYTHON));
+    }
+    let probe = Command::new("python3")
+        .args(["-c", "import pyftpdlib.handlers"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    probe
+        .is_ok_and(|s| s.success())
+        .then(|| PathBuf::from("python3"))
+}
+
 /// A running pyftpdlib over a temp folder; stopped when dropped.
 pub struct PyServer {
     child: Child,
@@ -52,18 +71,28 @@ impl PyServer {
     /// Runs `script` (a pyftpdlib server that prints its port) with the root folder, `args`, the
     /// user and the password as its arguments.
     pub fn start_script(script: &str, args: &[&str]) -> PyServer {
-        let python = std::env::var("FERRY_PYFTPDLIB_PYTHON").unwrap_or(VENV_PYTHON.to_string());
+        let python = python().unwrap_or_else(|| PathBuf::from(VENV_PYTHON));
         let root = tempfile::tempdir().unwrap();
-        let mut child = Command::new(&python)
+        let mut command = Command::new(python);
+        command
             .args(["-c", script])
             .arg(root.path())
             .args(args)
-            .args([PY_USER, PY_PASS])
+            .args([PY_USER, PY_PASS]);
+        PyServer::spawn(command, root)
+    }
+
+    /// Runs `command`, a server over `root` that prints its port (`N` or `PORT N`) as its
+    /// first line, within 20 s.
+    pub fn spawn(mut command: Command, root: TempDir) -> PyServer {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("{python}: {e} (run tests/interop/servers.sh first)"));
+            .unwrap_or_else(|e| {
+                panic!("{command:?}: {e} (run tests/interop/servers.sh prepare-python first)")
+            });
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -71,11 +100,12 @@ impl PyServer {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = tx.send(line);
         });
-        let line = rx.recv_timeout(Duration::from_secs(20));
-        let port = line.ok().and_then(|l| l.trim().parse().ok());
+        let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
+        let number = line.trim();
+        let port = number.strip_prefix("PORT ").unwrap_or(number).parse().ok();
         let Some(port) = port else {
             let _ = child.kill();
-            panic!("pyftpdlib did not start");
+            panic!("pyftpdlib did not start: it said {line:?}");
         };
         PyServer { child, port, root }
     }
