@@ -283,6 +283,9 @@ fn request(id: u64, sides: &Sides, relative: &str, how: How) -> anyhow::Result<T
         recursive: false,
         ascii: sides.ascii,
         on_exists: Some(match how {
+            // An upload's destination the listing just showed missing: nothing to ask the
+            // server before writing it (a download looks for its `.part` file).
+            How::New if !sides.download => ExistsPolicy::Overwrite,
             How::New | How::Continue => ExistsPolicy::Resume,
             How::Replace => ExistsPolicy::Overwrite,
         }),

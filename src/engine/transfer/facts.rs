@@ -27,7 +27,8 @@ pub struct Facts {
 impl Facts {
     /// Looks at both sides of `job`. Remote times (MDTM) are fetched only when `policy` may
     /// compare them, and nothing is asked of the server that the folder's expansion told
-    /// ([`Job::fresh`]); a missing upload source is an error.
+    /// ([`Job::fresh`]), nor of an upload's destination that is overwritten anyway; a missing
+    /// upload source is an error.
     pub async fn gather(
         ctl: &mut Control,
         listed: &Listed,
@@ -68,7 +69,9 @@ impl Facts {
                         std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
                     )
                 })?;
-                let destination = if job.fresh {
+                // Overwritten whether it exists or not: nothing to ask. (A download still
+                // looks, for its size and for a `.part` file to continue.)
+                let destination = if job.fresh || policy == ExistsPolicy::Overwrite {
                     None
                 } else {
                     remote_facts(ctl, listed, &job.remote, needs_time).await?

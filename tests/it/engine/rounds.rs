@@ -75,11 +75,51 @@ fn commands_per_small_file() {
 
 const FILES: usize = FOLDERS * PER_FOLDER;
 
+/// An upload that overwrites whatever is there does not ask first whether it is there
+/// (`ferry mirror` queues each missing file so): only the size check after it.
+#[test]
+fn an_overwriting_upload_does_not_ask_whether_the_file_exists() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    let mut rig = Rig::new();
+    rig.connect(server.site(Protocol::Ftp)).unwrap();
+    let mut requests = Vec::new();
+    for i in 0..PER_FOLDER {
+        let file = local.path().join(format!("f{i}.txt"));
+        std::fs::write(&file, pattern(4096, i as u64)).unwrap();
+        let mut up = rig.request(Direction::Upload, &file, &format!("/f{i}.txt"));
+        up.on_exists = Some(ferry::ExistsPolicy::Overwrite);
+        requests.push(up);
+    }
+    let from = rig.transcript().len();
+    let states = rig.transfer(requests);
+    Rig::assert_all_finished(&states);
+    let up = verbs_since(&rig, from);
+    assert_eq!(
+        per_file_of(&up, PER_FOLDER),
+        [
+            ("EPSV", PER_FOLDER),
+            ("SIZE", PER_FOLDER),
+            ("STOR", PER_FOLDER)
+        ],
+        "{up:?}"
+    );
+    for i in 0..PER_FOLDER {
+        let sent = std::fs::read(server.path(&format!("f{i}.txt"))).unwrap();
+        assert_eq!(sent, pattern(4096, i as u64));
+    }
+}
+
 /// The counts of the verbs sent once per file.
 fn per_file(verbs: &BTreeMap<String, usize>) -> Vec<(&str, usize)> {
+    per_file_of(verbs, FILES)
+}
+
+/// The counts of the verbs sent at least once per file of `files`.
+fn per_file_of(verbs: &BTreeMap<String, usize>, files: usize) -> Vec<(&str, usize)> {
     verbs
         .iter()
-        .filter(|(_, n)| **n >= FILES)
+        .filter(|(_, n)| **n >= files)
         .map(|(verb, n)| (verb.as_str(), *n))
         .collect()
 }
