@@ -328,6 +328,8 @@ pub struct TransferRequest {
     pub recursive: bool,
     /// ASCII mode instead of binary.
     pub ascii: bool,
+    /// A download's size as the front end's own listing just gave it: no SIZE is sent for it.
+    pub size: Option<u64>,
     /// What to do when the destination exists, for this request and what it expands into;
     /// `None`: the queue's policy. A queue restored from the journal uses `Resume`.
     pub on_exists: Option<ExistsPolicy>,

@@ -138,6 +138,7 @@ impl Link {
             remote,
             recursive,
             ascii: false,
+            size: None,
             on_exists: None,
         };
         self.transfer_sessions.insert(request.id, session);

@@ -280,6 +280,7 @@ impl Client {
             remote,
             recursive,
             ascii,
+            size: None,
             on_exists: None,
         };
         let transfers = self.queue(vec![request])?;

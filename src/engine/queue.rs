@@ -203,8 +203,9 @@ impl Queue {
                         is_dir: request.recursive,
                         ascii: request.ascii,
                         depth: 0,
-                        size: None,
-                        fresh: false,
+                        size: request.size,
+                        // A download whose size the front end's listing gave needs no SIZE.
+                        fresh: request.direction == Direction::Download && request.size.is_some(),
                         on_exists: request.on_exists,
                         filter: self.ctx.transfer_filter.get(),
                     };

@@ -152,6 +152,7 @@ impl Item {
             remote: self.remote.clone(),
             recursive: self.recursive,
             ascii: self.ascii,
+            size: None,
             on_exists: Some(ExistsPolicy::Resume),
         }
     }

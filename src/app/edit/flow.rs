@@ -145,6 +145,7 @@ impl Edits {
             remote: file.remote.clone(),
             recursive: false,
             ascii: false,
+            size: None,
             on_exists: Some(on),
         };
         self.transfers.insert(request.id, id);

@@ -19,7 +19,7 @@ use crate::api::{
     Direction, ExistsPolicy, LocalTarget, Operation, TransferId, TransferRequest, TransferState,
 };
 use crate::common::paths::join_remote;
-use compare::{How, Plan, Tree, compare};
+use compare::{How, Node, Plan, Tree, compare};
 use tree::{Filter, local_path, local_path_from_remote, local_tree, remote_tree};
 
 /// What `ferry mirror` was asked.
@@ -96,21 +96,24 @@ pub(super) fn run(args: Mirror) -> anyhow::Result<()> {
         local,
         remote: client.path(&target.url),
     };
-    let (plan, root_missing) = read(&mut client, &sides, &filter, args.delete)?;
+    let (plan, root_missing, sizes) = read(&mut client, &sides, &filter, args.delete)?;
     if args.dry_run {
         return print_plan(&sides, &plan, root_missing);
     }
-    carry_out(&mut client, &sides, &plan, root_missing)
+    carry_out(&mut client, &sides, &plan, root_missing, &sizes)
 }
 
-/// Reads both trees and compares them: the plan, and whether the destination's top folder is
-/// missing.
+/// The sizes of the server's files as its listing gave them: a download of one needs no SIZE.
+type Sizes = std::collections::BTreeMap<String, u64>;
+
+/// Reads both trees and compares them: the plan, whether the destination's top folder is
+/// missing, and the server's file sizes for a download.
 fn read(
     client: &mut Client,
     sides: &Sides,
     filter: &Filter,
     delete: bool,
-) -> anyhow::Result<(Plan, bool)> {
+) -> anyhow::Result<(Plan, bool, Sizes)> {
     let remote_exists = client.is_folder(&sides.remote)?;
     if sides.download && !remote_exists {
         bail!("{} is not a folder on the server", sides.remote);
@@ -127,9 +130,17 @@ fn read(
         Tree::new()
     };
     Ok(if sides.download {
-        (compare(&remote, &local, delete, true), !local_exists)
+        let sizes = remote
+            .iter()
+            .filter_map(|(path, node)| match node {
+                Node::File(file) => file.size.map(|size| (path.clone(), size)),
+                Node::Dir => None,
+            })
+            .collect();
+        (compare(&remote, &local, delete, true), !local_exists, sizes)
     } else {
-        (compare(&local, &remote, delete, false), !remote_exists)
+        let plan = compare(&local, &remote, delete, false);
+        (plan, !remote_exists, Sizes::new())
     })
 }
 
@@ -139,6 +150,7 @@ fn carry_out(
     sides: &Sides,
     plan: &Plan,
     root_missing: bool,
+    sizes: &Sizes,
 ) -> anyhow::Result<()> {
     let mut outcome = Outcome {
         up_to_date: plan.up_to_date,
@@ -156,7 +168,7 @@ fn carry_out(
     if sides.download || plan.deletes.is_empty() {
         client.hand_over();
     }
-    transfer(client, sides, plan, &mut outcome)?;
+    transfer(client, sides, plan, sizes, &mut outcome)?;
     for (path, dir) in &plan.deletes {
         match delete(client, sides, path, *dir) {
             Ok(()) => outcome.deleted += 1,
@@ -230,6 +242,7 @@ fn transfer(
     client: &mut Client,
     sides: &Sides,
     plan: &Plan,
+    sizes: &Sizes,
     outcome: &mut Outcome,
 ) -> anyhow::Result<()> {
     if plan.transfers.is_empty() {
@@ -238,7 +251,10 @@ fn transfer(
     let requests: Vec<TransferRequest> = plan
         .transfers
         .iter()
-        .map(|(relative, how)| request(client.next_id(), sides, relative, *how))
+        .map(|(relative, how)| {
+            let size = sizes.get(relative).copied();
+            request(client.next_id(), sides, relative, *how, size)
+        })
         .collect::<anyhow::Result<_>>()?;
     let ran = client.queue(requests)?;
     for state in ran.last.values() {
@@ -261,7 +277,13 @@ fn transfer(
 
 /// The transfer of one file: a missing or interrupted one resumes (a download's `.part` file,
 /// a shorter destination), a different one is written anew.
-fn request(id: u64, sides: &Sides, relative: &str, how: How) -> anyhow::Result<TransferRequest> {
+fn request(
+    id: u64,
+    sides: &Sides,
+    relative: &str,
+    how: How,
+    size: Option<u64>,
+) -> anyhow::Result<TransferRequest> {
     let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
     let local = if sides.download {
         LocalTarget::Into {
@@ -282,6 +304,7 @@ fn request(id: u64, sides: &Sides, relative: &str, how: How) -> anyhow::Result<T
         remote: sides.remote_path(relative),
         recursive: false,
         ascii: sides.ascii,
+        size,
         on_exists: Some(match how {
             // An upload's destination the listing just showed missing: nothing to ask the
             // server before writing it (a download looks for its `.part` file).

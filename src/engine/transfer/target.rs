@@ -39,6 +39,7 @@ mod tests {
             remote: remote.to_string(),
             recursive: false,
             ascii: false,
+            size: None,
             on_exists: None,
         }
     }

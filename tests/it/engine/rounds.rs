@@ -135,3 +135,37 @@ fn assert_at_most_once_per_folder(verbs: &BTreeMap<String, usize>) {
         }
     }
 }
+
+/// A download whose size the front end's listing gave (`ferry mirror` passes its listing's)
+/// asks the server nothing before RETR.
+#[test]
+fn a_download_with_its_listed_size_sends_no_size() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    for i in 0..PER_FOLDER {
+        std::fs::write(server.path(&format!("f{i}.txt")), pattern(4096, i as u64)).unwrap();
+    }
+    let mut rig = Rig::new();
+    rig.connect(server.site(Protocol::Ftp)).unwrap();
+    let requests = (0..PER_FOLDER)
+        .map(|i| {
+            let file = local.path().join(format!("f{i}.txt"));
+            let mut down = rig.request(Direction::Download, &file, &format!("/f{i}.txt"));
+            down.size = Some(4096);
+            down
+        })
+        .collect();
+    let from = rig.transcript().len();
+    let states = rig.transfer(requests);
+    Rig::assert_all_finished(&states);
+    let down = verbs_since(&rig, from);
+    assert_eq!(
+        per_file_of(&down, PER_FOLDER),
+        [("EPSV", PER_FOLDER), ("RETR", PER_FOLDER)],
+        "{down:?}"
+    );
+    for i in 0..PER_FOLDER {
+        let got = std::fs::read(local.path().join(format!("f{i}.txt"))).unwrap();
+        assert_eq!(got, pattern(4096, i as u64));
+    }
+}

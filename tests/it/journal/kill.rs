@@ -89,6 +89,7 @@ fn journaled_queue_child() {
         remote: format!("/{name}"),
         recursive: false,
         ascii: false,
+        size: None,
         on_exists: None,
     };
     let mut requests: Vec<TransferRequest> = DOWNLOADS

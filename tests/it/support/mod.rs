@@ -233,6 +233,7 @@ impl Rig {
             remote: remote.to_string(),
             recursive: false,
             ascii: false,
+            size: None,
             on_exists: None,
         }
     }
