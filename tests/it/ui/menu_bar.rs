@@ -9,6 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::NodeT;
 use ferry::app::{FileChooser, SiteFileJob};
 
+use super::speed_limits::{app_with_a_download_limit, limit_toggled};
 use super::*;
 
 /// Opens the menu `menu` of the menu bar and clicks its item `item`.
@@ -232,33 +233,13 @@ fn about_shows_the_version_and_quit_closes_the_window() {
 #[test]
 fn the_transfer_menu_toggles_the_speed_limits_and_edit_opens_settings() {
     let local = tempfile::tempdir().unwrap();
-    let config = tempfile::tempdir().unwrap();
-    let mut store = ferry::sites::SettingsStore::open(config.path());
-    store
-        .save(ferry::sites::Settings {
-            speed_limit: ferry::sites::SpeedLimit {
-                enabled: true,
-                download_kib: 100,
-                upload_kib: 0,
-            },
-            ..Default::default()
-        })
-        .unwrap();
-    let mut h = harness(AppStart {
-        config_dir: Some(config.path().to_path_buf()),
-        keyring: Some(ferry::sites::Keyring::in_memory()),
-        ..start(local.path(), None)
-    });
-    h.run_steps(2);
+    let (mut h, _config) = app_with_a_download_limit(local.path());
     // The status bar's toggle shows the state the worker was given.
-    let label = "Speed limits: download 100 KiB/s, upload none";
-    let toggled =
-        |h: &AppHarness| format!("{:?}", h.get_by_label(label).accesskit_node().toggled());
-    assert_eq!(toggled(&h), "Some(True)");
+    assert_eq!(limit_toggled(&h), "Some(True)");
     menu(&mut h, "Transfer", "Speed limits");
-    assert_eq!(toggled(&h), "Some(False)");
+    assert_eq!(limit_toggled(&h), "Some(False)");
     menu(&mut h, "Transfer", "Speed limits");
-    assert_eq!(toggled(&h), "Some(True)");
+    assert_eq!(limit_toggled(&h), "Some(True)");
 
     menu(&mut h, "Edit", "Settings...");
     h.run_steps(5);
