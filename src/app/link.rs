@@ -67,13 +67,9 @@ impl Link {
 
     /// Runs `op` on `session`, remembering what to do when it ends.
     pub fn run(&mut self, session: SessionId, op: Operation, after: After) -> RequestId {
-        let request = RequestId(self.worker.next_id());
+        let request = self.run_unattended(session, op);
+        // Its events are read on this thread, after this.
         self.in_flight.insert(request, (session, after));
-        self.worker.send(Command::Run {
-            session,
-            request,
-            op,
-        });
         request
     }
 
