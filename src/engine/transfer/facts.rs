@@ -69,9 +69,7 @@ impl Facts {
                         std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
                     )
                 })?;
-                // Overwritten whether it exists or not: nothing to ask. (A download still
-                // looks, for its size and for a `.part` file to continue.)
-                let destination = if job.fresh || policy == ExistsPolicy::Overwrite {
+                let destination = if !job.probes_destination(policy) {
                     None
                 } else {
                     remote_facts(ctl, listed, &job.remote, needs_time).await?

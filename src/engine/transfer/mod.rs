@@ -102,6 +102,12 @@ impl Job {
     fn policy(&self, env: &impl JobEnv) -> ExistsPolicy {
         self.on_exists.unwrap_or_else(|| env.policy())
     }
+
+    /// Whether an upload asks the server about its destination first: not in a folder its
+    /// expansion just made ([`Job::fresh`]), nor when it overwrites whatever is there.
+    fn probes_destination(&self, policy: ExistsPolicy) -> bool {
+        self.direction == Direction::Upload && !self.fresh && policy != ExistsPolicy::Overwrite
+    }
 }
 
 /// What a finished job hands back to the queue.
@@ -168,10 +174,11 @@ pub async fn run_job(conn: &mut Connection, job: &Job, env: &impl JobEnv) -> Eng
         ..job.clone()
     };
     let hash = hash::choose(conn.transfer.verify, &conn.ctl.features, job.ascii)?;
-    if job.direction == Direction::Upload && !remote::can_probe(&conn.ctl) {
+    let policy = job.policy(env);
+    if job.probes_destination(policy) && !remote::can_probe(&conn.ctl) {
         list_destination_folder(conn, &job.remote).await;
     }
-    let facts = Facts::gather(&mut conn.ctl, &conn.listed, job, job.policy(env)).await?;
+    let facts = Facts::gather(&mut conn.ctl, &conn.listed, job, policy).await?;
     let mut plan = match plan::decide(&mut conn.ctl, &conn.listed, job, facts, env).await? {
         Decided::Skip(reason) => return Ok(Outcome::Skipped(reason)),
         Decided::Transfer(plan) => plan,
