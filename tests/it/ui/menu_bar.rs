@@ -295,3 +295,47 @@ fn without_a_file_dialog_the_path_to_import_is_typed() {
             .any(|s| s.site.host == "ftp.acme.example")
     );
 }
+
+/// The shortcuts of the View, Server and Bookmarks menus do what their items do: Ctrl+O and
+/// Ctrl+Y switch comparison and synchronized browsing, Ctrl+I opens the filters, F3 the
+/// search, Ctrl+B "New bookmark"; and the View menu's items switch the same states.
+#[test]
+fn the_view_server_and_bookmark_shortcuts_do_what_their_items_do() {
+    let server = Server::plain();
+    std::fs::create_dir(server.path("sub")).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    std::fs::create_dir(local.path().join("sub")).unwrap();
+    let mut h = connected_app(&server, local.path());
+    run_until(&mut h, "the local listing", |a| !a.local.loading);
+    let command = egui::Modifiers::COMMAND;
+
+    h.key_press_modifiers(command, egui::Key::O);
+    h.run_steps(2);
+    assert!(app(&h).comparing(), "Ctrl+O: comparison on");
+    menu(&mut h, "View", "Directory comparison");
+    assert!(!app(&h).comparing(), "View → Directory comparison: off");
+
+    h.key_press_modifiers(command, egui::Key::Y);
+    h.run_steps(2);
+    assert!(app(&h).syncing(), "Ctrl+Y: synchronized browsing on");
+    menu(&mut h, "View", "Synchronized browsing");
+    assert!(!app(&h).syncing(), "View → Synchronized browsing: off");
+
+    assert!(h.query_by_label("Directory listing filters").is_none());
+    h.key_press_modifiers(command, egui::Key::I);
+    h.run_steps(3);
+    assert!(
+        h.query_by_label("Directory listing filters").is_some(),
+        "Ctrl+I"
+    );
+
+    assert!(!app(&h).search_window().open);
+    h.key_press(egui::Key::F3);
+    h.run_steps(3);
+    assert!(app(&h).search_window().open, "F3");
+
+    assert!(h.query_by_label("New bookmark").is_none());
+    h.key_press_modifiers(command, egui::Key::B);
+    h.run_steps(3);
+    assert!(h.query_by_label("New bookmark").is_some(), "Ctrl+B");
+}
