@@ -134,6 +134,10 @@ impl Hook for Terminal {
         }
     }
 
+    fn wants_log(&self) -> bool {
+        self.log
+    }
+
     fn answer(&mut self, prompt: &Prompt) -> Option<Answer> {
         match self.progress.take() {
             Some(progress) => {

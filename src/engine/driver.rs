@@ -24,6 +24,12 @@ pub trait Hook {
 
     /// The answer to a prompt; `None` leaves it unanswered.
     fn answer(&mut self, prompt: &Prompt) -> Option<Answer>;
+
+    /// Whether the hook wants the session's log lines; without them the worker does not send
+    /// them at all.
+    fn wants_log(&self) -> bool {
+        true
+    }
 }
 
 /// Why the driver stopped waiting.
@@ -90,6 +96,11 @@ impl<H: Hook> Driver<H> {
     /// Starts a worker; the session is connected with [`Driver::connect`].
     pub fn start(config: WorkerConfig, hook: H) -> std::io::Result<Self> {
         let (sink, events) = EventSink::channel();
+        let sink = if hook.wants_log() {
+            sink
+        } else {
+            sink.without_log()
+        };
         let worker = Worker::start(config, sink)?;
         let session = SessionId(worker.next_id());
         Ok(Driver {

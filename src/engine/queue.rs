@@ -2,7 +2,7 @@
 //! (reused from one transfer to the next, kept alive while idle: [`Parked`]), expands directories into the transfers of their
 //! contents, holds the queue's file-exists policy, and cancels queued or running transfers.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,16 +15,17 @@ use crate::api::{
 };
 use crate::common::paths::resolve_remote;
 use crate::engine::connection::Connection;
-use crate::engine::error::{EngineError, EngineResult};
-use crate::engine::ftp::wirelog::LogCtx;
+use crate::engine::error::EngineError;
 use crate::engine::idle::Parked;
 use crate::engine::session::SessionCtx;
-use crate::engine::transfer::{Done, Job, JobEnv, Outcome, Refused, local_path, run_job};
+use crate::engine::transfer::{Job, JobEnv, local_path};
 
 mod ahead;
 mod env;
+mod run;
 use ahead::{Ahead, Source};
 use env::QueueEnv;
+use run::{Finishing, run_one};
 
 /// What the worker sends a queue.
 pub enum QueueMsg {
@@ -50,6 +51,23 @@ struct JobDone {
     limited: Option<(Job, ErrorReport)>,
     /// A job to queue again after its back-off (see [`Queue::retry_later`]).
     requeue: Option<Job>,
+    /// The job's file is still being put on the disk: it ends when this does, its connection
+    /// is free now.
+    finishing: Option<Finishing>,
+}
+
+impl JobDone {
+    /// The end of a job that returns no connection and nothing to queue.
+    fn ended(id: TransferId) -> JobDone {
+        JobDone {
+            id,
+            conn: None,
+            children: Vec::new(),
+            limited: None,
+            requeue: None,
+            finishing: None,
+        }
+    }
 }
 
 fn clamp_parallel(n: usize) -> usize {
@@ -97,6 +115,7 @@ pub async fn run(
         parallel: clamp_parallel(ctx.site.parallel),
         pending: VecDeque::new(),
         running: HashMap::new(),
+        finishing: HashSet::new(),
         idle: Vec::new(),
         done_tx,
         busy: false,
@@ -134,6 +153,8 @@ struct Queue {
     pending: VecDeque<Job>,
     /// Running jobs, and how to cancel each.
     running: HashMap<TransferId, oneshot::Sender<()>>,
+    /// Running jobs whose connection is free again: their file is being put on the disk.
+    finishing: HashSet<TransferId>,
     /// Connections waiting for the next job.
     idle: Vec<Parked>,
     done_tx: mpsc::UnboundedSender<JobDone>,
@@ -153,7 +174,7 @@ impl Queue {
     fn start_ready(&mut self) {
         while !self.paused
             && !self.pending.is_empty()
-            && self.env.slots.has_room(self.limit(), self.running.len())
+            && self.env.slots.has_room(self.limit(), self.transferring())
             && let Some(source) = self.source()
             && let Some(job) = self.pending.pop_front()
         {
@@ -166,6 +187,12 @@ impl Queue {
                 session: self.ctx.id,
             });
         }
+    }
+
+    /// Running jobs that hold a connection.
+    fn transferring(&self) -> usize {
+        let finishing = self.running.keys().filter(|id| self.finishing.contains(id));
+        self.running.len() - finishing.count()
     }
 
     /// Runs `job` in its own task, on the connection `source` gives or a new one.
@@ -246,8 +273,22 @@ impl Queue {
 
     /// A job ended: its connection waits for the next job (or says goodbye when there are
     /// enough), and a directory's contents join the queue.
-    fn finished(&mut self, done: JobDone) {
-        self.running.remove(&done.id);
+    fn finished(&mut self, mut done: JobDone) {
+        match done.finishing.take() {
+            // Running until its file is down; its connection is free now.
+            Some(finishing) => {
+                self.finishing.insert(done.id);
+                let (id, ended) = (done.id, self.done_tx.clone());
+                tokio::spawn(async move {
+                    let _ = finishing.await;
+                    let _ = ended.send(JobDone::ended(id));
+                });
+            }
+            None => {
+                self.running.remove(&done.id);
+                self.finishing.remove(&done.id);
+            }
+        }
         match done.limited {
             // Other connections of this queue hold the server's slots: wait for one of them.
             Some((job, _)) if !self.running.is_empty() || !self.idle.is_empty() => {
@@ -326,11 +367,8 @@ impl Queue {
                 }
             };
             let _ = done.send(JobDone {
-                id,
-                conn: None,
-                children: Vec::new(),
-                limited: None,
                 requeue,
+                ..JobDone::ended(id)
             });
         });
     }
@@ -364,6 +402,9 @@ impl Queue {
         drop(self.done_tx);
         let _ = tokio::time::timeout(Duration::from_secs(5), async {
             while let Some(done) = done_rx.recv().await {
+                if let Some(finishing) = done.finishing {
+                    let _ = finishing.await;
+                }
                 running.retain(|id| *id != done.id);
                 if let Some(conn) = done.conn {
                     conn.ctl.quit().await;
@@ -418,148 +459,6 @@ fn announce(env: &QueueEnv, job: &Job, parent: Option<TransferId>) {
     );
 }
 
-/// An entry of `folder` whose name was refused: queued as the folder's child and failed at
-/// once with the reason.
-fn report_refused(env: &QueueEnv, folder: &Job, entry: Refused) {
-    let id = TransferId(env.ctx.ids.fetch_add(1, Ordering::Relaxed));
-    let queued = TransferState::Queued {
-        direction: folder.direction,
-        local: folder.local.clone(),
-        remote: entry.remote,
-        size: None,
-        is_dir: false,
-        parent: Some(folder.id),
-    };
-    env.report(id, queued);
-    let error = EngineError::Invalid(entry.reason).report();
-    env.report(id, TransferState::Failed(error));
-}
-
-/// Runs one job on `conn` (or a new connection), reports how it ended, and returns the
-/// connection if it can be reused, with the jobs of a directory's contents.
-async fn run_one(
-    env: QueueEnv,
-    job: Job,
-    conn: Option<Connection>,
-    others: usize,
-    log: LogCtx,
-    mut cancel: oneshot::Receiver<()>,
-) -> JobDone {
-    let (result, conn) = attempt(&env, &job, conn, &log, &mut cancel).await;
-    if let Err(error) = &result
-        && conn.is_none()
-        && is_connection_limit(error, others > 0)
-    {
-        let report = error.report();
-        return JobDone {
-            id: job.id,
-            conn: None,
-            children: Vec::new(),
-            limited: Some((job, report)),
-            requeue: None,
-        };
-    }
-    let children = match result {
-        Ok(Outcome::Finished(done)) => {
-            log.status(format!(
-                "{} {} ({} bytes in {:.1} s)",
-                match job.direction {
-                    Direction::Download => "Downloaded",
-                    Direction::Upload => "Uploaded",
-                },
-                job.remote,
-                done.bytes,
-                done.elapsed.as_secs_f64()
-            ));
-            env.report(job.id, done.state());
-            Vec::new()
-        }
-        Ok(Outcome::Skipped(reason)) => {
-            log.status(format!("Skipped {}: {reason}", job.remote));
-            env.report(job.id, TransferState::Skipped { reason });
-            Vec::new()
-        }
-        Ok(Outcome::Expanded(children, refused)) => {
-            for entry in refused {
-                report_refused(&env, &job, entry);
-            }
-            env.report(job.id, Done::default().state());
-            children
-        }
-        Err(error) => {
-            log.error(format!("Transfer of {} failed: {error}", job.remote));
-            env.report(job.id, TransferState::Failed(error.report()));
-            Vec::new()
-        }
-    };
-    JobDone {
-        id: job.id,
-        conn,
-        children,
-        limited: None,
-        requeue: None,
-    }
-}
-
-/// Runs `job` until it ends or is cancelled: on `conn` when it is usable, else on a new
-/// connection, and once more on a new one when a reused connection turns out to have been
-/// closed by the server while idle, or when auto mode's known way stopped working. Returns the result and the connection if it is reusable.
-async fn attempt(
-    env: &QueueEnv,
-    job: &Job,
-    mut conn: Option<Connection>,
-    log: &LogCtx,
-    cancel: &mut oneshot::Receiver<()>,
-) -> (EngineResult<Outcome>, Option<Connection>) {
-    let reused = conn.is_some();
-    let mut attempt = 0;
-    let mut started_over = false;
-    loop {
-        attempt += 1;
-        let mut current = match conn.take() {
-            Some(conn) if !conn.is_broken() => conn,
-            _ => {
-                tokio::select! {
-                    result = env.ctx.connect(log) => match result {
-                        Ok(conn) => conn,
-                        Err(error) => return (Err(error), None),
-                    },
-                    _ = &mut *cancel => return (Err(EngineError::Cancelled), None),
-                }
-            }
-        };
-        env.ctx.lend_learned(&mut current);
-        let outcome = {
-            let fut = run_job(&mut current, job, env);
-            tokio::pin!(fut);
-            tokio::select! {
-                result = &mut fut => Some(result),
-                _ = &mut *cancel => None,
-            }
-        };
-        let forgot = env.ctx.collect_learned(&mut current);
-        match outcome {
-            None => {
-                current.ctl.abort().await;
-                return (Err(EngineError::Cancelled), None);
-            }
-            // A reused connection the server dropped while idle: once more on a fresh one.
-            Some(Err(EngineError::Lost(_))) if reused && attempt == 1 => {
-                log.status("The idle connection was closed by the server; reconnecting");
-            }
-            // Auto mode's known way stopped working: once more, from passive, on a fresh one.
-            Some(Err(EngineError::Data { .. })) if forgot && !started_over => {
-                started_over = true;
-                log.status("Trying again on a new connection");
-            }
-            Some(result) => {
-                let reusable = Some(current).filter(|c| !c.is_broken());
-                return (result, reusable);
-            }
-        }
-    }
-}
-
 /// Back-off before a job refused for the server's connection limit is tried again, when no
 /// other transfer connection is open to wait for.
 const LIMIT_BACKOFF: [Duration; 3] = [
@@ -567,13 +466,3 @@ const LIMIT_BACKOFF: [Duration; 3] = [
     Duration::from_secs(2),
     Duration::from_secs(4),
 ];
-
-/// Whether `error` says the server takes no more connections: `421` to the greeting, or (when
-/// `others_open`) a connect refused or reset because of that.
-fn is_connection_limit(error: &EngineError, others_open: bool) -> bool {
-    match error {
-        EngineError::Refused { code: 421, .. } => true,
-        EngineError::Connect { .. } | EngineError::Lost(_) => others_open,
-        _ => false,
-    }
-}

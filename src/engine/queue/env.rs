@@ -12,7 +12,7 @@ use crate::engine::connection::Connection;
 use crate::engine::session::SessionCtx;
 use crate::engine::transfer::{JobEnv, Lent};
 
-use super::is_connection_limit;
+use super::run::is_connection_limit;
 
 #[derive(Clone)]
 pub(super) struct QueueEnv {

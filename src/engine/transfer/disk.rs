@@ -3,8 +3,9 @@
 //! one. The network task never waits on the disk, and a buffer changes threads once per
 //! [`CHUNK`], not once per socket read.
 
-use std::fs::File;
-use std::io::{self, Read, Seek, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -14,39 +15,97 @@ pub const CHUNK: usize = 1 << 20;
 /// Full buffers waiting for the other side at most.
 const RING: usize = 3;
 
-/// A download's file, written by a thread of its own.
+/// Where a download's bytes go: `path` (a `.part` file), written from `offset` on. It is opened
+/// by the thread that writes it, so a file that fits in one buffer costs one trip to a blocking
+/// thread: open, write, flush and rename together. A missing folder is made then.
+#[derive(Debug, Clone)]
+pub struct PartFile {
+    pub path: PathBuf,
+    /// Where writing starts: 0 empties the file, more cuts it there and continues it.
+    pub offset: u64,
+}
+
+impl PartFile {
+    fn open(&self) -> io::Result<File> {
+        let open = || {
+            OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(self.offset == 0)
+                .open(&self.path)
+        };
+        let mut file = match open() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match self.path.parent() {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)?;
+                    open()?
+                }
+                None => return Err(e),
+            },
+            other => other?,
+        };
+        if self.offset > 0 {
+            file.set_len(self.offset)?;
+            file.seek(SeekFrom::Start(self.offset))?;
+        }
+        Ok(file)
+    }
+}
+
+/// Why [`DiskWriter::finish`] failed: writing the `.part` file, or renaming it.
+#[derive(Debug)]
+pub enum FlushError {
+    Write(io::Error),
+    Rename(io::Error),
+}
+
+/// A download's file, written by a thread of its own, started at the first full buffer.
 pub struct DiskWriter {
+    part: PartFile,
     full: Option<mpsc::Sender<Vec<u8>>>,
     empty: mpsc::Receiver<Vec<u8>>,
+    empty_tx: Option<mpsc::Sender<Vec<u8>>>,
     /// Buffers made so far (the ring bounds how many can exist).
     made: usize,
     thread: Option<JoinHandle<io::Result<()>>>,
 }
 
 impl DiskWriter {
-    /// Starts the thread that writes to `file` (positioned where writing starts) and, once
-    /// every buffer is written, flushes it to the disk.
-    pub fn start(mut file: File) -> DiskWriter {
-        let (full_tx, mut full_rx) = mpsc::channel::<Vec<u8>>(RING);
+    /// A writer for `part`; nothing is opened until there is something to write.
+    pub fn start(part: PartFile) -> DiskWriter {
         let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>(RING + 2);
-        let thread = tokio::task::spawn_blocking(move || {
-            let mut at = file.stream_position()?;
+        DiskWriter {
+            part,
+            full: None,
+            empty: empty_rx,
+            empty_tx: Some(empty_tx),
+            made: 0,
+            thread: None,
+        }
+    }
+
+    /// Starts the thread that opens the file, writes the buffers it is handed in order and,
+    /// once the channel closes, flushes the file to the disk.
+    fn spawn(&mut self) {
+        let (full_tx, mut full_rx) = mpsc::channel::<Vec<u8>>(RING);
+        let empty_tx = self.empty_tx.take();
+        let part = self.part.clone();
+        self.thread = Some(tokio::task::spawn_blocking(move || {
+            let mut file = part.open()?;
+            let mut at = part.offset;
             while let Some(mut buf) = full_rx.blocking_recv() {
                 file.write_all(&buf)?;
                 start_writeback(&file, at, buf.len() as u64);
                 at += buf.len() as u64;
                 buf.clear();
                 // The network task may have finished and stopped taking buffers back.
-                let _ = empty_tx.try_send(buf);
+                if let Some(empty) = &empty_tx {
+                    let _ = empty.try_send(buf);
+                }
             }
             file.sync_all()
-        });
-        DiskWriter {
-            full: Some(full_tx),
-            empty: empty_rx,
-            made: 0,
-            thread: Some(thread),
-        }
+        }));
+        self.full = Some(full_tx);
     }
 
     /// An empty buffer of [`CHUNK`] capacity: one the thread has written, or a new one while
@@ -65,11 +124,14 @@ impl DiskWriter {
             .unwrap_or_else(|| Vec::with_capacity(CHUNK))
     }
 
-    /// Hands `buf` to the thread; waits while the ring is full. An error is the thread's:
-    /// the write that failed.
+    /// Hands `buf` to the thread (started now if it is the first); waits while the ring is
+    /// full. An error is the thread's: the open or the write that failed.
     pub async fn write(&mut self, buf: Vec<u8>) -> io::Result<()> {
         if buf.is_empty() {
             return Ok(());
+        }
+        if self.thread.is_none() {
+            self.spawn();
         }
         let sent = match &self.full {
             Some(full) => full.send(buf).await.is_ok(),
@@ -84,10 +146,41 @@ impl DiskWriter {
         }
     }
 
-    /// Waits until every buffer handed over is written and the file is on the disk.
-    pub async fn finish(mut self) -> io::Result<()> {
+    /// Writes `last`, waits until every buffer is written and the file is on the disk, then
+    /// renames it to `rename_to` when given. A file never handed a buffer before is opened,
+    /// written, flushed and renamed in one trip to a blocking thread (an empty file is made
+    /// too: a download of zero bytes leaves one).
+    pub async fn finish(
+        mut self,
+        last: Vec<u8>,
+        rename_to: Option<PathBuf>,
+    ) -> Result<(), FlushError> {
+        if self.thread.is_none() {
+            let part = self.part;
+            let written = tokio::task::spawn_blocking(move || {
+                let mut file = part.open().map_err(FlushError::Write)?;
+                file.write_all(&last).map_err(FlushError::Write)?;
+                file.sync_all().map_err(FlushError::Write)?;
+                drop(file);
+                match rename_to {
+                    Some(to) => std::fs::rename(&part.path, to).map_err(FlushError::Rename),
+                    None => Ok(()),
+                }
+            });
+            return written
+                .await
+                .unwrap_or_else(|e| Err(FlushError::Write(io::Error::other(e))));
+        }
+        let wrote = self.write(last).await;
         self.full = None;
-        self.join().await
+        let flushed = self.join().await;
+        wrote.and(flushed).map_err(FlushError::Write)?;
+        match rename_to {
+            Some(to) => tokio::fs::rename(&self.part.path, to)
+                .await
+                .map_err(FlushError::Rename),
+            None => Ok(()),
+        }
     }
 
     async fn join(&mut self) -> io::Result<()> {
@@ -196,8 +289,11 @@ mod tests {
     #[tokio::test]
     async fn the_writer_writes_every_buffer_in_order() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out");
-        let mut writer = DiskWriter::start(File::create(&path).unwrap());
+        let path = dir.path().join("sub/out.part");
+        let mut writer = DiskWriter::start(PartFile {
+            path: path.clone(),
+            offset: 0,
+        });
         let mut expected = Vec::new();
         for i in 0..20u8 {
             let mut buf = writer.buffer().await;
@@ -205,17 +301,57 @@ mod tests {
             expected.extend_from_slice(&buf);
             writer.write(buf).await.unwrap();
         }
-        writer.finish().await.unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), expected);
+        let renamed = dir.path().join("sub/out");
+        writer
+            .finish(b"end".to_vec(), Some(renamed.clone()))
+            .await
+            .unwrap();
+        expected.extend_from_slice(b"end");
+        assert_eq!(std::fs::read(&renamed).unwrap(), expected);
+        assert!(!path.exists());
+    }
+
+    #[tokio::test]
+    async fn a_file_that_fits_one_buffer_is_written_whole_at_the_end_after_its_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/folder/f.part");
+        let writer = DiskWriter::start(PartFile {
+            path: path.clone(),
+            offset: 0,
+        });
+        writer.finish(b"small".to_vec(), None).await.unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"small");
+        // Continued: cut at the offset, the rest written after it.
+        std::fs::write(&path, b"smallXXXX").unwrap();
+        let writer = DiskWriter::start(PartFile {
+            path: path.clone(),
+            offset: 5,
+        });
+        let to = dir.path().join("f");
+        writer
+            .finish(b" end".to_vec(), Some(to.clone()))
+            .await
+            .unwrap();
+        assert_eq!(std::fs::read(&to).unwrap(), b"small end");
+        // Nothing at all still makes the (empty) file.
+        let empty = dir.path().join("empty.part");
+        let writer = DiskWriter::start(PartFile {
+            path: empty.clone(),
+            offset: 0,
+        });
+        writer.finish(Vec::new(), None).await.unwrap();
+        assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
     }
 
     #[tokio::test]
     async fn a_failed_write_is_reported_as_the_disk_error() {
-        // A file opened read-only refuses every write.
+        // A path below a file cannot be opened.
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ro");
-        std::fs::write(&path, b"x").unwrap();
-        let mut writer = DiskWriter::start(File::open(&path).unwrap());
+        std::fs::write(dir.path().join("file"), b"x").unwrap();
+        let mut writer = DiskWriter::start(PartFile {
+            path: dir.path().join("file/below.part"),
+            offset: 0,
+        });
         let mut error = None;
         for _ in 0..10 {
             let mut buf = writer.buffer().await;
@@ -227,7 +363,10 @@ mod tests {
         }
         let error = match error {
             Some(e) => e,
-            None => writer.finish().await.unwrap_err(),
+            None => match writer.finish(Vec::new(), None).await {
+                Err(FlushError::Write(e)) => e,
+                other => panic!("{other:?}"),
+            },
         };
         assert_ne!(error.to_string(), stopped().to_string(), "{error}");
     }

@@ -4,10 +4,10 @@
 //! final name. An empty `.part` left by a failure is removed, and so is one whose hash does not
 //! match (the old file stays).
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::AsyncReadExt;
 use tokio::time::timeout;
 
 use crate::api::Direction;
@@ -16,13 +16,13 @@ use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::data::{self, DataStream};
 
 use super::ascii::{AsciiIn, LineEndings};
-use super::disk::{CHUNK, DiskWriter};
+use super::disk::{CHUNK, DiskWriter, FlushError, PartFile};
 use super::facts::local_facts;
 use super::hash::{self, Unverified};
 use super::meter::Meter;
 use super::plan::{LocalTarget, TransferPlan, Verify};
 use super::throttle::Bucket;
-use super::{Done, Job, JobEnv, Outcome, local_err};
+use super::{Done, Finishing, Job, JobEnv, Outcome, local_err};
 
 pub async fn download(
     conn: &mut Connection,
@@ -46,8 +46,9 @@ pub async fn download(
             verified: None,
         }));
     }
-    prepare_part(target).await?;
-    let file = open_part(&target.part, plan.offset).await?;
+    if target.continue_existing {
+        continue_existing(target).await?;
+    }
     if plan.offset > 0 {
         conn.ctl
             .log
@@ -56,7 +57,11 @@ pub async fn download(
     if plan.ascii {
         conn.ctl.set_type(true).await?;
     }
-    let result = receive(conn, job, env, plan, file, &target.part).await;
+    // Without a hash to check first, the disk thread renames the file as it finishes it; with
+    // nothing else to do on the file either, the connection goes on meanwhile.
+    let rename_to = plan.hash.is_none().then(|| target.path.clone());
+    let defer = rename_to.is_some() && !conn.transfer.preserve_times;
+    let result = receive(conn, job, env, plan, target, (rename_to, defer)).await;
     if plan.ascii && !conn.is_broken() {
         conn.ctl.set_type(false).await?;
     }
@@ -78,20 +83,19 @@ pub async fn download(
             }
             Err(Unverified::Failed(e)) => return Err(e),
         }
+        tokio::fs::rename(&target.part, &target.path)
+            .await
+            .map_err(local_err(&target.path))?;
     }
-    tokio::fs::rename(&target.part, &target.path)
-        .await
-        .map_err(local_err(&target.path))?;
     Ok(outcome)
 }
 
 /// Where a download's bytes go, made ready: an existing file that is continued becomes the
-/// `.part` file, and the destination's folder exists. The segmented download shares it.
+/// `.part` file, and the destination's folder exists. The segmented download uses it; a
+/// download on one connection makes the folder when it opens the file ([`PartFile`]).
 pub(super) async fn prepare_part(target: &LocalTarget) -> EngineResult<()> {
     if target.continue_existing {
-        tokio::fs::rename(&target.path, &target.part)
-            .await
-            .map_err(local_err(&target.path))?;
+        continue_existing(target).await?;
     }
     if let Some(dir) = target.path.parent() {
         tokio::fs::create_dir_all(dir)
@@ -101,40 +105,34 @@ pub(super) async fn prepare_part(target: &LocalTarget) -> EngineResult<()> {
     Ok(())
 }
 
-/// The `.part` file, emptied when starting over, cut to `offset` and positioned there when
-/// resuming.
-async fn open_part(part: &Path, offset: u64) -> EngineResult<tokio::fs::File> {
-    let mut file = tokio::fs::OpenOptions::new()
-        .create(true)
-        .write(true)
-        .truncate(offset == 0)
-        .open(part)
+/// The existing file that a resumed download continues becomes its `.part` file.
+async fn continue_existing(target: &LocalTarget) -> EngineResult<()> {
+    tokio::fs::rename(&target.path, &target.part)
         .await
-        .map_err(local_err(part))?;
-    if offset > 0 {
-        file.set_len(offset).await.map_err(local_err(part))?;
-        file.seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(local_err(part))?;
-    }
-    Ok(file)
+        .map_err(local_err(&target.path))
 }
 
-/// RETR into `file`, each read bounded by the inactivity timeout, the file written by a thread
-/// of its own ([`DiskWriter`]); then the final reply and the plan's size check.
+/// RETR into the `.part` file, each read bounded by the inactivity timeout, the file written
+/// by a thread of its own ([`DiskWriter`]); then the final reply and the plan's size check, and
+/// the file on the disk (renamed to `rename_to` when given and all went well; when `defer`
+/// says so, by a task of its own: [`Outcome::Finishing`]).
 async fn receive(
     conn: &mut Connection,
     job: &Job,
     env: &impl JobEnv,
     plan: &TransferPlan,
-    file: tokio::fs::File,
-    part: &Path,
+    target: &LocalTarget,
+    (rename_to, defer): (Option<PathBuf>, bool),
 ) -> EngineResult<Outcome> {
     let command = format!("RETR {}", job.remote);
     let ctl = &mut conn.ctl;
+    let part = &target.part;
     let mut stream = conn.data.open(ctl, &command, Some(plan.offset)).await?;
     let mut meter = Meter::start(env, job.id, plan.offset, plan.total);
-    let mut disk = DiskWriter::start(file.into_std().await);
+    let mut disk = DiskWriter::start(PartFile {
+        path: part.clone(),
+        offset: plan.offset,
+    });
     let limit = conn.throttle.bucket(Direction::Download);
     let pumped = pump(
         &mut stream,
@@ -144,40 +142,51 @@ async fn receive(
         ctl.timeouts.inactivity,
     )
     .await;
-    // Whatever happened, what arrived is on the disk before going on: a `.part` to resume.
-    let flushed = disk.finish().await;
-    match pumped {
-        Ok(()) => drop(stream),
-        Err(Pumped::Disk(e)) => {
+    let last = match pumped {
+        Ok(last) => last,
+        Err(stopped) => {
+            // Whatever arrived is on the disk before going on: a `.part` to resume.
+            let _ = disk.finish(Vec::new(), None).await;
             data::abort(ctl, stream).await;
-            return Err(EngineError::local(part, e));
+            return Err(match stopped {
+                Pumped::Disk(e) => EngineError::local(part, e),
+                Pumped::Idle => EngineError::timeout(
+                    format!("the download of {} (no data arrived)", job.remote),
+                    ctl.timeouts.inactivity,
+                ),
+                Pumped::Broken(e) => {
+                    EngineError::Broken(format!("the download of {} broke off: {e}", job.remote))
+                }
+            });
         }
-        Err(Pumped::Idle) => {
-            data::abort(ctl, stream).await;
-            return Err(EngineError::timeout(
-                format!("the download of {} (no data arrived)", job.remote),
-                ctl.timeouts.inactivity,
-            ));
-        }
-        Err(Pumped::Broken(e)) => {
-            data::abort(ctl, stream).await;
-            return Err(EngineError::Broken(format!(
-                "the download of {} broke off: {e}",
-                job.remote
-            )));
-        }
-    }
-    flushed.map_err(local_err(part))?;
-    data::finish(ctl, &command).await?;
-    if let Verify::Received(total) = plan.verify
+    };
+    drop(stream);
+    let mut complete = data::finish(ctl, &command).await.map(drop);
+    if let (Ok(()), Verify::Received(total)) = (&complete, plan.verify)
         && meter.done != total
     {
-        return Err(EngineError::Broken(format!(
+        complete = Err(EngineError::Broken(format!(
             "the download of {} ended after {} of {total} bytes",
             job.remote, meter.done
         )));
     }
-    Ok(meter.finish())
+    let rename_to = rename_to.filter(|_| complete.is_ok());
+    let flush = disk.finish(last, rename_to);
+    let (part, path) = (part.clone(), target.path.clone());
+    let flushed = async move {
+        flush.await.map_err(|e| match e {
+            FlushError::Write(e) => EngineError::local(part, e),
+            FlushError::Rename(e) => EngineError::local(path, e),
+        })
+    };
+    if defer && complete.is_ok() {
+        let done = meter.done();
+        let finishing = tokio::spawn(async move { flushed.await.map(|()| done) });
+        return Ok(Outcome::Finishing(Finishing(finishing)));
+    }
+    flushed.await?;
+    complete?;
+    Ok(Outcome::Finished(meter.done()))
 }
 
 /// Why the bytes stopped before the end of the stream.
@@ -192,14 +201,15 @@ enum Pumped {
 const HOLD_AT_MOST: Duration = Duration::from_millis(200);
 
 /// Moves the stream's bytes (converted in ASCII mode) to the disk thread until the stream ends,
-/// keeping to the download speed limit (reads no larger than its quantum).
+/// keeping to the download speed limit (reads no larger than its quantum); the last buffer,
+/// not yet handed over, is returned.
 async fn pump<E: JobEnv>(
     stream: &mut DataStream,
     disk: &mut DiskWriter,
     ascii_mode: bool,
     (meter, limit): (&mut Meter<'_, E>, &Bucket),
     inactivity: Duration,
-) -> Result<(), Pumped> {
+) -> Result<Vec<u8>, Pumped> {
     let mut buf = disk.buffer().await;
     let mut raw = if ascii_mode {
         vec![0u8; CHUNK / 4]
@@ -244,5 +254,5 @@ async fn pump<E: JobEnv>(
     if ascii_mode {
         buf.extend_from_slice(ascii.finish());
     }
-    disk.write(buf).await.map_err(Pumped::Disk)
+    Ok(buf)
 }

@@ -55,10 +55,15 @@ impl<'a, E: JobEnv> Meter<'a, E> {
     }
 
     pub fn finish(&self) -> Outcome {
-        Outcome::Finished(Done {
+        Outcome::Finished(self.done())
+    }
+
+    /// What moved, and in how long.
+    pub fn done(&self) -> Done {
+        Done {
             bytes: self.moved,
             elapsed: self.start.elapsed(),
             verified: None,
-        })
+        }
     }
 }

@@ -113,10 +113,25 @@ impl Job {
 /// What a finished job hands back to the queue.
 pub enum Outcome {
     Finished(Done),
+    /// A download whose bytes all arrived, with the server's word on it, and whose file is
+    /// still being put on the disk (flushed, then renamed) while its connection starts the
+    /// next job: it ends when [`Finishing::wait`] does.
+    Finishing(Finishing),
     Skipped(String),
     /// A directory: the jobs for its contents (ids still to be assigned), and the entries
     /// refused because their names cannot be made a local path (see [`Refused`]).
     Expanded(Vec<Job>, Vec<Refused>),
+}
+
+/// The end of a download whose file is being put on the disk by a task of its own.
+pub struct Finishing(tokio::task::JoinHandle<EngineResult<Done>>);
+
+impl Finishing {
+    pub async fn wait(self) -> EngineResult<Done> {
+        self.0
+            .await
+            .unwrap_or_else(|e| Err(EngineError::Broken(format!("the disk task failed: {e}"))))
+    }
 }
 
 /// An entry of a remote folder that is not transferred because its name is not a plain file

@@ -246,3 +246,56 @@ fn an_interrupted_upload_resumes() {
     assert!(rig.has_log(LogKind::Command, "REST 1000000") || rig.has_log(LogKind::Command, "APPE"));
     assert_eq!(sha256_file(&server.path("up.bin")), sha256(&data));
 }
+
+/// A small download's file is put on the disk (written, flushed, renamed) after its connection
+/// has gone on to the next file: a failure there still fails that transfer, with the local
+/// path, and the queue is idle only once every file is in place.
+#[test]
+fn a_download_that_cannot_be_put_on_the_disk_fails_after_its_connection_moved_on() {
+    let server = Server::plain();
+    std::fs::create_dir_all(server.path("many")).unwrap();
+    for i in 0..30 {
+        std::fs::write(server.path(&format!("many/f{i}.bin")), pattern(3000, i)).unwrap();
+    }
+    std::fs::write(server.path("lone.bin"), pattern(100, 99)).unwrap();
+    let local = tempfile::tempdir().unwrap();
+    // A regular file where the destination's folder should be.
+    let blocker = local.path().join("not-a-folder");
+    std::fs::write(&blocker, b"x").unwrap();
+    let mut rig = Rig::new();
+    let mut site = server.site(Protocol::Ftp);
+    site.parallel = 1;
+    rig.connect(site).unwrap();
+
+    let mut many = rig.request(Direction::Download, &local.path().join("many"), "/many");
+    many.recursive = true;
+    let lone = rig.request(Direction::Download, &blocker.join("lone.bin"), "/lone.bin");
+    let (many_id, lone_id) = (many.id, lone.id);
+    let states = rig.transfer(vec![lone, many]);
+    // The bytes came; putting them on the disk is what failed.
+    let log = rig.log_text();
+    assert!(
+        log.iter().any(|l| l.ends_with("RETR /lone.bin")),
+        "{log:#?}"
+    );
+    match states.get(&lone_id) {
+        Some(TransferState::Failed(error)) => {
+            assert!(error.message.contains("not-a-folder"), "{error:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        states.get(&many_id),
+        Some(TransferState::Finished { .. })
+    ));
+    for i in 0..30 {
+        let name = local.path().join(format!("many/f{i}.bin"));
+        assert_eq!(std::fs::read(&name).unwrap(), pattern(3000, i), "{name:?}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(local.path().join("many"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
