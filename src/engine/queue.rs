@@ -233,6 +233,7 @@ impl Queue {
                         size: request.size,
                         // A download whose size the front end's listing gave needs no SIZE.
                         fresh: request.direction == Direction::Download && request.size.is_some(),
+                        new_folder: false,
                         on_exists: request.on_exists,
                         filter: self.ctx.transfer_filter.get(),
                     };

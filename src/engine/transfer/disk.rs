@@ -217,15 +217,31 @@ fn start_writeback(file: &File, offset: u64, len: u64) {
 pub struct DiskReader {
     full: mpsc::Receiver<io::Result<Vec<u8>>>,
     empty: mpsc::Sender<Vec<u8>>,
+    /// The first buffer, read before the reader was handed back.
+    first: Option<Vec<u8>>,
+    /// A buffer shorter than [`CHUNK`] came: the file ended there.
+    ended: bool,
 }
 
 impl DiskReader {
-    /// Starts the thread that reads `file` from where it is positioned to its end, in
-    /// buffers of [`CHUNK`] bytes (the last one shorter).
-    pub fn start(mut file: File) -> DiskReader {
-        let (full_tx, full_rx) = mpsc::channel::<io::Result<Vec<u8>>>(RING);
+    /// Opens `path` and reads it from `offset` to its end, in buffers of [`CHUNK`] bytes (the
+    /// last one shorter), on a thread of its own. Returns once the first buffer is read, so a
+    /// file that cannot be opened or read is known before anything is sent; a small file is
+    /// opened and read whole in that one trip.
+    pub async fn open(path: PathBuf, offset: u64) -> io::Result<DiskReader> {
+        let (full_tx, mut full_rx) = mpsc::channel::<io::Result<Vec<u8>>>(RING);
         let (empty_tx, mut empty_rx) = mpsc::channel::<Vec<u8>>(RING + 2);
         tokio::task::spawn_blocking(move || {
+            let mut file = match File::open(&path).and_then(|mut file| {
+                file.seek(SeekFrom::Start(offset))?;
+                Ok(file)
+            }) {
+                Ok(file) => file,
+                Err(e) => {
+                    let _ = full_tx.blocking_send(Err(e));
+                    return;
+                }
+            };
             let mut made = 0;
             loop {
                 let mut buf = match empty_rx.try_recv() {
@@ -241,21 +257,32 @@ impl DiskReader {
                     },
                 };
                 let result = fill_from(&mut file, &mut buf).map(|()| buf);
-                let last = matches!(&result, Ok(buf) if buf.is_empty()) || result.is_err();
+                let last = matches!(&result, Ok(buf) if buf.len() < CHUNK) || result.is_err();
                 if full_tx.blocking_send(result).is_err() || last {
                     return;
                 }
             }
         });
-        DiskReader {
+        let first = full_rx.recv().await.unwrap_or_else(|| Err(stopped()))?;
+        Ok(DiskReader {
             full: full_rx,
             empty: empty_tx,
-        }
+            ended: first.len() < CHUNK,
+            first: Some(first),
+        })
     }
 
     /// The next buffer of the file; empty at its end.
     pub async fn next(&mut self) -> io::Result<Vec<u8>> {
-        self.full.recv().await.unwrap_or_else(|| Err(stopped()))
+        if let Some(first) = self.first.take() {
+            return Ok(first);
+        }
+        if self.ended {
+            return Ok(Vec::new());
+        }
+        let buf = self.full.recv().await.unwrap_or_else(|| Err(stopped()))?;
+        self.ended = buf.len() < CHUNK;
+        Ok(buf)
     }
 
     /// Gives a sent buffer back to the reader.
@@ -377,9 +404,7 @@ mod tests {
         let path = dir.path().join("in");
         let data: Vec<u8> = (0..(CHUNK * 2 + 12_345)).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let mut file = File::open(&path).unwrap();
-        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(100)).unwrap();
-        let mut reader = DiskReader::start(file);
+        let mut reader = DiskReader::open(path, 100).await.unwrap();
         let mut got = Vec::new();
         let mut sizes = Vec::new();
         loop {
@@ -393,5 +418,27 @@ mod tests {
         }
         assert_eq!(got, data[100..]);
         assert_eq!(sizes, vec![CHUNK, CHUNK, 12_245]);
+    }
+
+    #[tokio::test]
+    async fn the_reader_fails_before_anything_is_read_for_a_missing_file_and_reads_a_small_one_once()
+     {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = DiskReader::open(dir.path().join("missing"), 0).await;
+        assert_eq!(
+            missing.err().map(|e| e.kind()),
+            Some(io::ErrorKind::NotFound)
+        );
+        let path = dir.path().join("small");
+        std::fs::write(&path, b"small file").unwrap();
+        let mut reader = DiskReader::open(path.clone(), 0).await.unwrap();
+        assert_eq!(reader.next().await.unwrap(), b"small file");
+        assert!(reader.next().await.unwrap().is_empty());
+        assert!(reader.next().await.unwrap().is_empty());
+        // A file of exactly one buffer ends with an empty one.
+        std::fs::write(&path, vec![7u8; CHUNK]).unwrap();
+        let mut reader = DiskReader::open(path, 0).await.unwrap();
+        assert_eq!(reader.next().await.unwrap().len(), CHUNK);
+        assert!(reader.next().await.unwrap().is_empty());
     }
 }

@@ -3,6 +3,7 @@
 //! Entries the worker's transfer filter hides (the filters enabled on that side, with "apply
 //! to transfers") are left out, with a line in the log.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use crate::api::filter::{FilterSet, TransferFilterSet};
@@ -77,7 +78,7 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
     let mut entries = Vec::new();
     let (dir, _) = list_dir(conn, Some(&job.remote), |_, batch| entries.extend(batch)).await?;
     let log = &conn.ctl.log;
-    tokio::fs::create_dir_all(&job.local)
+    let new_folder = make_folder(&job.local)
         .await
         .map_err(local_err(&job.local))?;
     let mut children = Vec::new();
@@ -123,11 +124,50 @@ pub async fn expand_remote(conn: &mut Connection, job: &Job) -> EngineResult<Out
             depth: job.depth + 1,
             size: entry.size,
             fresh: true,
+            new_folder,
             on_exists: job.on_exists,
             filter: job.filter.clone(),
         });
     }
     Ok(Outcome::Expanded(children, refused))
+}
+
+/// A local folder's entries, each with its name (`None`: not UTF-8) and its metadata (links
+/// followed), read in one trip to a blocking thread.
+type LocalEntry = (PathBuf, Option<String>, std::io::Result<std::fs::Metadata>);
+
+async fn read_local_dir(dir: &Path) -> EngineResult<Vec<LocalEntry>> {
+    let path = dir.to_path_buf();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(&path)? {
+            let path = entry?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_string);
+            let meta = std::fs::metadata(&path);
+            entries.push((path, name, meta));
+        }
+        Ok(entries)
+    });
+    read.await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        .map_err(local_err(dir))
+}
+
+/// Makes the local folder `path` (and its parents); true when it did not exist before.
+async fn make_folder(path: &Path) -> std::io::Result<bool> {
+    let path = path.to_path_buf();
+    let made = tokio::task::spawn_blocking(move || match std::fs::create_dir(&path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&path).map(|()| true)
+        }
+        Err(e) => Err(e),
+    });
+    made.await.unwrap_or_else(|e| Err(std::io::Error::other(e)))
 }
 
 /// A local directory: creates the remote one and returns a job for each entry.
@@ -138,9 +178,7 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
             job.local.display()
         )));
     }
-    let mut reader = tokio::fs::read_dir(&job.local)
-        .await
-        .map_err(local_err(&job.local))?;
+    let entries = read_local_dir(&job.local).await?;
     let reply = ctl.cmd_final(&format!("MKD {}", job.remote)).await?;
     let created = reply.is_success();
     if !created {
@@ -156,16 +194,15 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
         }
     }
     let mut children = Vec::new();
-    while let Some(entry) = reader.next_entry().await.map_err(local_err(&job.local))? {
-        let path = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+    for (path, name, meta) in entries {
+        let Some(name) = name else {
             ctl.log.error(format!(
                 "Skipped {}: the name is not valid UTF-8",
                 path.display()
             ));
             continue;
         };
-        let meta = tokio::fs::metadata(&path).await.map_err(local_err(&path))?;
+        let meta = meta.map_err(local_err(&path))?;
         if !(meta.is_dir() || meta.is_file()) {
             ctl.log
                 .status(format!("Skipped {}: not a regular file", path.display()));
@@ -186,6 +223,7 @@ pub async fn expand_local(ctl: &mut Control, job: &Job) -> EngineResult<Outcome>
             depth: job.depth + 1,
             size: meta.is_file().then_some(meta.len()),
             fresh: created,
+            new_folder: false,
             on_exists: job.on_exists,
             filter: job.filter.clone(),
         });

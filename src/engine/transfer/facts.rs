@@ -38,7 +38,10 @@ impl Facts {
         let needs_time = matches!(policy, ExistsPolicy::OverwriteIfNewer | ExistsPolicy::Ask);
         match job.direction {
             Direction::Download => {
-                let existing = local_facts(&job.local).await;
+                let existing = match job.new_folder {
+                    true => None,
+                    false => local_facts(&job.local).await,
+                };
                 let want_time = existing.is_some() && needs_time;
                 let remote = if existing.is_none() && job.fresh && job.size.is_some() {
                     None
@@ -63,12 +66,20 @@ impl Facts {
                 })
             }
             Direction::Upload => {
-                let source = local_facts(&job.local).await.ok_or_else(|| {
-                    EngineError::local(
-                        &job.local,
-                        std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-                    )
-                })?;
+                let source = match job.size {
+                    // Its folder's expansion just looked at it; reading it says if it is gone.
+                    Some(size) if job.fresh => FileFacts {
+                        path: job.local.display().to_string(),
+                        size: Some(size),
+                        modified: None,
+                    },
+                    _ => local_facts(&job.local).await.ok_or_else(|| {
+                        EngineError::local(
+                            &job.local,
+                            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+                        )
+                    })?,
+                };
                 let destination = if !job.probes_destination(policy) {
                     None
                 } else {

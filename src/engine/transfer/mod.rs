@@ -61,6 +61,9 @@ pub struct Job {
     /// would: a download's size is the listing's, and an upload goes into a folder that
     /// expansion created, where nothing exists yet. No SIZE is sent for it.
     pub fresh: bool,
+    /// A download into a local folder its expansion made just now: nothing is there yet to
+    /// look for.
+    pub new_folder: bool,
     /// The request's own file-exists policy (its children inherit it); `None`: the queue's.
     pub on_exists: Option<ExistsPolicy>,
     /// What a folder's expansion leaves out (the worker's transfer filter when it was queued).

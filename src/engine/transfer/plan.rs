@@ -195,6 +195,7 @@ mod tests {
             depth: 0,
             size: None,
             fresh: false,
+            new_folder: false,
             on_exists: None,
             filter: None,
         };

@@ -3,7 +3,7 @@
 //! data connection, the final reply, the size the server then holds, and its hash when the plan
 //! has one (a mismatch fails the transfer; the server's copy is already written).
 
-use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::time::timeout;
 
 use crate::api::Direction;
@@ -27,7 +27,8 @@ pub async fn upload(
     target: &RemoteTarget,
     env: &impl JobEnv,
 ) -> EngineResult<Outcome> {
-    let mut file = tokio::fs::File::open(&job.local)
+    // Opened, and its first buffer read, before anything is sent to the server.
+    let disk = DiskReader::open(job.local.clone(), plan.offset)
         .await
         .map_err(local_err(&job.local))?;
     let (command, rest) = if plan.offset == 0 {
@@ -38,9 +39,6 @@ pub async fn upload(
         (format!("STOR {}", target.path), Some(plan.offset))
     };
     if plan.offset > 0 {
-        file.seek(std::io::SeekFrom::Start(plan.offset))
-            .await
-            .map_err(local_err(&job.local))?;
         conn.ctl.log.status(format!(
             "Resuming the upload of {} at byte {}",
             target.path, plan.offset
@@ -49,12 +47,19 @@ pub async fn upload(
     if plan.ascii {
         conn.ctl.set_type(true).await?;
     }
-    let result = send(conn, job, env, plan, &command, rest, file).await;
+    let result = send(conn, job, env, plan, &command, rest, disk).await;
     if plan.ascii && !conn.is_broken() {
         conn.ctl.set_type(false).await?;
     }
     let outcome = result?;
-    if let Verify::RemoteSize(expected) = plan.verify
+    // What was read and sent is what the server should hold (the file may have changed since
+    // its size was looked at).
+    let sent = match &outcome {
+        Outcome::Finished(done) => Some(plan.offset + done.bytes),
+        _ => None,
+    };
+    if let Verify::RemoteSize(planned) = plan.verify
+        && let expected = sent.unwrap_or(planned)
         && let Some(facts) = remote_facts(&mut conn.ctl, &conn.listed, &target.path, false).await?
         && let Some(size) = facts.size
         && size != expected
@@ -90,7 +95,7 @@ async fn check_hash(
     }
 }
 
-/// `command` with the contents of `file` (read ahead by a disk thread of its own,
+/// `command` with the contents of the file `disk` reads (read ahead by a disk thread of its own,
 /// [`DiskReader`]), each write bounded by the inactivity timeout; then a clean close of the
 /// data connection and the final reply.
 async fn send(
@@ -100,12 +105,11 @@ async fn send(
     plan: &TransferPlan,
     command: &str,
     rest: Option<u64>,
-    file: tokio::fs::File,
+    mut disk: DiskReader,
 ) -> EngineResult<Outcome> {
     let ctl = &mut conn.ctl;
     let mut stream = conn.data.open(ctl, command, rest).await?;
     let mut meter = Meter::start(env, job.id, plan.offset, plan.total);
-    let mut disk = DiskReader::start(file.into_std().await);
     let mut converted = Vec::new();
     let mut ascii = AsciiOut::default();
     let limit = conn.throttle.bucket(Direction::Upload);
