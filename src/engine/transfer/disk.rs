@@ -147,9 +147,11 @@ impl DiskWriter {
     }
 
     /// Writes `last`, waits until every buffer is written and the file is on the disk, then
-    /// renames it to `rename_to` when given. A file never handed a buffer before is opened,
-    /// written, flushed and renamed in one trip to a blocking thread (an empty file is made
-    /// too: a download of zero bytes leaves one).
+    /// renames it to `rename_to` when given. A file never handed a buffer before is opened and
+    /// written in one trip to a blocking thread (an empty file is made too: a download of zero
+    /// bytes leaves one), then flushed and renamed with the others that wait ([`flush`]).
+    ///
+    /// [`flush`]: super::flush
     pub async fn finish(
         mut self,
         last: Vec<u8>,
@@ -157,19 +159,18 @@ impl DiskWriter {
     ) -> Result<(), FlushError> {
         if self.thread.is_none() {
             let part = self.part;
+            let path = part.path.clone();
             let written = tokio::task::spawn_blocking(move || {
-                let mut file = part.open().map_err(FlushError::Write)?;
-                file.write_all(&last).map_err(FlushError::Write)?;
-                file.sync_all().map_err(FlushError::Write)?;
-                drop(file);
-                match rename_to {
-                    Some(to) => std::fs::rename(&part.path, to).map_err(FlushError::Rename),
-                    None => Ok(()),
-                }
+                let mut file = part.open()?;
+                file.write_all(&last)?;
+                start_writeback(&file, part.offset, last.len() as u64);
+                Ok(file)
             });
-            return written
+            let file = written
                 .await
-                .unwrap_or_else(|e| Err(FlushError::Write(io::Error::other(e))));
+                .unwrap_or_else(|e| Err(io::Error::other(e)))
+                .map_err(FlushError::Write)?;
+            return super::flush::flush(file, path, rename_to).await;
         }
         let wrote = self.write(last).await;
         self.full = None;

@@ -15,6 +15,7 @@ mod download;
 mod exists;
 mod expand;
 mod facts;
+mod flush;
 mod hash;
 mod meter;
 mod plan;
