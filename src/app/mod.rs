@@ -487,6 +487,11 @@ impl eframe::App for FerryApp {
         wheel::unsmoothed(&mut raw_input.events);
     }
 
+    /// The panels' colour: the window draws them by clearing ([`unfilled_panels`]).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        panel_colour(visuals).to_normalized_gamma_f32()
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.saved.save(storage);
     }
@@ -523,6 +528,7 @@ pub fn run(start: AppStart) -> Result<(), String> {
             Box::new(move |cc| {
                 let start = waiting.borrow_mut().take().ok_or("the app started twice")?;
                 let mut app = FerryApp::new(&cc.egui_ctx, cc.storage, start)?;
+                unfilled_panels(&cc.egui_ctx);
                 app.say(LogKind::Status, note);
                 renderer::note(dir.as_deref(), renderer);
                 Ok(Box::new(app))
@@ -551,6 +557,22 @@ pub fn run(start: AppStart) -> Result<(), String> {
         "no renderer could open the window: {}",
         failed.join("; ")
     ))
+}
+
+/// The panels paint no background of their own in the window: the frame is cleared to their
+/// colour instead ([`FerryApp::clear_color`]). Without a GPU every pixel a frame paints costs
+/// CPU (Mesa's llvmpipe shades about a million for each layer that covers the window), and the
+/// panels' fills were such a layer under everything else, on every frame.
+fn unfilled_panels(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
+}
+
+/// The panels' colour in the theme of `visuals` (whose own may be transparent).
+fn panel_colour(visuals: &egui::Visuals) -> egui::Color32 {
+    match visuals.dark_mode {
+        true => egui::Visuals::dark().panel_fill,
+        false => egui::Visuals::light().panel_fill,
+    }
 }
 
 fn native_options(renderer: renderer::Renderer) -> eframe::NativeOptions {

@@ -106,6 +106,9 @@ pub struct Pane {
     back: Vec<String>,
     forward: Vec<String>,
     entries: Vec<Entry>,
+    /// The folders among `entries` and the files' total size, kept as entries arrive (the
+    /// status line shows them every frame).
+    tally: (usize, u64),
     /// Indices into `entries` in sort order.
     sorted: Vec<usize>,
     /// The indices of `sorted` the quick filter lets through: the rows shown.
@@ -145,6 +148,7 @@ impl Pane {
             back: Vec::new(),
             forward: Vec::new(),
             entries: Vec::new(),
+            tally: (0, 0),
             sorted: Vec::new(),
             order: Vec::new(),
             filter: QuickFilter::default(),
@@ -188,6 +192,7 @@ impl Pane {
         self.path = path.to_string();
         self.path_edit = path.to_string();
         self.entries.clear();
+        self.tally = (0, 0);
         self.sorted.clear();
         self.order.clear();
         self.listing_filters.hidden = 0;
@@ -209,6 +214,10 @@ impl Pane {
             raw: String::new(),
             ..entry
         }));
+        for entry in &self.entries[start..] {
+            self.tally.0 += usize::from(entry.kind == EntryKind::Dir);
+            self.tally.1 += entry.size.unwrap_or(0);
+        }
         self.sorted.extend(start..self.entries.len());
         let (filter, listing) = (&self.filter, &mut self.listing_filters);
         let entries = &self.entries;
@@ -364,13 +373,8 @@ impl Pane {
 
     /// "12 files and 3 directories. Total size: 1.2 MB"
     pub fn status_line(&self) -> String {
-        let dirs = self
-            .entries
-            .iter()
-            .filter(|e| e.kind == EntryKind::Dir)
-            .count();
+        let (dirs, total) = self.tally;
         let files = self.entries.len() - dirs;
-        let total: u64 = self.entries.iter().filter_map(|e| e.size).sum();
         let selected = self.selected.len();
         let mut line = format!(
             "{files} file{} and {dirs} director{}. Total size: {}",

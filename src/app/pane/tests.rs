@@ -42,6 +42,28 @@ fn directories_first_then_natural_name_order() {
 }
 
 #[test]
+fn the_status_line_counts_batches_as_they_arrive_and_starts_over_with_a_new_listing() {
+    let mut pane = Pane::new(Side::Remote);
+    pane.begin_listing("/a");
+    pane.extend(vec![
+        entry("d", EntryKind::Dir, 0),
+        entry("f", EntryKind::File, 1000),
+    ]);
+    pane.extend(vec![entry("g", EntryKind::File, 24)]);
+    assert_eq!(
+        pane.status_line(),
+        "2 files and 1 directory. Total size: 1.0 KiB"
+    );
+    pane.begin_listing("/b");
+    pane.extend(vec![entry("h", EntryKind::File, 5)]);
+    pane.finish_listing(None);
+    assert_eq!(
+        pane.status_line(),
+        "1 file and 0 directories. Total size: 5 bytes"
+    );
+}
+
+#[test]
 fn shift_and_ctrl_selection() {
     let mut pane = Pane::new(Side::Local);
     pane.set_listing(
