@@ -4,13 +4,21 @@
 use std::sync::Arc;
 use std::sync::mpsc;
 
-use crate::api::Event;
+use crate::api::{Event, TransferState};
+
+/// How soon an event wants a front end to show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    Now,
+    /// A running transfer's progress: the next of several a second, which can wait a little.
+    Progress,
+}
 
 /// The sending half of the event channel, cloned into every task that reports.
 #[derive(Clone)]
 pub struct EventSink {
     tx: mpsc::Sender<Event>,
-    wake: Option<Arc<dyn Fn() + Send + Sync>>,
+    wake: Option<Arc<dyn Fn(Urgency) + Send + Sync>>,
     /// Log lines are sent (a front end that shows no log turns them off: on a run of many
     /// small files they are most of the events).
     log: bool,
@@ -30,8 +38,9 @@ impl EventSink {
         )
     }
 
-    /// Call `wake` after every event sent (the UI passes `request_repaint`).
-    pub fn with_wake(mut self, wake: impl Fn() + Send + Sync + 'static) -> Self {
+    /// Call `wake` after every event sent, with how soon it wants showing (the UI asks for a
+    /// frame).
+    pub fn with_wake(mut self, wake: impl Fn(Urgency) + Send + Sync + 'static) -> Self {
         self.wake = Some(Arc::new(wake));
         self
     }
@@ -47,10 +56,17 @@ impl EventSink {
         if !self.log && matches!(event, Event::Log(_)) {
             return;
         }
+        let urgency = match &event {
+            Event::Transfer {
+                state: TransferState::Progress { .. },
+                ..
+            } => Urgency::Progress,
+            _ => Urgency::Now,
+        };
         if self.tx.send(event).is_ok()
             && let Some(wake) = &self.wake
         {
-            wake();
+            wake(urgency);
         }
     }
 }
