@@ -3,6 +3,7 @@
 //! Results come back over a channel and wake the UI.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::api::{Entry, EntryKind, RemoteTime, TimePrecision};
@@ -10,6 +11,8 @@ use crate::api::{Entry, EntryKind, RemoteTime, TimePrecision};
 /// What a finished local job reports.
 #[derive(Debug)]
 pub enum LocalResult {
+    /// The folder listed last asked for (listings overtaken by a later one are dropped: each
+    /// runs on a thread of its own, and they can end in any order).
     Listed {
         path: String,
         result: Result<Vec<Entry>, String>,
@@ -23,15 +26,23 @@ pub enum LocalResult {
 }
 
 pub struct LocalFs {
-    tx: Sender<LocalResult>,
-    rx: Receiver<LocalResult>,
+    tx: Sender<(u64, LocalResult)>,
+    rx: Receiver<(u64, LocalResult)>,
     wake: Option<egui::Context>,
+    /// The number of the listing asked for last; each result carries the listing number
+    /// current when its job began.
+    listing: AtomicU64,
 }
 
 impl Default for LocalFs {
     fn default() -> Self {
         let (tx, rx) = channel();
-        LocalFs { tx, rx, wake: None }
+        LocalFs {
+            tx,
+            rx,
+            wake: None,
+            listing: AtomicU64::new(0),
+        }
     }
 }
 
@@ -43,8 +54,9 @@ impl LocalFs {
     fn spawn(&self, job: impl FnOnce() -> LocalResult + Send + 'static) {
         let tx = self.tx.clone();
         let wake = self.wake.clone();
+        let listing = self.listing.load(Ordering::SeqCst);
         std::thread::spawn(move || {
-            let _ = tx.send(job());
+            let _ = tx.send((listing, job()));
             if let Some(ctx) = wake {
                 ctx.request_repaint();
             }
@@ -52,6 +64,7 @@ impl LocalFs {
     }
 
     pub fn list(&self, path: String) {
+        self.listing.fetch_add(1, Ordering::SeqCst);
         self.spawn(move || {
             let result = list_dir(Path::new(&path));
             let path = crate::common::local_path::canonical(&path);
@@ -118,7 +131,14 @@ impl LocalFs {
     }
 
     pub fn poll(&self) -> Vec<LocalResult> {
-        self.rx.try_iter().collect()
+        let latest = self.listing.load(Ordering::SeqCst);
+        self.rx
+            .try_iter()
+            .filter(|(listing, result)| {
+                *listing == latest || !matches!(result, LocalResult::Listed { .. })
+            })
+            .map(|(_, result)| result)
+            .collect()
     }
 }
 
@@ -220,5 +240,34 @@ mod tests {
         );
         assert_eq!(entries[1].kind, EntryKind::Dir);
         assert!(list_dir(&dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn a_listing_overtaken_by_a_later_one_is_dropped_whichever_ends_first() {
+        let first = tempfile::tempdir().unwrap();
+        let second = tempfile::tempdir().unwrap();
+        let fs = LocalFs::default();
+        fs.list(first.path().display().to_string());
+        fs.list(second.path().display().to_string());
+        fs.mkdir(second.path().join("made").display().to_string());
+        let mut got = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        // Three jobs ran; two results come back.
+        while got.len() < 2 && std::time::Instant::now() < deadline {
+            got.extend(fs.poll());
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        got.extend(fs.poll());
+        let listed: Vec<&String> = got
+            .iter()
+            .filter_map(|r| match r {
+                LocalResult::Listed { path, .. } => Some(path),
+                _ => None,
+            })
+            .collect();
+        let second = crate::common::local_path::canonical(&second.path().display().to_string());
+        assert_eq!(listed, [&second], "{got:?}");
+        assert_eq!(got.len(), 2, "{got:?}");
     }
 }

@@ -89,7 +89,10 @@ fn run_until(h: &mut AppHarness, what: &str, done: impl Fn(&FerryApp) -> bool) {
                     a.remote().error.clone(),
                 )
             });
-            panic!("UI never reached: {what}; remote pane {remote:?}; log: {log:#?}");
+            let local = app.map(|a| (a.local.path.clone(), a.local.loading, a.local.error.clone()));
+            panic!(
+                "UI never reached: {what}; remote pane {remote:?}; local pane {local:?}; log: {log:#?}"
+            );
         }
         std::thread::sleep(Duration::from_millis(15));
     }
