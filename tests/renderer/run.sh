@@ -18,7 +18,6 @@ if ! command -v Xvfb >/dev/null || ! command -v xdotool >/dev/null; then
 fi
 cargo build --bin ferry -q
 ferry="$PWD/target/debug/ferry"
-display=:$((60 + RANDOM % 9))
 work=$(mktemp -d)
 xvfb=""
 cleanup() {
@@ -26,13 +25,31 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-Xvfb "$display" -screen 0 1280x860x24 >/dev/null 2>&1 &
-xvfb=$!
-# The display must answer before the first case, or that case only shows Xvfb was slow.
-for _ in $(seq 1 40); do
-    DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break
-    sleep 0.25
+# A display of its own: a number nobody holds, and one that answers (30 s at most) before the
+# first case, or that case only shows Xvfb was slow. A display taken meanwhile: the next one.
+display=""
+for n in $(seq 60 99); do
+    [[ -e /tmp/.X11-unix/X$n || -e /tmp/.X$n-lock ]] && continue
+    # -noreset: Xvfb otherwise resets when its last client leaves, and the next case to connect
+    # during the reset finds no display.
+    Xvfb ":$n" -screen 0 1280x860x24 -nolisten tcp -noreset >/dev/null 2>&1 &
+    xvfb=$!
+    for _ in $(seq 1 120); do
+        kill -0 "$xvfb" 2>/dev/null || break
+        if DISPLAY=:$n xdotool getdisplaygeometry >/dev/null 2>&1; then
+            display=:$n
+            break
+        fi
+        sleep 0.25
+    done
+    [[ -n $display ]] && break
+    kill "$xvfb" 2>/dev/null || true
+    xvfb=""
 done
+if [[ -z $display ]]; then
+    echo "FAIL  no Xvfb display answered"
+    exit 1
+fi
 failed=0
 
 # run_case NAME EXPECTED_RENDERER [ENV...]: starts the app, waits (bounded) for its window,
