@@ -71,8 +71,12 @@ def ferry_opts(tls):
 
 
 def run(argv, prepare):
-    """One run of `argv` after `prepare` reset the destination: its wall time in seconds."""
+    """One run of `argv` after `prepare` reset the destination: its wall time in seconds.
+    Everything written before is flushed to the disk first (the test data, the other tool's
+    unflushed output): otherwise the kernel writes it back 30 s later, in whichever run that
+    falls on (a 256 MiB download ran at half speed while 256 MiB of test data was written)."""
     prepare()
+    os.sync()
     env = dict(ENV, FERRY_PASSWORD=PASSWORD)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
