@@ -13,6 +13,9 @@ use tokio::sync::oneshot;
 
 use super::disk::FlushError;
 
+/// How long the flushing thread lets more files arrive before it flushes what waits.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// A written file waiting to be flushed, and renamed to `to` when given.
 struct Waiting {
     file: File,
@@ -54,6 +57,9 @@ fn flusher() -> &'static mpsc::Sender<Waiting> {
             .name("ferry-flush".to_string())
             .spawn(move || {
                 while let Ok(first) = rx.recv() {
+                    // The files finishing meanwhile join this flush (a group commit): the
+                    // transfers' connections do not wait for it, only their reports do.
+                    std::thread::sleep(GATHER);
                     let mut batch = vec![first];
                     batch.extend(rx.try_iter());
                     flush_batch(batch);
