@@ -281,7 +281,7 @@ impl Queue {
                 self.finishing.insert(done.id);
                 let (id, ended) = (done.id, self.done_tx.clone());
                 tokio::spawn(async move {
-                    let _ = finishing.await;
+                    finishing.await;
                     let _ = ended.send(JobDone::ended(id));
                 });
             }
@@ -404,7 +404,7 @@ impl Queue {
         let _ = tokio::time::timeout(Duration::from_secs(5), async {
             while let Some(done) = done_rx.recv().await {
                 if let Some(finishing) = done.finishing {
-                    let _ = finishing.await;
+                    finishing.await;
                 }
                 running.retain(|id| *id != done.id);
                 if let Some(conn) = done.conn {

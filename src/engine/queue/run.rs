@@ -6,7 +6,6 @@
 use std::sync::atomic::Ordering;
 
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use super::JobDone;
 use super::env::QueueEnv;
@@ -94,11 +93,11 @@ fn report(
         }
         Ok(Outcome::Finishing(finishing)) => {
             let (env, job, log) = (env.clone(), job.clone(), log.clone());
-            let ended = tokio::spawn(async move {
+            let ended = async move {
                 let result = finishing.wait().await.map(Outcome::Finished);
                 report(&env, &job, &log, result);
-            });
-            return (Vec::new(), Some(ended));
+            };
+            return (Vec::new(), Some(Box::pin(ended)));
         }
         Ok(Outcome::Skipped(reason)) => {
             log.status(format!("Skipped {}: {reason}", job.remote));
@@ -121,8 +120,9 @@ fn report(
     (children, None)
 }
 
-/// The end of a job whose file was still being put on the disk when its connection was free.
-pub(super) type Finishing = JoinHandle<()>;
+/// The end of a job whose file was still being put on the disk when its connection was free:
+/// the file put there, then the job reported. The queue runs it on a task of its own.
+pub(super) type Finishing = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// Runs `job` until it ends or is cancelled: on `conn` when it is usable, else on a new
 /// connection, and once more on a new one when a reused connection turns out to have been

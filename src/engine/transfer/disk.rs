@@ -16,8 +16,8 @@ pub const CHUNK: usize = 1 << 20;
 const RING: usize = 3;
 
 /// Where a download's bytes go: `path` (a `.part` file), written from `offset` on. It is opened
-/// by the thread that writes it, so a file that fits in one buffer costs one trip to a blocking
-/// thread: open, write, flush and rename together. A missing folder is made then.
+/// by the thread that writes it, so a file that fits in one buffer is opened and written in one
+/// trip to a blocking thread. A missing folder is made then.
 #[derive(Debug, Clone)]
 pub struct PartFile {
     pub path: PathBuf,

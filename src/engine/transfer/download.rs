@@ -115,7 +115,7 @@ async fn continue_existing(target: &LocalTarget) -> EngineResult<()> {
 /// RETR into the `.part` file, each read bounded by the inactivity timeout, the file written
 /// by a thread of its own ([`DiskWriter`]); then the final reply and the plan's size check, and
 /// the file on the disk (renamed to `rename_to` when given and all went well; when `defer`
-/// says so, by a task of its own: [`Outcome::Finishing`]).
+/// says so, later, on a task of the queue's: [`Outcome::Finishing`]).
 async fn receive(
     conn: &mut Connection,
     job: &Job,
@@ -181,12 +181,12 @@ async fn receive(
     };
     if defer && complete.is_ok() {
         let done = meter.done();
-        let finishing = tokio::spawn(async move { flushed.await.map(|()| done) });
-        return Ok(Outcome::Finishing(Finishing(finishing)));
+        let finishing = async move { flushed.await.map(|()| done) };
+        return Ok(Outcome::Finishing(Finishing(Box::pin(finishing))));
     }
     flushed.await?;
     complete?;
-    Ok(Outcome::Finished(meter.done()))
+    Ok(meter.finish())
 }
 
 /// Why the bytes stopped before the end of the stream.

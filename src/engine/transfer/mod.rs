@@ -127,14 +127,15 @@ pub enum Outcome {
     Expanded(Vec<Job>, Vec<Refused>),
 }
 
-/// The end of a download whose file is being put on the disk by a task of its own.
-pub struct Finishing(tokio::task::JoinHandle<EngineResult<Done>>);
+/// The rest of a download whose bytes all arrived: putting its file on the disk. The queue
+/// runs it on a task of its own while the connection goes on.
+pub struct Finishing(
+    std::pin::Pin<Box<dyn std::future::Future<Output = EngineResult<Done>> + Send>>,
+);
 
 impl Finishing {
     pub async fn wait(self) -> EngineResult<Done> {
-        self.0
-            .await
-            .unwrap_or_else(|e| Err(EngineError::Broken(format!("the disk task failed: {e}"))))
+        self.0.await
     }
 }
 
