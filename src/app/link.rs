@@ -217,11 +217,19 @@ impl Waker {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_flood_of_events_wakes_the_window_at_most_every_100_ms() {
+    /// A waker that records each wait it asks the window for.
+    fn recording() -> (Waker, Arc<Mutex<Vec<Duration>>>) {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&asked);
-        let waker = Waker::new(move |wait| seen.lock().unwrap().push(wait));
+        (
+            Waker::new(move |wait| seen.lock().unwrap().push(wait)),
+            asked,
+        )
+    }
+
+    #[test]
+    fn a_flood_of_events_wakes_the_window_at_most_every_100_ms() {
+        let (waker, asked) = recording();
         for _ in 0..50 {
             waker.wake(Urgency::Now);
         }
@@ -245,9 +253,7 @@ mod tests {
 
     #[test]
     fn progress_alone_waits_half_a_second_and_anything_else_brings_the_frame_forward() {
-        let asked = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&asked);
-        let waker = Waker::new(move |wait| seen.lock().unwrap().push(wait));
+        let (waker, asked) = recording();
         waker.frame_began();
         for _ in 0..20 {
             waker.wake(Urgency::Progress);

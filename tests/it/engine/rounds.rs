@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use ferry::{Direction, Event, LogKind, Protocol};
+use ferry::{Direction, Event, LogKind, Protocol, TransferRequest};
 
 use crate::support::{Rig, Server, pattern};
 
@@ -25,6 +25,14 @@ fn verbs_since(rig: &Rig, from: usize) -> BTreeMap<String, usize> {
     counts
 }
 
+/// Runs `requests` to the end (each must finish) and counts the commands they sent.
+fn verbs_of_transfer(rig: &mut Rig, requests: Vec<TransferRequest>) -> BTreeMap<String, usize> {
+    let from = rig.transcript().len();
+    let states = rig.transfer(requests);
+    Rig::assert_all_finished(&states);
+    verbs_since(rig, from)
+}
+
 #[test]
 fn commands_per_small_file() {
     let server = Server::plain();
@@ -42,12 +50,9 @@ fn commands_per_small_file() {
     site.parallel = 1;
     rig.connect(site).unwrap();
 
-    let from = rig.transcript().len();
     let mut up = rig.request(Direction::Upload, &tree, "/up");
     up.recursive = true;
-    let states = rig.transfer(vec![up]);
-    Rig::assert_all_finished(&states);
-    let up = verbs_since(&rig, from);
+    let up = verbs_of_transfer(&mut rig, vec![up]);
     // Per file: the data connection, the file, and the size check after it. Nothing asks
     // whether a file exists in a folder the upload just created.
     assert_eq!(
@@ -58,13 +63,10 @@ fn commands_per_small_file() {
     assert_eq!(up.get("MKD"), Some(&(FOLDERS + 1)), "{up:?}");
     assert_at_most_once_per_folder(&up);
 
-    let from = rig.transcript().len();
     let back = local.path().join("back");
     let mut down = rig.request(Direction::Download, &back, "/up");
     down.recursive = true;
-    let states = rig.transfer(vec![down]);
-    Rig::assert_all_finished(&states);
-    let down = verbs_since(&rig, from);
+    let down = verbs_of_transfer(&mut rig, vec![down]);
     // Per file: the data connection and the file; the size comes from the folder's listing.
     // (EPSV: one per file and one per folder listing.)
     assert_eq!(down.get("RETR"), Some(&FILES), "{down:?}");
@@ -91,10 +93,7 @@ fn an_overwriting_upload_does_not_ask_whether_the_file_exists() {
         up.on_exists = Some(ferry::ExistsPolicy::Overwrite);
         requests.push(up);
     }
-    let from = rig.transcript().len();
-    let states = rig.transfer(requests);
-    Rig::assert_all_finished(&states);
-    let up = verbs_since(&rig, from);
+    let up = verbs_of_transfer(&mut rig, requests);
     assert_eq!(
         per_file_of(&up, PER_FOLDER),
         [
@@ -155,10 +154,7 @@ fn a_download_with_its_listed_size_sends_no_size() {
             down
         })
         .collect();
-    let from = rig.transcript().len();
-    let states = rig.transfer(requests);
-    Rig::assert_all_finished(&states);
-    let down = verbs_since(&rig, from);
+    let down = verbs_of_transfer(&mut rig, requests);
     assert_eq!(
         per_file_of(&down, PER_FOLDER),
         [("EPSV", PER_FOLDER), ("RETR", PER_FOLDER)],
