@@ -304,6 +304,74 @@ fn a_stalled_transfer_ends_at_the_inactivity_timeout() {
     assert!(started.elapsed() < Duration::from_secs(8));
 }
 
+/// An upload larger than one buffer goes out from a blocking thread of its own; a server that
+/// stops reading still ends it at the inactivity timeout, and a cancel ends it at once.
+fn stalled_upload(timeout_secs: u64, cancel: bool) -> (ErrorReport, Duration, Vec<String>) {
+    let server = fake(Script {
+        stor_stalls: true,
+        ..Script::default()
+    });
+    let local = tempfile::tempdir().unwrap();
+    // More than the socket buffers on both ends hold.
+    std::fs::write(local.path().join("up.bin"), vec![5u8; 48 << 20]).unwrap();
+    let mut rig = Rig::new();
+    let mut site = site(&server, timeout_secs);
+    site.on_exists = ExistsPolicy::Overwrite;
+    rig.connect(site).unwrap();
+    let request = rig.request(Direction::Upload, &local.path().join("up.bin"), "/up.bin");
+    let id = request.id;
+    rig.send(Command::Enqueue {
+        session: rig.session(),
+        transfers: vec![request],
+    });
+    let mut started = None;
+    loop {
+        match rig.next(Duration::from_secs(20)) {
+            Event::Transfer {
+                state: TransferState::Started { .. },
+                ..
+            } => {
+                started = Some(Instant::now());
+                if cancel {
+                    rig.send(Command::CancelTransfer {
+                        session: rig.session(),
+                        transfer: id,
+                    });
+                }
+            }
+            Event::Transfer {
+                state: TransferState::Failed(error),
+                ..
+            } => {
+                let took = started.expect("started first").elapsed();
+                std::thread::sleep(Duration::from_millis(300));
+                return (error, took, server.received());
+            }
+            Event::Transfer {
+                state: TransferState::Finished { .. },
+                ..
+            } => panic!("a stalled upload finished"),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_stalled_upload_ends_at_the_inactivity_timeout() {
+    let (error, took, _) = stalled_upload(1, false);
+    assert_eq!(error.kind, ErrorKind::Timeout, "{error:?}");
+    assert!(error.message.contains("took no data"), "{error:?}");
+    assert!(took < Duration::from_secs(8), "{took:?}");
+}
+
+#[test]
+fn a_stalled_upload_is_cancelled_at_once() {
+    let (error, took, received) = stalled_upload(30, true);
+    assert_eq!(error.kind, ErrorKind::Cancelled, "{error:?}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert!(received.iter().any(|c| c == "ABOR"), "{received:?}");
+}
+
 #[test]
 fn a_listing_of_100000_entries_streams_in_batches() {
     let server = fake(Script {

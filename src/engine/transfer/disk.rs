@@ -214,42 +214,73 @@ fn start_writeback(file: &File, offset: u64, len: u64) {
     let _ = (file, offset, len);
 }
 
+/// An upload's file, opened and its first buffer read in one trip to a blocking thread, so a
+/// file that cannot be opened or read is known before anything is sent; a small file is read
+/// whole in that trip.
+pub struct Opened {
+    pub first: Vec<u8>,
+    /// The file, positioned after the first buffer; `None` when that buffer held all of it.
+    pub rest: Option<File>,
+}
+
+impl Opened {
+    pub async fn open(path: PathBuf, offset: u64) -> io::Result<Opened> {
+        tokio::task::spawn_blocking(move || {
+            let mut file = File::open(&path)?;
+            if offset > 0 {
+                file.seek(SeekFrom::Start(offset))?;
+            }
+            let mut first = Vec::with_capacity(CHUNK);
+            let mut limited = (&mut file).take(CHUNK as u64);
+            loop {
+                match limited.read_to_end(&mut first) {
+                    Ok(_) => break,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+            let rest = (first.len() == CHUNK).then_some(file);
+            Ok(Opened { first, rest })
+        })
+        .await
+        .unwrap_or_else(|e| Err(io::Error::other(e)))
+    }
+}
+
 /// An upload's file, read ahead by a thread of its own.
 pub struct DiskReader {
-    full: mpsc::Receiver<io::Result<Vec<u8>>>,
-    empty: mpsc::Sender<Vec<u8>>,
-    /// The first buffer, read before the reader was handed back.
+    /// `None` when the first buffer held the whole file.
+    full: Option<mpsc::Receiver<io::Result<Vec<u8>>>>,
+    empty: Option<mpsc::Sender<Vec<u8>>>,
+    /// The first buffer, read before the reader was made.
     first: Option<Vec<u8>>,
     /// A buffer shorter than [`CHUNK`] came: the file ended there.
     ended: bool,
 }
 
 impl DiskReader {
-    /// Opens `path` and reads it from `offset` to its end, in buffers of [`CHUNK`] bytes (the
-    /// last one shorter), on a thread of its own. Returns once the first buffer is read, so a
-    /// file that cannot be opened or read is known before anything is sent; a small file is
-    /// opened and read whole in that one trip.
-    pub async fn open(path: PathBuf, offset: u64) -> io::Result<DiskReader> {
-        let (full_tx, mut full_rx) = mpsc::channel::<io::Result<Vec<u8>>>(RING);
+    /// Hands out `opened`'s first buffer, then reads the rest of the file in buffers of
+    /// [`CHUNK`] bytes (the last one shorter) on a thread of its own, a few ahead.
+    pub fn start(opened: Opened) -> DiskReader {
+        let Opened { first, rest } = opened;
+        let Some(mut file) = rest else {
+            return DiskReader {
+                full: None,
+                empty: None,
+                first: Some(first),
+                ended: true,
+            };
+        };
+        let (full_tx, full_rx) = mpsc::channel::<io::Result<Vec<u8>>>(RING);
         let (empty_tx, mut empty_rx) = mpsc::channel::<Vec<u8>>(RING + 2);
         tokio::task::spawn_blocking(move || {
-            let mut file = match File::open(&path).and_then(|mut file| {
-                file.seek(SeekFrom::Start(offset))?;
-                Ok(file)
-            }) {
-                Ok(file) => file,
-                Err(e) => {
-                    let _ = full_tx.blocking_send(Err(e));
-                    return;
-                }
-            };
             let mut made = 0;
             loop {
                 let mut buf = match empty_rx.try_recv() {
                     Ok(buf) => buf,
                     Err(_) if made < RING + 1 => {
                         made += 1;
-                        Vec::with_capacity(CHUNK)
+                        vec![0; CHUNK]
                     }
                     Err(_) => match empty_rx.blocking_recv() {
                         Some(buf) => buf,
@@ -257,20 +288,19 @@ impl DiskReader {
                         None => return,
                     },
                 };
-                let result = fill_from(&mut file, &mut buf).map(|()| buf);
+                let result = fill(&mut file, &mut buf, CHUNK).map(|()| buf);
                 let last = matches!(&result, Ok(buf) if buf.len() < CHUNK) || result.is_err();
                 if full_tx.blocking_send(result).is_err() || last {
                     return;
                 }
             }
         });
-        let first = full_rx.recv().await.unwrap_or_else(|| Err(stopped()))?;
-        Ok(DiskReader {
-            full: full_rx,
-            empty: empty_tx,
-            ended: first.len() < CHUNK,
+        DiskReader {
+            full: Some(full_rx),
+            empty: Some(empty_tx),
             first: Some(first),
-        })
+            ended: false,
+        }
     }
 
     /// The next buffer of the file; empty at its end.
@@ -278,32 +308,40 @@ impl DiskReader {
         if let Some(first) = self.first.take() {
             return Ok(first);
         }
-        if self.ended {
+        let Some(full) = self.full.as_mut().filter(|_| !self.ended) else {
             return Ok(Vec::new());
-        }
-        let buf = self.full.recv().await.unwrap_or_else(|| Err(stopped()))?;
+        };
+        let buf = full.recv().await.unwrap_or_else(|| Err(stopped()))?;
         self.ended = buf.len() < CHUNK;
         Ok(buf)
     }
 
-    /// Gives a sent buffer back to the reader.
-    pub fn recycle(&mut self, mut buf: Vec<u8>) {
-        buf.clear();
-        let _ = self.empty.try_send(buf);
+    /// Gives a sent buffer back to the reader (as it is: its next read overwrites it).
+    pub fn recycle(&mut self, buf: Vec<u8>) {
+        if let Some(empty) = &self.empty {
+            let _ = empty.try_send(buf);
+        }
     }
 }
 
-/// Reads into `buf` until it holds [`CHUNK`] bytes or the file ends.
-fn fill_from(file: &mut File, buf: &mut Vec<u8>) -> io::Result<()> {
-    buf.clear();
-    let mut limited = file.take(CHUNK as u64);
-    loop {
-        match limited.read_to_end(buf) {
-            Ok(_) => return Ok(()),
+/// Reads into `buf` until it holds `size` bytes or the file ends, in reads as large as what
+/// is missing. A buffer that was full before is not zeroed again.
+pub fn fill(file: &mut File, buf: &mut Vec<u8>, size: usize) -> io::Result<()> {
+    buf.resize(size, 0);
+    let mut filled = 0;
+    while filled < size {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => {
+                buf.truncate(filled);
+                return Err(e);
+            }
         }
     }
+    buf.truncate(filled);
+    Ok(())
 }
 
 fn stopped() -> io::Error {
@@ -405,7 +443,7 @@ mod tests {
         let path = dir.path().join("in");
         let data: Vec<u8> = (0..(CHUNK * 2 + 12_345)).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let mut reader = DiskReader::open(path, 100).await.unwrap();
+        let mut reader = DiskReader::start(Opened::open(path, 100).await.unwrap());
         let mut got = Vec::new();
         let mut sizes = Vec::new();
         loop {
@@ -425,20 +463,20 @@ mod tests {
     async fn the_reader_fails_before_anything_is_read_for_a_missing_file_and_reads_a_small_one_once()
      {
         let dir = tempfile::tempdir().unwrap();
-        let missing = DiskReader::open(dir.path().join("missing"), 0).await;
+        let missing = Opened::open(dir.path().join("missing"), 0).await;
         assert_eq!(
             missing.err().map(|e| e.kind()),
             Some(io::ErrorKind::NotFound)
         );
         let path = dir.path().join("small");
         std::fs::write(&path, b"small file").unwrap();
-        let mut reader = DiskReader::open(path.clone(), 0).await.unwrap();
+        let mut reader = DiskReader::start(Opened::open(path.clone(), 0).await.unwrap());
         assert_eq!(reader.next().await.unwrap(), b"small file");
         assert!(reader.next().await.unwrap().is_empty());
         assert!(reader.next().await.unwrap().is_empty());
         // A file of exactly one buffer ends with an empty one.
         std::fs::write(&path, vec![7u8; CHUNK]).unwrap();
-        let mut reader = DiskReader::open(path, 0).await.unwrap();
+        let mut reader = DiskReader::start(Opened::open(path, 0).await.unwrap());
         assert_eq!(reader.next().await.unwrap().len(), CHUNK);
         assert!(reader.next().await.unwrap().is_empty());
     }

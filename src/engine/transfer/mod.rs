@@ -19,6 +19,7 @@ mod flush;
 mod hash;
 mod meter;
 mod plan;
+mod pump;
 mod remote;
 mod segments;
 mod target;

@@ -98,6 +98,14 @@ impl Bucket {
         }
     }
 
+    /// [`Bucket::take`] for a blocking thread (a pumped upload): sleeps the thread instead.
+    pub fn take_blocking(&self, n: usize) {
+        let mut first = Some(n);
+        while let Some(wait) = self.account(first.take().unwrap_or(0)) {
+            std::thread::sleep(wait);
+        }
+    }
+
     /// Refills the bucket for the time passed, takes `n` tokens, and says how long to wait
     /// before looking again (`None`: go on).
     fn account(&self, n: usize) -> Option<Duration> {

@@ -12,10 +12,11 @@ use crate::engine::error::{EngineError, EngineResult};
 use crate::engine::ftp::data::{self, DataStream};
 
 use super::ascii::{AsciiOut, LineEndings};
-use super::disk::DiskReader;
+use super::disk::{DiskReader, Opened};
 use super::hash::{self, HashCommand, Unverified};
 use super::meter::Meter;
 use super::plan::{RemoteTarget, TransferPlan, Verify};
+use super::pump::{Pump, PumpError, PumpOptions};
 use super::remote::remote_facts;
 use super::throttle::Bucket;
 use super::{Job, JobEnv, Outcome, local_err};
@@ -28,7 +29,7 @@ pub async fn upload(
     env: &impl JobEnv,
 ) -> EngineResult<Outcome> {
     // Opened, and its first buffer read, before anything is sent to the server.
-    let disk = DiskReader::open(job.local.clone(), plan.offset)
+    let disk = Opened::open(job.local.clone(), plan.offset)
         .await
         .map_err(local_err(&job.local))?;
     let (command, rest) = if plan.offset == 0 {
@@ -95,9 +96,10 @@ async fn check_hash(
     }
 }
 
-/// `command` with the contents of the file `disk` reads (read ahead by a disk thread of its own,
-/// [`DiskReader`]), each write bounded by the inactivity timeout; then a clean close of the
-/// data connection and the final reply.
+/// `command` with the contents of the file `disk` opened, then a clean close of the data
+/// connection and the final reply. A plain connection is fed by one blocking thread that reads
+/// and writes in turn ([`Pump`]); a TLS one, or a file that fit in its first buffer, from this
+/// task ([`DiskReader`] reads a larger file ahead on a thread of its own).
 async fn send(
     conn: &mut Connection,
     job: &Job,
@@ -105,11 +107,76 @@ async fn send(
     plan: &TransferPlan,
     command: &str,
     rest: Option<u64>,
-    mut disk: DiskReader,
+    disk: Opened,
 ) -> EngineResult<Outcome> {
-    let ctl = &mut conn.ctl;
-    let mut stream = conn.data.open(ctl, command, rest).await?;
+    let stream = conn.data.open(&mut conn.ctl, command, rest).await?;
     let mut meter = Meter::start(env, job.id, plan.offset, plan.total);
+    match stream {
+        DataStream::Plain(socket) if disk.rest.is_some() => {
+            let options = PumpOptions {
+                ascii: plan.ascii,
+                inactivity: conn.ctl.timeouts.inactivity,
+                throttle: conn.throttle.clone(),
+            };
+            let pumped = match Pump::start(socket, disk, options) {
+                Ok(mut pump) => pump.wait(|n| meter.add(n)).await,
+                Err(e) => Err(PumpError::Write(e)),
+            };
+            if let Err(e) = pumped {
+                return Err(pump_failed(conn, job, e).await);
+            }
+        }
+        stream => {
+            write_from_task(conn, job, plan, DiskReader::start(disk), stream, &mut meter).await?
+        }
+    }
+    data::finish(&mut conn.ctl, command).await?;
+    Ok(meter.finish())
+}
+
+/// The error a pumped upload ended with; the control connection is aborted (or, after a
+/// failed close, marked broken) as [`write_from_task`] does.
+async fn pump_failed(conn: &mut Connection, job: &Job, e: PumpError) -> EngineError {
+    let ctl = &mut conn.ctl;
+    let timed_out = e.timed_out();
+    match e {
+        PumpError::Close(_) if timed_out => {
+            ctl.mark_broken();
+            EngineError::timeout("closing the upload", ctl.timeouts.inactivity)
+        }
+        PumpError::Close(e) => {
+            ctl.mark_broken();
+            EngineError::Broken(format!("closing the upload of {} failed: {e}", job.remote))
+        }
+        PumpError::Read(e) => {
+            ctl.abort().await;
+            EngineError::local(&job.local, e)
+        }
+        PumpError::Write(_) if timed_out => {
+            ctl.abort().await;
+            EngineError::timeout(
+                format!("the upload of {} (the server took no data)", job.remote),
+                ctl.timeouts.inactivity,
+            )
+        }
+        PumpError::Write(e) => {
+            ctl.abort().await;
+            EngineError::Broken(format!("the upload of {} broke off: {e}", job.remote))
+        }
+    }
+}
+
+/// The bytes `disk` reads written from this task, each write bounded by the inactivity
+/// timeout, then the data connection closed cleanly.
+async fn write_from_task(
+    conn: &mut Connection,
+    job: &Job,
+    plan: &TransferPlan,
+    mut disk: DiskReader,
+    mut stream: DataStream,
+    meter: &mut Meter<'_, impl JobEnv>,
+) -> EngineResult<()> {
+    let ctl = &mut conn.ctl;
     let mut converted = Vec::new();
     let mut ascii = AsciiOut::default();
     let limit = conn.throttle.bucket(Direction::Upload);
@@ -150,24 +217,22 @@ async fn send(
         disk.recycle(buf);
     }
     match timeout(ctl.timeouts.inactivity, stream.close()).await {
-        Ok(Ok(())) => {}
+        Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => {
             ctl.mark_broken();
-            return Err(EngineError::Broken(format!(
+            Err(EngineError::Broken(format!(
                 "closing the upload of {} failed: {e}",
                 job.remote
-            )));
+            )))
         }
         Err(_) => {
             ctl.mark_broken();
-            return Err(EngineError::timeout(
+            Err(EngineError::timeout(
                 "closing the upload",
                 ctl.timeouts.inactivity,
-            ));
+            ))
         }
     }
-    data::finish(ctl, command).await?;
-    Ok(meter.finish())
 }
 
 /// Writes `bytes` in pieces no larger than the upload limit's quantum, each after the bucket

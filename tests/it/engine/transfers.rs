@@ -46,6 +46,34 @@ fn ascii_transfers_convert_line_endings_both_ways() {
     assert_eq!(last_type.map(|l| l.text), Some("TYPE I".to_string()));
 }
 
+/// A text file larger than one buffer goes out from a blocking thread of its own, converted
+/// there: line endings that fall on the edges of its pieces included.
+#[test]
+fn a_large_ascii_upload_converts_every_line_ending() {
+    let server = Server::plain();
+    let local = tempfile::tempdir().unwrap();
+    let mut text = Vec::new();
+    let mut expected = Vec::new();
+    let mut i = 0u64;
+    while text.len() < 3 * 1024 * 1024 {
+        let line = format!("line {i} {}", "x".repeat((i % 97) as usize));
+        text.extend_from_slice(line.as_bytes());
+        text.push(b'\n');
+        expected.extend_from_slice(line.as_bytes());
+        expected.extend_from_slice(b"\r\n");
+        i += 1;
+    }
+    std::fs::write(local.path().join("big.txt"), &text).unwrap();
+    let mut rig = Rig::new();
+    rig.connect(server.site(Protocol::Ftp)).unwrap();
+    let mut up = rig.request(Direction::Upload, &local.path().join("big.txt"), "/big.txt");
+    up.ascii = true;
+    rig.transfer_ok(up);
+    let stored = std::fs::read(server.path("big.txt")).unwrap();
+    assert_eq!(stored.len(), expected.len());
+    assert!(stored == expected, "the stored text differs");
+}
+
 fn round_trip(mode: DataMode) {
     let server = Server::plain();
     let local = tempfile::tempdir().unwrap();

@@ -68,6 +68,9 @@ pub struct Script {
     /// At most this many control connections at once; more are greeted with `421` and closed
     /// (a shared host's per-address limit).
     pub max_connections: Option<usize>,
+    /// STOR and APPE take the data connection and never read from it (a server whose disk
+    /// stalls): the upload fills the socket and then waits.
+    pub stor_stalls: bool,
     /// Files by the exact path RETR (and SIZE) must name; when there are any, `file` is not
     /// served and any other path gets `550` (a server that only finds what it listed).
     pub files: Arc<Vec<(String, Vec<u8>)>>,
@@ -102,6 +105,7 @@ impl Default for Script {
             endless_multiline_on: None,
             max_connections: None,
             files: Arc::default(),
+            stor_stalls: false,
         }
     }
 }
@@ -334,6 +338,8 @@ async fn serve(
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     let mut plan: Option<Plan> = None;
+    // A data connection `stor_stalls` holds without reading, until the connection ends.
+    let mut _stalled = None;
     // The offset of a `REST` for the next RETR.
     let mut rest = 0usize;
     let _ = write
@@ -413,6 +419,10 @@ async fn serve(
                     let _ = write.write_all(b"425 no data connection\r\n").await;
                     continue;
                 };
+                if script.stor_stalls {
+                    _stalled = Some(data);
+                    continue;
+                }
                 let mut received = Vec::new();
                 let _ = data.read_to_end(&mut received).await;
                 let mut file = file.lock().unwrap();

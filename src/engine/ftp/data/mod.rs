@@ -289,6 +289,9 @@ impl DataChannel {
 /// The TLS handshake on a data connection when the control connection is secured, resuming its
 /// session.
 async fn secure(ctl: &mut Control, tcp: TcpStream) -> EngineResult<DataStream> {
+    // An upload's writes leave a part-filled segment each; Nagle's algorithm would hold it
+    // back until the server acknowledges the last (curl and lftp turn it off too).
+    let _ = tcp.set_nodelay(true);
     let Some(tls) = ctl.tls.clone() else {
         return Ok(DataStream::Plain(tcp));
     };
