@@ -32,8 +32,11 @@ pub type Tree = BTreeMap<String, Node>;
 /// How a file is transferred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum How {
-    /// The destination is missing: write it (continuing a download's `.part` file, if any).
+    /// The destination is missing: write it.
     New,
+    /// The destination is missing and an earlier download left its `NAME.part` file: continue
+    /// that.
+    Unfinished,
     /// The destination differs: write it anew.
     Replace,
     /// The destination is a shorter file written after the source last changed (an interrupted
@@ -71,7 +74,11 @@ pub fn compare(source: &Tree, dest: &Tree, delete: bool, download: bool) -> Plan
         match (node, dest.get(path)) {
             (Node::Dir, None) => plan.mkdirs.push(path.clone()),
             (Node::Dir, Some(Node::Dir)) => {}
-            (Node::File(_), None) => plan.transfers.push((path.clone(), How::New)),
+            (Node::File(_), None) => {
+                let part = download && dest.contains_key(&format!("{path}.part"));
+                let how = if part { How::Unfinished } else { How::New };
+                plan.transfers.push((path.clone(), how))
+            }
             (Node::File(src), Some(Node::File(dst))) => match how(src, dst) {
                 Some(how) => plan.transfers.push((path.clone(), how)),
                 None => plan.up_to_date += 1,
@@ -247,7 +254,7 @@ mod tests {
         let source = tree(&[("big", file(100, None))]);
         let dest = tree(&[("big.part", file(40, None)), ("other.part", file(1, None))]);
         let plan = compare(&source, &dest, true, true);
-        assert_eq!(plan.transfers, [("big".to_string(), How::New)]);
+        assert_eq!(plan.transfers, [("big".to_string(), How::Unfinished)]);
         assert_eq!(plan.deletes, [("other.part".to_string(), false)]);
         let upload = compare(&source, &dest, true, false);
         assert_eq!(upload.deletes.len(), 2);

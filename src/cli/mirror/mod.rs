@@ -306,11 +306,10 @@ fn request(
         ascii: sides.ascii,
         size,
         on_exists: Some(match how {
-            // An upload's destination the listing just showed missing: nothing to ask the
-            // server before writing it (a download looks for its `.part` file).
-            How::New if !sides.download => ExistsPolicy::Overwrite,
-            How::New | How::Continue => ExistsPolicy::Resume,
-            How::Replace => ExistsPolicy::Overwrite,
+            // A destination the scan just showed missing (and, for a download, no `.part`
+            // file either): nothing to look at before writing it.
+            How::New | How::Replace => ExistsPolicy::Overwrite,
+            How::Unfinished | How::Continue => ExistsPolicy::Resume,
         }),
     })
 }

@@ -162,8 +162,9 @@ impl DiskWriter {
             let path = part.path.clone();
             let written = tokio::task::spawn_blocking(move || {
                 let mut file = part.open()?;
+                // No early writeback here: the flush that follows within milliseconds writes
+                // the batch's files together (one plugged pass, not one I/O per file).
                 file.write_all(&last)?;
-                start_writeback(&file, part.offset, last.len() as u64);
                 Ok(file)
             });
             let file = written

@@ -27,8 +27,8 @@ pub struct Facts {
 impl Facts {
     /// Looks at both sides of `job`. Remote times (MDTM) are fetched only when `policy` may
     /// compare them, and nothing is asked of the server that the folder's expansion told
-    /// ([`Job::fresh`]), nor of an upload's destination that is overwritten anyway; a missing
-    /// upload source is an error.
+    /// ([`Job::fresh`]), nor of a destination that is overwritten anyway (a download's is not
+    /// even looked at); a missing upload source is an error.
     pub async fn gather(
         ctl: &mut Control,
         listed: &Listed,
@@ -38,7 +38,9 @@ impl Facts {
         let needs_time = matches!(policy, ExistsPolicy::OverwriteIfNewer | ExistsPolicy::Ask);
         match job.direction {
             Direction::Download => {
-                let existing = match job.new_folder {
+                // Overwritten or not, the bytes go to the `.part` file from its start and it
+                // is renamed over whatever is there: nothing to look at first.
+                let existing = match job.new_folder || policy == ExistsPolicy::Overwrite {
                     true => None,
                     false => local_facts(&job.local).await,
                 };
