@@ -12,6 +12,7 @@ mod connect;
 mod data_fields;
 mod edit;
 mod filters;
+mod launch;
 mod link;
 mod local;
 mod log_view;
@@ -34,9 +35,7 @@ mod tabs;
 mod title;
 mod wheel;
 
-use std::cell::RefCell;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use crate::api::*;
 use crate::sites::{FilterSettings, Keyring, SpeedLimit};
@@ -46,6 +45,7 @@ pub use compare::{Class, CompareMode, CompareOptions};
 use connect::QuickConnect;
 use edit::Edits;
 pub use edit::{EditAction, EditMode, EditState, EditedFile};
+pub use launch::run;
 use link::Link;
 use local::{LocalFs, LocalResult};
 pub use log_view::LogView;
@@ -507,58 +507,6 @@ impl eframe::App for FerryApp {
     }
 }
 
-/// Opens the window and runs until it is closed: with the first renderer of
-/// [`renderer::order`], or the second when the first cannot start (eframe takes one renderer
-/// per `run_native`, and keeps its event loop between runs).
-pub fn run(start: AppStart) -> Result<(), String> {
-    let order = renderer::order(std::env::var("FERRY_RENDERER").ok().as_deref())?;
-    let data_dir = start.data_dir.clone();
-    let start = Rc::new(RefCell::new(Some(start)));
-    let mut failed: Vec<String> = Vec::new();
-    for renderer in order {
-        let note = match failed.last() {
-            None => format!("Drawing with the {} renderer", renderer.name()),
-            Some(why) => format!("{why}; drawing with the {} renderer", renderer.name()),
-        };
-        let waiting = Rc::clone(&start);
-        let dir = data_dir.clone();
-        let result = eframe::run_native(
-            "Ferry",
-            native_options(renderer),
-            Box::new(move |cc| {
-                let start = waiting.borrow_mut().take().ok_or("the app started twice")?;
-                let mut app = FerryApp::new(&cc.egui_ctx, cc.storage, start)?;
-                unfilled_panels(&cc.egui_ctx);
-                app.say(LogKind::Status, note);
-                renderer::note(dir.as_deref(), renderer);
-                Ok(Box::new(app))
-            }),
-        );
-        match result {
-            Ok(()) => return Ok(()),
-            // No event loop (no display to talk to): no renderer can help, and winit cannot
-            // make a second one in this process.
-            Err(e @ eframe::Error::WinitEventLoop(_)) => {
-                return Err(format!(
-                    "cannot open a window: no display to talk to (is DISPLAY or WAYLAND_DISPLAY \
-                     set? the command line works without one: ferry --help): {e}"
-                ));
-            }
-            // The app never started: this renderer could not open the window.
-            Err(e) if start.borrow().is_some() => {
-                let why = format!("The {} renderer could not start ({e})", renderer.name());
-                eprintln!("ferry: {why}");
-                failed.push(why);
-            }
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-    Err(format!(
-        "no renderer could open the window: {}",
-        failed.join("; ")
-    ))
-}
-
 /// The panels paint no background of their own in the window: the frame is cleared to their
 /// colour instead ([`FerryApp::clear_color`]). Without a GPU every pixel a frame paints costs
 /// CPU (Mesa's llvmpipe shades about a million for each layer that covers the window), and the
@@ -573,24 +521,4 @@ fn panel_colour(visuals: &egui::Visuals) -> egui::Color32 {
         true => egui::Visuals::dark().panel_fill,
         false => egui::Visuals::light().panel_fill,
     }
-}
-
-fn native_options(renderer: renderer::Renderer) -> eframe::NativeOptions {
-    eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Ferry")
-            .with_app_id("ferry")
-            .with_inner_size([1280.0, 860.0])
-            .with_min_inner_size([720.0, 480.0])
-            .with_icon(window_icon()),
-        persist_window: true,
-        renderer: renderer.eframe(),
-        ..Default::default()
-    }
-}
-
-/// The window icon: Ferry's icon at 256 px (`packaging/icons.sh` renders it from `assets/ferry.svg`).
-fn window_icon() -> egui::IconData {
-    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/ferry-256.png"))
-        .unwrap_or_default()
 }
