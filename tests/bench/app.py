@@ -142,10 +142,14 @@ def start_xvfb():
     """A display of its own for one launch (an app's exit may take the X server down with it)."""
     number = next(n for n in range(70, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}")
                   and not os.path.exists(f"/tmp/.X{n}-lock"))
+    # -noreset: an X server resets when its last client leaves, and an app connecting during
+    # the reset fails ("Unable to initialize GTK+").
     xvfb = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x900x24", "-nolisten",
-                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "tcp", "-noreset"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
-    while not os.path.exists(f"/tmp/.X11-unix/X{number}"):
+    # Ready once it answers, not once its socket exists.
+    while not xdotool(f":{number}", "getdisplaygeometry"):
         if time.monotonic() > deadline or xvfb.poll() is not None:
             raise RuntimeError(f"Xvfb did not start on :{number}")
         time.sleep(0.05)

@@ -19,7 +19,7 @@ use super::ascii::{AsciiOut, LineEndings};
 use super::disk::{self, Opened};
 use super::throttle::Throttle;
 
-/// Why a pumped upload stopped.
+/// Why an upload's bytes stopped going out (pumped, or written from the transfer's task).
 #[derive(Debug)]
 pub enum PumpError {
     /// Reading the local file failed.

@@ -3,6 +3,9 @@
 //! data connection, the final reply, the size the server then holds, and its hash when the plan
 //! has one (a mismatch fails the transfer; the server's copy is already written).
 
+use std::io;
+use std::time::Duration;
+
 use tokio::io::AsyncWriteExt;
 use tokio::time::timeout;
 
@@ -111,32 +114,35 @@ async fn send(
 ) -> EngineResult<Outcome> {
     let stream = conn.data.open(&mut conn.ctl, command, rest).await?;
     let mut meter = Meter::start(env, job.id, plan.offset, plan.total);
-    match stream {
+    let sent = match stream {
         DataStream::Plain(socket) if disk.rest.is_some() => {
             let options = PumpOptions {
                 ascii: plan.ascii,
                 inactivity: conn.ctl.timeouts.inactivity,
                 throttle: conn.throttle.clone(),
             };
-            let pumped = match Pump::start(socket, disk, options) {
-                Ok(mut pump) => pump.wait(|n| meter.add(n)).await,
+            match Pump::start(socket, disk, options) {
+                Ok(mut pump) => pump.wait(|n| meter.add(n)).await.map(drop),
                 Err(e) => Err(PumpError::Write(e)),
-            };
-            if let Err(e) = pumped {
-                return Err(pump_failed(conn, job, e).await);
             }
         }
         stream => {
-            write_from_task(conn, job, plan, DiskReader::start(disk), stream, &mut meter).await?
+            let inactivity = conn.ctl.timeouts.inactivity;
+            let limit = conn.throttle.bucket(Direction::Upload);
+            let disk = DiskReader::start(disk);
+            write_from_task(disk, stream, plan.ascii, inactivity, limit, &mut meter).await
         }
+    };
+    if let Err(e) = sent {
+        return Err(send_failed(conn, job, e).await);
     }
     data::finish(&mut conn.ctl, command).await?;
     Ok(meter.finish())
 }
 
-/// The error a pumped upload ended with; the control connection is aborted (or, after a
-/// failed close, marked broken) as [`write_from_task`] does.
-async fn pump_failed(conn: &mut Connection, job: &Job, e: PumpError) -> EngineError {
+/// The error an upload's bytes ended with, whichever way they were sent; the data connection is
+/// gone by now, and the control connection is aborted (after a failed close: marked broken).
+async fn send_failed(conn: &mut Connection, job: &Job, e: PumpError) -> EngineError {
     let ctl = &mut conn.ctl;
     let timed_out = e.timed_out();
     match e {
@@ -166,73 +172,36 @@ async fn pump_failed(conn: &mut Connection, job: &Job, e: PumpError) -> EngineEr
     }
 }
 
-/// The bytes `disk` reads written from this task, each write bounded by the inactivity
-/// timeout, then the data connection closed cleanly.
+/// The bytes `disk` reads written from this task, each write bounded by the `inactivity`
+/// timeout, then the data connection closed cleanly (the TLS path, and files of one buffer).
 async fn write_from_task(
-    conn: &mut Connection,
-    job: &Job,
-    plan: &TransferPlan,
     mut disk: DiskReader,
     mut stream: DataStream,
+    ascii_mode: bool,
+    inactivity: Duration,
+    limit: &Bucket,
     meter: &mut Meter<'_, impl JobEnv>,
-) -> EngineResult<()> {
-    let ctl = &mut conn.ctl;
+) -> Result<(), PumpError> {
+    let stalled = || io::Error::from(io::ErrorKind::TimedOut);
     let mut converted = Vec::new();
     let mut ascii = AsciiOut::default();
-    let limit = conn.throttle.bucket(Direction::Upload);
     loop {
-        let buf = match disk.next().await {
-            Ok(buf) => buf,
-            Err(e) => {
-                data::abort(ctl, stream).await;
-                return Err(EngineError::local(&job.local, e));
-            }
-        };
+        let buf = disk.next().await.map_err(PumpError::Read)?;
         if buf.is_empty() {
             break;
         }
-        let bytes = ascii.apply(plan.ascii, &buf, &mut converted);
-        match timeout(
-            ctl.timeouts.inactivity,
-            write_limited(&mut stream, bytes, limit),
-        )
-        .await
-        {
-            Ok(Ok(())) => meter.add(buf.len()),
-            Ok(Err(e)) => {
-                data::abort(ctl, stream).await;
-                return Err(EngineError::Broken(format!(
-                    "the upload of {} broke off: {e}",
-                    job.remote
-                )));
-            }
-            Err(_) => {
-                data::abort(ctl, stream).await;
-                return Err(EngineError::timeout(
-                    format!("the upload of {} (the server took no data)", job.remote),
-                    ctl.timeouts.inactivity,
-                ));
-            }
-        }
+        let bytes = ascii.apply(ascii_mode, &buf, &mut converted);
+        timeout(inactivity, write_limited(&mut stream, bytes, limit))
+            .await
+            .unwrap_or_else(|_| Err(stalled()))
+            .map_err(PumpError::Write)?;
+        meter.add(buf.len());
         disk.recycle(buf);
     }
-    match timeout(ctl.timeouts.inactivity, stream.close()).await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => {
-            ctl.mark_broken();
-            Err(EngineError::Broken(format!(
-                "closing the upload of {} failed: {e}",
-                job.remote
-            )))
-        }
-        Err(_) => {
-            ctl.mark_broken();
-            Err(EngineError::timeout(
-                "closing the upload",
-                ctl.timeouts.inactivity,
-            ))
-        }
-    }
+    timeout(inactivity, stream.close())
+        .await
+        .unwrap_or_else(|_| Err(stalled()))
+        .map_err(PumpError::Close)
 }
 
 /// Writes `bytes` in pieces no larger than the upload limit's quantum, each after the bucket
