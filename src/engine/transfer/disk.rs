@@ -231,15 +231,9 @@ impl Opened {
             if offset > 0 {
                 file.seek(SeekFrom::Start(offset))?;
             }
+            // Not `fill`: a small file's read touches only its own bytes, not a zeroed chunk.
             let mut first = Vec::with_capacity(CHUNK);
-            let mut limited = (&mut file).take(CHUNK as u64);
-            loop {
-                match limited.read_to_end(&mut first) {
-                    Ok(_) => break,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(e),
-                }
-            }
+            (&mut file).take(CHUNK as u64).read_to_end(&mut first)?;
             let rest = (first.len() == CHUNK).then_some(file);
             Ok(Opened { first, rest })
         })
@@ -250,13 +244,12 @@ impl Opened {
 
 /// An upload's file, read ahead by a thread of its own.
 pub struct DiskReader {
-    /// `None` when the first buffer held the whole file.
+    /// The buffers read ahead; `None` once the file ended (a buffer shorter than [`CHUNK`]
+    /// came, or the first one held all of it).
     full: Option<mpsc::Receiver<io::Result<Vec<u8>>>>,
     empty: Option<mpsc::Sender<Vec<u8>>>,
     /// The first buffer, read before the reader was made.
     first: Option<Vec<u8>>,
-    /// A buffer shorter than [`CHUNK`] came: the file ended there.
-    ended: bool,
 }
 
 impl DiskReader {
@@ -269,7 +262,6 @@ impl DiskReader {
                 full: None,
                 empty: None,
                 first: Some(first),
-                ended: true,
             };
         };
         let (full_tx, full_rx) = mpsc::channel::<io::Result<Vec<u8>>>(RING);
@@ -300,7 +292,6 @@ impl DiskReader {
             full: Some(full_rx),
             empty: Some(empty_tx),
             first: Some(first),
-            ended: false,
         }
     }
 
@@ -309,11 +300,13 @@ impl DiskReader {
         if let Some(first) = self.first.take() {
             return Ok(first);
         }
-        let Some(full) = self.full.as_mut().filter(|_| !self.ended) else {
+        let Some(full) = self.full.as_mut() else {
             return Ok(Vec::new());
         };
         let buf = full.recv().await.unwrap_or_else(|| Err(stopped()))?;
-        self.ended = buf.len() < CHUNK;
+        if buf.len() < CHUNK {
+            self.full = None;
+        }
         Ok(buf)
     }
 
