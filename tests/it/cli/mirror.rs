@@ -253,15 +253,26 @@ fn spawn_mirror(args: &[&str], cwd: &Path, config: &Path) -> std::process::Child
 }
 
 /// Runs `ferry mirror --parallel 1 SOURCE DEST` (one transfer at a time, in order: the small
-/// files are done when the big one starts) and kills it once `partial` holds over 1 MB; the
+/// files come first) and kills it once `partial` holds over 1 MB and the small files are in
+/// place under `dest_root` (a finished download is renamed after the group flush, which may
+/// end after the next file started: until then it is a `.part` file and not finished); the
 /// bytes written by then.
-fn interrupt(source: &str, dest: &str, cwd: &Path, partial: &Path) -> u64 {
+fn interrupt(source: &str, dest: &str, cwd: &Path, partial: &Path, dest_root: &Path) -> u64 {
     let config = tempfile::tempdir().unwrap();
-    let mut child = spawn_mirror(&["--parallel", "1", source, dest], cwd, config.path());
+    // Limited so that the big file cannot end before its .part was seen and the small
+    // files were renamed (100 MB take 2.5 s).
+    let mut child = spawn_mirror(
+        &["--parallel", "1", "--limit-rate", "40M", source, dest],
+        cwd,
+        config.path(),
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let written = std::fs::metadata(partial).map_or(0, |m| m.len());
-        if written > 1_000_000 {
+        let small_files_in_place = ["a.txt", "dir/b.bin", "dir/sub/c.txt"]
+            .iter()
+            .all(|f| dest_root.join(f).exists());
+        if written > 1_000_000 && small_files_in_place {
             break;
         }
         if let Some(status) = child.try_wait().unwrap() {
@@ -287,7 +298,13 @@ fn an_interrupted_upload_mirror_continues_the_partial_file() {
     std::fs::write(here.path().join("site/z-big.bin"), &big).unwrap();
     let dest = url(&server, "ftp", "");
 
-    let written = interrupt("site", &dest, here.path(), &server.path("z-big.bin"));
+    let written = interrupt(
+        "site",
+        &dest,
+        here.path(),
+        &server.path("z-big.bin"),
+        server.root.path(),
+    );
     assert!(written < big.len() as u64, "{written}");
 
     let run = mirror(&["--log", "site", &dest], here.path());
@@ -314,7 +331,13 @@ fn an_interrupted_mirror_continues_without_redoing_finished_files() {
     let source = url(&server, "ftp", "");
     let part = here.path().join("copy/z-big.bin.part");
 
-    let written = interrupt(&source, "copy", here.path(), &part);
+    let written = interrupt(
+        &source,
+        "copy",
+        here.path(),
+        &part,
+        &here.path().join("copy"),
+    );
     assert!(written < big.len() as u64, "{written}");
     assert!(!here.path().join("copy/z-big.bin").exists());
 
