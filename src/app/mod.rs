@@ -102,6 +102,8 @@ pub struct FerryApp {
     edit: Edits,
     /// The file list that had the keyboard last: it gets it back when nothing has it.
     pane_focus: Option<Side>,
+    /// Wheel notches taken out of the frame's input, scrolled at the start of its pass.
+    wheel: wheel::Wheel,
 }
 
 impl FerryApp {
@@ -141,6 +143,7 @@ impl FerryApp {
             search: search::SearchWindow::default(),
             edit: Edits::new(ctx),
             pane_focus: None,
+            wheel: wheel::Wheel::new(ctx),
         };
         app.menus.windows.data_dir = start.data_dir.clone();
         app.apply_settings(ctx, &settings);
@@ -210,6 +213,7 @@ impl FerryApp {
     /// out the window (each panel pushing what the user asked for), then carries that out.
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.wheel.scroll(&ctx);
         self.link.frame_began();
         self.input(&ctx);
         self.sync_tick();
@@ -483,8 +487,8 @@ impl eframe::App for FerryApp {
         self.frame(ui);
     }
 
-    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
-        wheel::unsmoothed(&mut raw_input.events);
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        self.wheel.take_notches(ctx, raw_input);
     }
 
     /// The panels' colour: the window draws them by clearing ([`unfilled_panels`]).
