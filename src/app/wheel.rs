@@ -40,6 +40,10 @@ impl Wheel {
     /// `raw`'s events, keeping their distance as egui would measure it, and has egui apply the
     /// rest of the notches in full in this frame.
     pub fn take_notches(&mut self, ctx: &egui::Context, raw: &mut RawInput) {
+        // Most frames have none: nothing to look up for them.
+        if !raw.events.iter().any(is_notch) {
+            return;
+        }
         let line = ctx.options(|o| o.input_options.line_scroll_speed);
         let page = raw
             .screen_rect
@@ -183,17 +187,22 @@ mod tests {
         harness
     }
 
-    /// Gives `harness` one wheel notch down (with `modifiers`), through the hook when `hook`,
-    /// and runs frames as eframe would: one for the event, then one for each repaint egui asks
-    /// for within a frame's time. The frames painted.
-    fn notch(harness: &mut Harness<'static, Seen>, hook: bool, modifiers: Modifiers) -> usize {
-        harness.input_mut().events.push(Event::MouseWheel {
+    /// One wheel notch down, as X11 and Windows wheels send it.
+    fn notch_down(modifiers: Modifiers) -> Event {
+        Event::MouseWheel {
             unit: MouseWheelUnit::Line,
             delta: egui::vec2(0.0, -1.0),
             phase: TouchPhase::Move,
             source: egui::MouseWheelSource::Wheel,
             modifiers,
-        });
+        }
+    }
+
+    /// Gives `harness` one wheel notch down (with `modifiers`), through the hook when `hook`,
+    /// and runs frames as eframe would: one for the event, then one for each repaint egui asks
+    /// for within a frame's time. The frames painted.
+    fn notch(harness: &mut Harness<'static, Seen>, hook: bool, modifiers: Modifiers) -> usize {
+        harness.input_mut().events.push(notch_down(modifiers));
         if hook {
             let ctx = harness.ctx.clone();
             let mut raw = std::mem::take(harness.input_mut());
@@ -253,13 +262,7 @@ mod tests {
         // Shift turns the wheel sideways: this list does not scroll that way, and egui had it.
         assert_eq!(harness.state().offset, 0.0);
         assert!(frames <= 3, "{frames}");
-        let mut events = vec![Event::MouseWheel {
-            unit: MouseWheelUnit::Line,
-            delta: egui::vec2(0.0, -1.0),
-            phase: TouchPhase::Move,
-            source: egui::MouseWheelSource::Wheel,
-            modifiers: Modifiers::COMMAND,
-        }];
+        let mut events = vec![notch_down(Modifiers::COMMAND)];
         unsmoothed(&mut events);
         assert!(matches!(
             events[0],
