@@ -30,8 +30,11 @@ fn make_tree(root: &Path) {
     std::fs::write(root.join("dir/sub/c.txt"), b"charlie").unwrap();
 }
 
+/// The files [`make_tree`] writes.
+const TREE_FILES: [&str; 3] = ["a.txt", "dir/b.bin", "dir/sub/c.txt"];
+
 fn assert_same_tree(expected: &Path, actual: &Path) {
-    for file in ["a.txt", "dir/b.bin", "dir/sub/c.txt"] {
+    for file in TREE_FILES {
         assert_eq!(
             sha256_file(&expected.join(file)),
             sha256_file(&actual.join(file)),
@@ -269,9 +272,7 @@ fn interrupt(source: &str, dest: &str, cwd: &Path, partial: &Path, dest_root: &P
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let written = std::fs::metadata(partial).map_or(0, |m| m.len());
-        let small_files_in_place = ["a.txt", "dir/b.bin", "dir/sub/c.txt"]
-            .iter()
-            .all(|f| dest_root.join(f).exists());
+        let small_files_in_place = TREE_FILES.iter().all(|f| dest_root.join(f).exists());
         if written > 1_000_000 && small_files_in_place {
             break;
         }
